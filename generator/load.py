@@ -1,0 +1,146 @@
+"""Read `content/` YAML into plain Python data that remembers where it came from.
+
+PyYAML alone would lose what budget staff need in an error message: it forgets
+line numbers, silently keeps the last of two duplicate keys, and turns 4916.86
+into a float. This loader keeps the line of every key and list item, reports
+duplicate keys, and reads every decimal number as an exact `Decimal`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.problems import Problem
+
+DEPARTMENT_FILE = "department.yaml"
+
+
+class LineDict(dict):
+    """A YAML mapping that knows its own line and the line of each key."""
+
+    line: int
+    key_lines: dict[Any, int]
+
+
+class LineList(list):
+    """A YAML sequence that knows its own line and the line of each item."""
+
+    line: int
+    item_lines: list[int]
+
+
+class _ContentLoader(yaml.SafeLoader):
+    """SafeLoader that records lines, keeps decimals exact and flags duplicate keys."""
+
+    def __init__(self, stream: str, path: Path) -> None:
+        super().__init__(stream)
+        self.path = path
+        self.problems: list[Problem] = []
+
+
+def _construct_mapping(loader: _ContentLoader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    mapping = LineDict()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if not isinstance(key, (str, int)):
+            loader.problems.append(Problem(loader.path, line, str(key), "键必须是文字"))
+            continue
+        if key in mapping:
+            first = mapping.key_lines[key]
+            loader.problems.append(
+                Problem(loader.path, line, str(key), f"键重复（第 {first} 行已有同名键，每个键只能出现一次）")
+            )
+            continue
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[key] = line
+    return mapping
+
+
+def _construct_sequence(loader: _ContentLoader, node: yaml.SequenceNode) -> LineList:
+    items = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    items.line = node.start_mark.line + 1
+    items.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return items
+
+
+def _construct_decimal(loader: _ContentLoader, node: yaml.ScalarNode) -> Decimal | str:
+    text = loader.construct_scalar(node).replace("_", "")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return str(node.value)
+    # .inf and .nan are YAML floats too; keep them as text so validation rejects them.
+    return number if number.is_finite() else str(node.value)
+
+
+_ContentLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_ContentLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+_ContentLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+
+
+@dataclass
+class ContentFile:
+    """One parsed YAML file, or the problems that stopped it from parsing."""
+
+    path: Path
+    data: Any = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_yaml(path: Path) -> ContentFile:
+    """Parse one file; a syntax error becomes a Problem with its line, not an exception."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        return ContentFile(path, problems=[Problem(path, None, "", f"不是 UTF-8 编码的文本（{error.reason}）")])
+    loader = _ContentLoader(text, path)
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        reason = error.problem or "YAML 语法错误"
+        return ContentFile(path, problems=[Problem(path, line, "", f"YAML 语法错误：{reason}")])
+    except yaml.YAMLError as error:
+        return ContentFile(path, problems=[Problem(path, None, "", f"YAML 语法错误：{error}")])
+    finally:
+        loader.dispose()
+    return ContentFile(path, data, loader.problems)
+
+
+@dataclass
+class DepartmentFolder:
+    """A `content/<year>/<unit code>/` folder: its department file and its project files."""
+
+    folder: Path
+    department: ContentFile | None
+    projects: list[ContentFile]
+
+
+def read_content(content_dir: Path) -> list[DepartmentFolder]:
+    """Parse every YAML file under `content_dir`, grouped by department folder.
+
+    A project's department is the folder it sits in; `department.yaml` in that
+    folder describes the department. Files are read in sorted order so that
+    every build sees the same sequence.
+    """
+    folders: dict[Path, DepartmentFolder] = {}
+    for path in sorted(content_dir.rglob("*")):
+        if path.suffix not in (".yaml", ".yml") or not path.is_file():
+            continue
+        folder = folders.setdefault(path.parent, DepartmentFolder(path.parent, None, []))
+        parsed = read_yaml(path)
+        if path.name == DEPARTMENT_FILE:
+            folder.department = parsed
+        else:
+            folder.projects.append(parsed)
+    return list(folders.values())

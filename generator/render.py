@@ -1,0 +1,195 @@
+"""Render the validated catalog into Markdown pages (with HTML blocks) for MkDocs.
+
+Templates hold the markup; this module holds the logic they need. Every text
+from the content passes through Jinja's autoescape, and pages are mostly raw
+HTML blocks, which Markdown leaves alone: a `|`, `*` or `[x](javascript:…)`
+typed by staff can never become table syntax, emphasis or a link.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import PurePosixPath
+
+import jinja2
+from markupsafe import Markup, escape
+
+from generator import charts
+from generator.model import Catalog, Department, Indicator, Project
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    """One generated page: where it lives in the docs tree, and its Markdown."""
+
+    src_uri: str  # e.g. "2024/203001/13022524P00442P10057D.md"
+    markdown: str
+
+
+@dataclass(frozen=True)
+class SiteLayout:
+    """Where each page lives, and how one page links to another.
+
+    Links inside HTML blocks are not rewritten by MkDocs, so they are written
+    here as final relative URLs, for either URL style of `use_directory_urls`.
+    """
+
+    directory_urls: bool = True
+
+    def home(self) -> str:
+        return "index.md"
+
+    def department(self, department: Department) -> str:
+        return f"{department.year}/{department.code}/index.md"
+
+    def project(self, department: Department, project: Project) -> str:
+        return f"{department.year}/{department.code}/{project.code}.md"
+
+    def url(self, src_uri: str) -> str:
+        """The URL path of a page, relative to the site root."""
+        path = PurePosixPath(src_uri)
+        if not self.directory_urls:
+            return str(path.with_suffix(".html"))
+        if path.stem == "index":
+            return "" if str(path.parent) == "." else f"{path.parent}/"
+        return f"{path.with_suffix('')}/"
+
+    def link(self, from_src: str, to_src: str) -> str:
+        """A relative link from one page to another, as the browser resolves it."""
+        here = self.url(from_src)
+        target = self.url(to_src)
+        base = here if here.endswith("/") or not here else posixpath.dirname(here)
+        relative = posixpath.relpath(target or ".", base or ".")
+        if target.endswith("/") or not target:
+            relative = "./" if relative == "." else relative + "/"
+        return relative
+
+
+def format_amount(value: Decimal | None) -> str:
+    """Money as published: two decimals and thousands separators (4,916.86)."""
+    return "" if value is None else f"{value:,.2f}"
+
+
+def format_percent(value: Decimal | None) -> str:
+    """A plan point as the form writes it: 20%, 12.5%."""
+    if value is None:
+        return ""
+    text = f"{value.normalize():f}"
+    return f"{text}%"
+
+
+def format_share(value: Decimal) -> str:
+    return f"{value:.2f}%"
+
+
+def multiline(text: str) -> Markup:
+    """Escape text and keep its line breaks, as the cell in the Word file has them."""
+    return Markup("<br>\n").join(escape(line) for line in text.split("\n"))
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """An indicator with the rowspan of its merged 一级指标 cell (0 = covered by the row above)."""
+
+    indicator: Indicator
+    level1_rowspan: int
+
+
+def indicator_rows(indicators: tuple[Indicator, ...]) -> list[IndicatorRow]:
+    """Merge consecutive equal 一级指标 cells, as the official form prints them."""
+    rows: list[IndicatorRow] = []
+    start = 0
+    while start < len(indicators):
+        end = start
+        while end + 1 < len(indicators) and indicators[end + 1].level1 == indicators[start].level1:
+            end += 1
+        span = end - start + 1
+        rows.extend(IndicatorRow(indicators[i], span if i == start else 0) for i in range(start, end + 1))
+        start = end + 1
+    return rows
+
+
+def indicator_anchor(project: Project, indicator: Indicator) -> str:
+    """The HTML id of an indicator row: the project code plus the row's own stable id."""
+    return f"{project.code}-{indicator.id}"
+
+
+def front_matter(title: str) -> str:
+    """YAML front matter; JSON is valid YAML, so json.dumps quotes any title safely.
+
+    Material puts page.title unescaped into <title> and the navigation, so the
+    title is stored HTML-escaped: the browser then shows the text as typed.
+    """
+    return f"---\ntitle: {json.dumps(str(escape(title)), ensure_ascii=False)}\n---\n\n"
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("generator", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        # Markdown heading ids are written {#id}: keep Jinja's comments out of their way.
+        comment_start_string="{##",
+        comment_end_string="##}",
+    )
+    env.filters.update(
+        amount=format_amount,
+        percent=format_percent,
+        share=format_share,
+        multiline=multiline,
+    )
+    env.globals.update(indicator_rows=indicator_rows, indicator_anchor=indicator_anchor)
+    return env
+
+
+class Renderer:
+    """Renders every page of the catalog; one Jinja environment for the whole build."""
+
+    def __init__(self, site_name: str, layout: SiteLayout | None = None) -> None:
+        self.site_name = site_name
+        self.layout = layout or SiteLayout()
+        self.env = _environment()
+
+    def _render(self, template: str, src_uri: str, title: str, **context: object) -> RenderedPage:
+        layout = self.layout
+
+        def link(target: str) -> str:
+            return layout.link(src_uri, target)
+
+        body = self.env.get_template(template).render(link=link, layout=layout, site_name=self.site_name, **context)
+        return RenderedPage(src_uri, front_matter(title) + body)
+
+    def home(self, catalog: Catalog) -> RenderedPage:
+        return self._render("home.md.j2", self.layout.home(), self.site_name, catalog=catalog)
+
+    def department(self, department: Department) -> RenderedPage:
+        return self._render(
+            "department.md.j2",
+            self.layout.department(department),
+            department.name,
+            department=department,
+            chart=charts.share_chart(department),
+        )
+
+    def project(self, department: Department, project: Project) -> RenderedPage:
+        return self._render(
+            "project.md.j2",
+            self.layout.project(department, project),
+            project.name,
+            department=department,
+            project=project,
+            chart=charts.plan_chart(project),
+        )
+
+    def all_pages(self, catalog: Catalog) -> list[RenderedPage]:
+        pages = [self.home(catalog)]
+        for department in catalog.departments:
+            pages.append(self.department(department))
+            pages.extend(self.project(department, project) for project in department.projects)
+        return pages
