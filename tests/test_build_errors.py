@@ -1,0 +1,43 @@
+"""Broken content stops `mkdocs build` with a message naming the file, the field and the line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import copy_project
+
+PROJECT = "content/2024/203001/13022524P00442P10057D.yaml"
+
+
+def run_mkdocs_build(project: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(project / "site")],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_broken_yaml_fails_the_build_naming_the_file_and_line(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    path = project / PROJECT
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[8] = "  total: [4916.86"  # an unclosed bracket
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_mkdocs_build(project)
+    assert result.returncode != 0
+    assert f"{PROJECT}:10: YAML 语法错误" in result.stderr
+    assert not (project / "site" / "index.html").exists()
+
+
+def test_invalid_amount_fails_the_build_naming_the_field(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    path = project / PROJECT
+    text = path.read_text(encoding="utf-8").replace("  total: 4916.86", "  total: 4916.8.6")
+    path.write_text(text, encoding="utf-8")
+    result = run_mkdocs_build(project)
+    assert result.returncode != 0
+    assert f"{PROJECT}:8: budget.total: “4916.8.6”不是金额（应为精确小数，如 4916.86）" in result.stderr

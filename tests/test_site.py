@@ -1,0 +1,152 @@
+"""The seed department, built by the real `mkdocs build`, shows every figure and sentence."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from conftest import SEED, page_text
+from seed_cells import FORM_LABELS, goal_paragraphs, project_blocks, squash
+
+from generator.validate import load_catalog
+from conftest import ROOT
+
+CATALOG = load_catalog(ROOT / "content")
+DEPARTMENT = CATALOG.departments[0]
+
+
+def project_page(site: Path, code: str) -> Path:
+    return site / "2024" / "203001" / code / "index.html"
+
+
+def test_every_project_has_a_page_at_a_url_with_its_code(seed_site: Path) -> None:
+    codes = [project.code for project in DEPARTMENT.projects]
+    assert len(codes) == 13
+    for code in codes:
+        assert project_page(seed_site, code).is_file(), code
+
+
+def test_project_page_shows_every_cell_of_the_seed(seed_site: Path) -> None:
+    blocks = project_blocks(SEED)
+    assert len(blocks) == 13
+    for (title, cells), project in zip(blocks, DEPARTMENT.projects):
+        assert title == project.name
+        text = squash(page_text(project_page(seed_site, project.code)))
+        missing = [cell for cell in cells if squash(cell) not in text and squash(cell) not in FORM_LABELS]
+        assert not missing, f"{project.code} is missing {missing}"
+
+
+def test_project_page_has_title_code_budget_summary_and_share(seed_site: Path) -> None:
+    text = page_text(project_page(seed_site, "13022524P00442P10057D"))
+    assert "村干部基础职务补贴" in text
+    assert "13022524P00442P10057D" in text
+    assert "4,916.86" in text
+    assert "67.06%" in text  # 4916.86 / 7331.80
+    html = project_page(seed_site, "13022524P00442P10057D").read_text(encoding="utf-8")
+    assert "<title>村干部基础职务补贴 - 乐亭县预算绩效目标公开</title>" in html
+
+
+def test_spending_plan_shows_percent_and_amount_by_quarter_end(seed_site: Path) -> None:
+    html = project_page(seed_site, "13022524P00442P10057D").read_text(encoding="utf-8")
+    table = re.search(r'<table class="bp-table bp-plan">.*?</table>', html, re.S).group(0)
+    rows = re.findall(r"<tr><th scope=\"row\">(.*?)</th><td[^>]*>(.*?)</td><td[^>]*>(.*?)</td></tr>", table)
+    assert rows == [
+        ("3月底", "20%", "983.37"),
+        ("6月底", "40%", "1,966.74"),
+        ("10月底", "60%", "2,950.12"),
+        ("12月底", "100%", "4,916.86"),
+    ]
+
+
+def test_blank_plan_cells_stay_blank(seed_site: Path) -> None:
+    html = project_page(seed_site, "13022524P00442P10051P").read_text(encoding="utf-8")
+    table = re.search(r'<table class="bp-table bp-plan">.*?</table>', html, re.S).group(0)
+    assert table.count("原表此格为空") == 6  # 3月底, 6月底, 10月底: percent and amount
+    assert "0%" not in table.replace("100%", "")
+    assert "<td class=\"bp-num\">100%</td><td class=\"bp-num\">14.00</td>" in table
+
+
+def test_indicator_table_merges_first_level_cells_like_the_form(seed_site: Path) -> None:
+    html = project_page(seed_site, "13022524P00442P10057D").read_text(encoding="utf-8")
+    spans = re.findall(r'<th scope="rowgroup" rowspan="(\d+)">(.*?)</th>', html)
+    assert spans == [("4", "产出指标"), ("1", "效益指标"), ("1", "满意度指标")]
+
+
+def test_every_indicator_row_has_a_unique_linkable_id(seed_site: Path) -> None:
+    for project in DEPARTMENT.projects:
+        html = project_page(seed_site, project.code).read_text(encoding="utf-8")
+        ids = re.findall(r'<tr id="([^"]+)">', html)
+        assert len(ids) == len(project.indicators) == 6
+        assert len(set(ids)) == 6
+        for row_id in ids:
+            assert row_id.startswith(project.code + "-")
+            assert f'href="#{row_id}"' in html
+
+
+def test_odd_cells_reach_the_page_verbatim(seed_site: Path) -> None:
+    text = page_text(project_page(seed_site, "13022524P00442P10054J"))
+    assert "2024年底前完成%" in text
+    html = project_page(seed_site, "13022524P00442P10059L").read_text(encoding="utf-8")
+    assert '<p class="bp-text">1.<br>\n对全县非公企业及社会组织书记和党务工作者开展教育培训</p>' in html
+
+
+def test_department_page_lists_all_13_projects_with_the_total(seed_site: Path) -> None:
+    html = (seed_site / "2024" / "203001" / "index.html").read_text(encoding="utf-8")
+    table = re.search(r'<table class="bp-table bp-projects">.*?</table>', html, re.S).group(0)
+    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', table)
+    assert [(href, name) for href, name in links] == [(f"{p.code}/", p.name) for p in DEPARTMENT.projects]
+    assert "7,331.80" in re.search(r"<tfoot>.*?</tfoot>", table, re.S).group(0)
+
+
+def test_department_page_shows_all_goal_paragraphs_word_for_word(seed_site: Path) -> None:
+    text = page_text(seed_site / "2024" / "203001" / "index.html")
+    paragraphs = goal_paragraphs(SEED)
+    assert len(paragraphs) == 3 + 1 + 8 + 10 + 3  # headings, intro, items
+    for paragraph in paragraphs:
+        assert paragraph in text
+
+
+def test_home_page_shows_the_year_the_department_and_its_total(seed_site: Path) -> None:
+    text = page_text(seed_site / "index.html")
+    assert "2024年" in text
+    assert "中国共产党乐亭县委员会组织部本级" in text
+    assert "7,331.80" in text
+    assert "什么是绩效目标表" in text
+
+
+def test_charts_are_inline_svg_with_a_text_alternative(seed_site: Path) -> None:
+    project = project_page(seed_site, "13022524P00442P10057D").read_text(encoding="utf-8")
+    department = (seed_site / "2024" / "203001" / "index.html").read_text(encoding="utf-8")
+    for html, bars in ((project, 4), (department, 13)):
+        svg = re.search(r"<svg role=\"img\".*?</svg>", html, re.S).group(0)
+        assert "<title id=" in svg and "<desc id=" in svg
+        assert svg.count('class="bp-bar"') == bars
+    assert "3月底累计20%，983.37万元" in project
+    assert "村干部基础职务补贴 4,916.86万元，占 67.06%" in department
+
+
+def test_projects_stay_out_of_the_global_navigation(seed_site: Path) -> None:
+    html = (seed_site / "index.html").read_text(encoding="utf-8")
+    nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>\s*</div>\s*</div>', html, re.S).group(0)
+    assert "中国共产党乐亭县委员会组织部本级" in nav
+    assert "13022524P00442P10057D" not in nav
+
+
+def test_built_site_requests_nothing_from_another_host(seed_site: Path) -> None:
+    for page in seed_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        # Anything the browser fetches by itself: scripts, images, frames, stylesheets, icons.
+        fetched = re.findall(r'\ssrc="([^"]+)"', html) + re.findall(r'<link\b[^>]*\shref="([^"]+)"', html)
+        external = [url for url in fetched if re.match(r"(?:https?:)?//", url)]
+        assert not external, f"{page}: {external}"
+        assert "fonts.googleapis" not in html
+
+
+def test_search_index_is_segmented_into_chinese_words(seed_site: Path) -> None:
+    index = json.loads((seed_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == ["zh"]
+    text = "".join(doc["title"] + doc["text"] for doc in index["docs"])
+    assert "\u200b" in text  # jieba's word boundaries
+    for word in ("干部培训费", "远程教育", "慰问困难党员经费", "13022524P00442P10057D"):
+        assert word in text.replace("\u200b", "")
