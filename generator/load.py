@@ -52,7 +52,7 @@ def _construct_mapping(loader: _ContentLoader, node: yaml.MappingNode) -> LineDi
         key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1
         if not isinstance(key, (str, int)):
-            loader.problems.append(Problem(loader.path, line, str(key), "键必须是文字"))
+            loader.problems.append(Problem(loader.path, line, str(key), "键不能是列表或键值表（应为字段名）"))
             continue
         if key in mapping:
             first = mapping.key_lines[key]
@@ -108,8 +108,8 @@ def read_yaml(path: Path) -> ContentFile:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
-        reason = error.problem or "YAML 语法错误"
-        return ContentFile(path, problems=[Problem(path, line, "", f"YAML 语法错误：{reason}")])
+        reason = error.problem or str(error)
+        return ContentFile(path, problems=[Problem(path, line, "", f"YAML 语法错误：{reason}（请检查缩进、冒号、引号和括号）")])
     except yaml.YAMLError as error:
         return ContentFile(path, problems=[Problem(path, None, "", f"YAML 语法错误：{error}")])
     finally:

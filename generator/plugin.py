@@ -10,6 +10,7 @@ rewriting only this module.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from mkdocs.config import config_options
@@ -17,11 +18,13 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.utils import CountHandler
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from generator.model import Catalog
 from generator.problems import ContentError
+from generator.publish import content_epoch, discard, promote, staging_dir
 from generator.render import RenderedPage, Renderer, SiteLayout
 from generator.validate import load_catalog
 
@@ -40,16 +43,26 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         self.catalog: Catalog | None = None
         self.pages: list[RenderedPage] = []
         self.layout = SiteLayout()
+        self.command = "build"
+        self.site_dir: Path | None = None  # where the finished site goes
+        self.staging: Path | None = None  # where this build is written meanwhile
+        self.epoch_was_set_here = False
+        self.warnings = CountHandler()
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
 
     def content_path(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path or ".").parent / self.config.content_dir
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Runs before MkDocs empties site_dir: a content error leaves the old site intact.
+        content_dir = self.content_path(config)
         try:
-            self.catalog = load_catalog(self.content_path(config))
+            self.catalog = load_catalog(content_dir)
         except ContentError as error:
             raise PluginError(f"\n{error.report()}") from None
+        self._date_build_from_content(content_dir, self.catalog)
         self.layout = SiteLayout(directory_urls=config.use_directory_urls)
         renderer = Renderer(config.site_name, self.layout)
         self.pages = renderer.all_pages(self.catalog)
@@ -90,7 +103,46 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         # Remember the nav of mkdocs.yml once: on_files replaces config.nav on every build.
         if not hasattr(self, "config_nav"):
             self.config_nav = list(config.nav or [])
+        if self.command != "serve":
+            # Build into a staging folder; on_post_build swaps it in only when complete.
+            self.site_dir = Path(config.site_dir)
+            self.staging = staging_dir(self.site_dir)
+            discard(self.staging)
+            config.site_dir = str(self.staging)
+            self.warnings = CountHandler()
+            self.warnings.setLevel(logging.WARNING)
+            logging.getLogger("mkdocs").addHandler(self.warnings)
         return config
+
+    @event_priority(-1000)  # after every other plugin has written its files (search index, offline)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._forget_epoch()
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if self.staging is None or self.site_dir is None:
+            return
+        if config.strict and self.warnings.get_counts():
+            return  # MkDocs aborts right after this event; on_build_error discards the staging folder
+        promote(self.staging, self.site_dir)
+        config.site_dir = str(self.site_dir)
+        self.staging = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._forget_epoch()
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if self.staging is not None:
+            discard(self.staging)
+            self.staging = None
+
+    def _date_build_from_content(self, content_dir: Path, catalog: Catalog) -> None:
+        """Reproducible builds: the date in sitemap.xml(.gz) comes from the content, not the clock."""
+        if "SOURCE_DATE_EPOCH" not in os.environ:
+            os.environ["SOURCE_DATE_EPOCH"] = str(content_epoch(content_dir, catalog))
+            self.epoch_was_set_here = True
+
+    def _forget_epoch(self) -> None:
+        if self.epoch_was_set_here:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+            self.epoch_was_set_here = False
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:
         server.watch(str(self.content_path(config)))

@@ -17,13 +17,13 @@ class Problem:
     message: str  # what is wrong, then (in brackets) what was expected
 
     def __str__(self) -> str:
-        location = _display_path(self.path)
+        location = display_path(self.path)
         if self.line is not None:
             location += f":{self.line}"
         return f"{location}: {self.field}: {self.message}" if self.field else f"{location}: {self.message}"
 
 
-def _display_path(path: Path) -> str:
+def display_path(path: Path) -> str:
     """Paths relative to the working directory read best in a terminal and in CI logs."""
     try:
         return os.path.relpath(path)

@@ -27,7 +27,7 @@ from generator.model import (
     Project,
     SpendingPlan,
 )
-from generator.problems import ContentError, Problem
+from generator.problems import ContentError, Problem, display_path
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9]+$")
 INDICATOR_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -68,10 +68,13 @@ class _Fields:
     def fail(self, key: str | None, line: int | None, message: str) -> None:
         self.problems.append(Problem(self.path, line, self.field_path(key), message))
 
+    def missing(self, key: str) -> None:
+        self.fail(key, self.line, f"缺少必填字段（应填写{FIELD_LABELS.get(key, key)}）")
+
     def get(self, key: str, check: Callable[[Any], tuple[Any, str | None]], *, required: bool = True) -> Any:
         if key not in self.data or self.data[key] is None:
             if required and self.ok:
-                self.fail(key, self.line, "缺少必填字段")
+                self.missing(key)
             return None
         value, error = check(self.data[key])
         if error:
@@ -92,6 +95,9 @@ class _Fields:
         return self.get(key, _check_amount, required=required)
 
     def child(self, key: str, allowed: tuple[str, ...]) -> _Fields:
+        if self.ok and self.data.get(key) is None:
+            self.missing(key)
+            return _Fields(None, self.path, self.field_path(key), [], self.line, allowed)
         return _Fields(self.data.get(key), self.path, self.field_path(key), self.problems, self.line_of(key), allowed)
 
 
@@ -176,6 +182,9 @@ def _goal_section(fields: _Fields, key: str) -> GoalSection | None:
 
 def _text_list(fields: _Fields, key: str) -> tuple[str, ...] | None:
     value = fields.data.get(key)
+    if value is None:
+        fields.missing(key)
+        return None
     if not isinstance(value, list) or not value:
         fields.fail(key, fields.line_of(key), f"应为至少一项的文字列表，实际为{_describe(value)}")
         return None
@@ -188,6 +197,29 @@ def _text_list(fields: _Fields, key: str) -> tuple[str, ...] | None:
             items.append(item)
     return tuple(items) if len(items) == len(value) else None
 
+
+#: What each field is called on the official form, for messages that staff can act on.
+FIELD_LABELS = {
+    "year": "年度",
+    "code": "编码",
+    "name": "名称",
+    "money_unit": "金额单位，如 万元",
+    "goals": "部门整体绩效目标",
+    "overall": "总体绩效目标",
+    "itemized": "分项绩效目标",
+    "safeguards": "工作保障措施",
+    "number": "在部门文件中的序号",
+    "budget": "预算规模",
+    "total": "预算数",
+    "purpose": "资金用途",
+    "plan": "资金支出计划",
+    "goal": "绩效目标",
+    "indicators": "绩效指标",
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "level3": "三级指标",
+    "value": "指标值",
+}
 
 DEPARTMENT_FIELDS = ("year", "code", "name", "money_unit", "goals")
 GOAL_FIELDS = ("overall", "itemized", "safeguards")
@@ -210,6 +242,8 @@ def _project(file: ContentFile, problems: list[Problem]) -> Project | None:
     budget = _budget(fields.child("budget", BUDGET_FIELDS))
     plan = _plan(fields.child("plan", PLAN_FIELDS))
     indicators = _indicators(fields)
+    if code is not None and file.path.stem != code:
+        fields.fail("code", fields.line_of("code"), f"“{code}”与文件名 {file.path.name} 不一致（文件应命名为 {code}.yaml）")
     if len(problems) > start:
         return None
     return Project(code, name, number, budget, purpose, plan, goal, indicators, file.path)
@@ -254,6 +288,9 @@ def _plan(fields: _Fields) -> SpendingPlan | None:
 
 def _indicators(fields: _Fields) -> tuple[Indicator, ...] | None:
     rows = fields.data.get("indicators")
+    if rows is None:
+        fields.missing("indicators")
+        return None
     if not isinstance(rows, list) or not rows:
         fields.fail("indicators", fields.line_of("indicators"), f"应为至少一行的指标列表，实际为{_describe(rows)}")
         return None
@@ -385,7 +422,7 @@ def _check_unique(
                     project.source,
                     _key_line(project.source, field_name),
                     field_name,
-                    f"{label} {value} 与 {first[value].source.name} 重复（应唯一）",
+                    f"{label} {value} 与 {display_path(first[value].source)} 重复（应唯一）",
                 )
             )
         else:

@@ -1,0 +1,63 @@
+"""The write stage: publish a finished build all at once, dated by its content.
+
+A site on a government server must never be half-written: the build goes to a
+staging folder beside the output folder and replaces it only once MkDocs has
+written every file. Two builds of the same content must be byte-identical, so
+the build date comes from the content (SOURCE_DATE_EPOCH), never the clock.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from datetime import datetime, timezone
+from pathlib import Path
+
+from generator.model import Catalog
+
+
+def staging_dir(site_dir: Path) -> Path:
+    """A fresh folder on the same file system as the site, so that the final move is a rename."""
+    return site_dir.with_name(f".{site_dir.name}.building-{os.getpid()}")
+
+
+def promote(staging: Path, site_dir: Path) -> None:
+    """Replace site_dir by the finished build in staging, keeping the old site until the swap."""
+    retired = site_dir.with_name(f".{site_dir.name}.previous-{os.getpid()}")
+    if site_dir.exists():
+        site_dir.rename(retired)
+    try:
+        staging.rename(site_dir)
+    except OSError:
+        if retired.exists():
+            retired.rename(site_dir)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def discard(staging: Path) -> None:
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def content_epoch(content_dir: Path, catalog: Catalog) -> int:
+    """Seconds since 1970 that date this content, identical for identical content.
+
+    The time of the last git commit that touched the content when it is in git;
+    otherwise 1 January of the newest budget year, which depends on nothing else.
+    """
+    try:
+        result = subprocess.run(
+            ["git", "log", "-1", "--format=%ct", "--", "."],
+            cwd=content_dir,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        if result.returncode == 0 and result.stdout.strip().isdigit():
+            return int(result.stdout.strip())
+    except (OSError, subprocess.SubprocessError):
+        pass
+    year = max(catalog.years, default=1970)
+    return int(datetime(year, 1, 1, tzinfo=timezone.utc).timestamp())
