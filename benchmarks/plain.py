@@ -1,0 +1,139 @@
+"""The baseline: a plain MkDocs + Material site with the same pages, written by hand.
+
+For every page of our site (home, one per department, one per project, plus the
+hand-written pages of docs/) this writes an ordinary Markdown page at the same
+path, with the same text and tables of the same shape as Markdown pipe tables,
+so the baseline is what a team would get by typing the pages into MkDocs. It has
+no SVG chart and no plugin of ours. The config is the project's mkdocs.yml minus
+our plugins, with the same theme, theme_overrides/, search plugin and the same
+navigation (home, one section per year listing its departments; projects are
+`not_in_nav`), so the comparison isolates the cost of our generator.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.importer import ImportedDepartment
+
+HOWTO = (
+    "**万元**：金额单位，1 万元即 10,000 元。**预算数**是本年度安排给项目的资金，"
+    "其中财政资金来自本级财政，其他资金来自其他来源。\n\n"
+    "**资金支出计划**：截至 3 月底、6 月底、10 月底、12 月底，计划累计花出去的资金占预算数的比例。"
+    "例如“6月底 40%”表示上半年计划支出预算的四成。\n\n"
+    "**一级指标**是评价的大类：产出（做了多少、做得怎样、是否按时、花了多少钱）、效益（带来什么社会经济效果）、"
+    "满意度（服务对象是否满意）。**二级指标**细分大类，**三级指标**是具体考核的事项，"
+    "**指标值**是要达到的目标，**指标值确定依据**说明目标从何而来。\n"
+)
+QUARTERS = (("mar", "3月底"), ("jun", "6月底"), ("oct", "10月底"), ("dec", "12月底"))
+
+
+def _cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return text.replace("|", "\\|").replace("\n", "<br>")
+
+
+def _money(value: Any) -> str:
+    return "—" if value is None else f"{value:,.2f}"
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_cell(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _title(title: str) -> str:
+    return f"---\ntitle: {yaml.safe_dump(title, allow_unicode=True).removesuffix(chr(10) + '...' + chr(10)).strip()}\n---\n\n"
+
+
+def project_page(department: ImportedDepartment, project: dict, total: Any) -> str:
+    budget = project["budget"]
+    plan = project["plan"]
+    plan_rows = [
+        [label, "—" if plan[key] is None else f"{plan[key]}%",
+         "—" if plan[key] is None else _money(budget["total"] * plan[key] / 100)]
+        for key, label in QUARTERS
+    ]
+    indicators = [
+        [row["level1"], row["level2"], row["level3"], row["description"], row["value"], row["basis"]]
+        for row in project["indicators"]
+    ]
+    share = budget["total"] * 100 / total if total else 0
+    return "".join([
+        _title(project["name"]),
+        f"[首页](../../index.md) › [{department.year}年 {department.data['name']}](index.md) › 项目 {project['number']}\n\n",
+        f"# {project['name']}\n\n",
+        f"- 项目编码：`{project['code']}`\n- 预算单位：{department.code} {department.data['name']}\n",
+        f"- 年度：{department.year}\n- 预算数：{_money(budget['total'])} 万元\n\n",
+        "## 预算规模\n\n",
+        _table(["项目", "金额（万元）"], [
+            ["预算数", _money(budget["total"])],
+            ["其中：财政资金", _money(budget["fiscal"])],
+            ["其他资金", _money(budget["other"])],
+            ["占部门预算", f"{share:.2f}%（部门合计 {_money(total)}）"],
+        ]),
+        f"\n## 资金用途\n\n{project['purpose']}\n\n## 绩效目标\n\n{project['goal']}\n\n",
+        "## 资金支出计划\n\n截至各季度末累计支出占预算数的比例，括号内为按预算数折算的金额。\n\n",
+        _table(["时点", "累计支出比例", "累计支出金额（万元）"], plan_rows),
+        "\n## 绩效指标\n\n",
+        _table(["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"], indicators),
+        f"\n## 如何阅读本页\n\n{HOWTO}",
+    ])
+
+
+def department_page(department: ImportedDepartment, total: Any) -> str:
+    rows = [
+        [p.data["number"], f"`{p.data['code']}`", f"[{_cell(p.data['name'])}]({p.data['code']}.md)",
+         _money(p.data["budget"]["total"]), f"{p.data['budget']['total'] * 100 / total:.2f}%" if total else "0.00%"]
+        for p in department.projects
+    ]
+    goals = department.data["goals"]
+    sections = []
+    for title, key in (("一、总体绩效目标", "overall"), ("二、分项绩效目标", "itemized"), ("三、工作保障措施", "safeguards")):
+        paragraphs = ([goals[key]["intro"]] if goals[key].get("intro") else []) + goals[key]["items"]
+        sections.append(f"### {title}\n\n" + "\n\n".join(paragraphs) + "\n\n")
+    return "".join([
+        _title(department.data["name"]),
+        f"[首页](../../index.md) › {department.year}年\n\n# {department.data['name']}\n\n",
+        f"- 单位编码：`{department.code}`\n- 年度：{department.year}\n",
+        f"- 项目数：{len(department.projects)} 个\n- 项目预算合计：{_money(total)} 万元\n\n",
+        "## 项目支出绩效目标\n\n",
+        _table(["序号", "项目编码", "项目名称", "预算数（万元）", "占比"], rows),
+        "\n## 部门整体绩效目标\n\n",
+        *sections,
+    ])
+
+
+def home_page(site_name: str, departments: list[ImportedDepartment], totals: dict[str, Any]) -> str:
+    out = [_title(site_name), f"# {site_name}\n\n本站公开各预算部门的**项目支出绩效目标表**。\n\n"]
+    for year in sorted({d.year for d in departments}, reverse=True):
+        rows = [
+            [f"`{d.code}`", f"[{_cell(d.data['name'])}]({d.year}/{d.code}/index.md)", len(d.projects),
+             f"{_money(totals[f'{d.year}/{d.code}'])} 万元"]
+            for d in departments if d.year == year
+        ]
+        out += [f"## {year}年\n\n", _table(["单位编码", "部门", "项目数", "项目预算合计"], rows), "\n"]
+    return "".join(out)
+
+
+def write_site(docs_dir: Path, site_name: str, departments: list[ImportedDepartment]) -> list:
+    """Write the Markdown pages; return the nav (home, then one section per year of departments)."""
+    totals = {}
+    for department in departments:
+        total = sum(p.data["budget"]["total"] for p in department.projects)
+        totals[f"{department.year}/{department.code}"] = total
+        folder = docs_dir / str(department.year) / department.code
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "index.md").write_text(department_page(department, total), encoding="utf-8")
+        for project in department.projects:
+            page = project_page(department, project.data, total)
+            (folder / f"{project.data['code']}.md").write_text(page, encoding="utf-8")
+    (docs_dir / "index.md").write_text(home_page(site_name, departments, totals), encoding="utf-8")
+    nav: list = ["index.md"]
+    for year in sorted({d.year for d in departments}, reverse=True):
+        nav.append({f"{year}年": [f"{d.year}/{d.code}/index.md" for d in departments if d.year == year]})
+    return nav

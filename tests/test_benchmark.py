@@ -1,0 +1,79 @@
+"""The scale benchmark runs end to end at a tiny size, so that it never rots.
+
+No timing is asserted: only that the synthetic content is valid content of the
+seed's shape, and that the benchmark builds both sites and reports on them.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from benchmarks import scale, synthetic
+from generator.load import read_yaml
+from generator.validate import load_catalog
+
+TINY = synthetic.Size(projects=12, departments=3)
+
+
+@pytest.fixture(scope="module")
+def tiny_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("synthetic")
+    synthetic.write(TINY, out)
+    return out
+
+
+def test_synthetic_content_passes_validation_with_the_requested_size(tiny_content: Path) -> None:
+    catalog = load_catalog(tiny_content)
+    assert len(catalog.departments) == 3
+    assert len(catalog.projects) == 12
+    assert len({project.code for _, project in catalog.projects}) == 12
+    assert len({department.name for department in catalog.departments}) == 3
+    for _, project in catalog.projects:
+        assert len(project.indicators) == 6
+        assert project.budget.total.as_tuple().exponent == -2
+        if project.budget.fiscal is not None and project.budget.other is not None:
+            assert project.budget.fiscal + project.budget.other == project.budget.total
+        points = [p.percent for p in project.plan.points() if p.percent is not None]
+        assert points == sorted(points) and points[-1] == Decimal(100)
+
+
+def test_synthetic_project_file_has_the_seed_format(tiny_content: Path) -> None:
+    seed = read_yaml(Path(__file__).resolve().parent.parent / "content/2024/203001/13022524P00442P10057D.yaml")
+    synthetic_file = next(p for p in sorted(tiny_content.rglob("*.yaml")) if p.name != "department.yaml")
+    parsed = read_yaml(synthetic_file)
+    assert not parsed.problems
+    assert list(parsed.data) == list(seed.data)
+    assert list(parsed.data["indicators"][0]) == list(seed.data["indicators"][0])
+    assert synthetic_file.read_text(encoding="utf-8").startswith("# 项目支出绩效目标表：")
+
+
+def test_synthetic_content_is_the_same_for_the_same_seed(tmp_path: Path) -> None:
+    first, second = synthetic.departments(TINY, seed=7), synthetic.departments(TINY, seed=7)
+    assert [d.data for d in first] == [d.data for d in second]
+    assert [p.data for d in first for p in d.projects] == [p.data for d in second for p in d.projects]
+    names = {p.data["name"] for d in synthetic.departments(synthetic.Size(60, 6), seed=7) for p in d.projects}
+    assert len(names) > 30  # varied names, not one repeated string
+
+
+def test_benchmark_builds_both_sites_and_reports_every_figure(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    result_file = tmp_path / "result.json"
+    scale.main(["--projects", "12", "--per-department", "4", "--rounds", "1", "--out", str(tmp_path), "--json",
+                str(result_file)])
+    output = capsys.readouterr().out
+    for label, _ in scale.ROWS:
+        assert f"| {label} |" in output
+    [result] = json.loads(result_file.read_text(encoding="utf-8"))
+    assert result["projects"] == 12 and result["departments"] == 3
+    # Home, 3 departments, 12 projects and the hand-written pages, in both sites alike.
+    assert result["ours"]["pages"] == result["plain"]["pages"] >= 16
+    assert result["ours"]["search_index_kb"] > 0 and result["plain"]["search_index_kb"] > 0
+    assert 0 < result["own_code_share"] < 1
+    ours = tmp_path / "p12" / "ours" / "site"
+    plain = tmp_path / "p12" / "plain" / "site"
+    project_pages = sorted(p.relative_to(ours) for p in ours.glob("2024/*/*/index.html"))
+    assert len(project_pages) == 12
+    assert project_pages == sorted(p.relative_to(plain) for p in plain.glob("2024/*/*/index.html"))
