@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+import yaml
+
 from generator.load import DEPARTMENT_FILE
 from generator.validate import level2_slug
 
@@ -259,10 +261,8 @@ def _scalar(value: object) -> str:
     if isinstance(value, int):
         return str(value)
     text = str(value)
-    if "\n" in text and not any(line != line.strip() for line in text.split("\n")):
+    if "\n" in text and not text.endswith("\n") and not any(line != line.strip() for line in text.split("\n")):
         return text  # written as a literal block by the caller
-    import yaml
-
     dumped = yaml.safe_dump(text, allow_unicode=True, default_flow_style=True, width=10_000)
     return dumped.removesuffix("\n...\n").removesuffix("\n")
 

@@ -26,9 +26,10 @@ class Problem:
 def display_path(path: Path) -> str:
     """Paths relative to the working directory read best in a terminal and in CI logs."""
     try:
-        return os.path.relpath(path)
+        relative = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 class ContentError(Exception):

@@ -1,0 +1,70 @@
+"""Poisoned content: text that would become markup, links, tables or template code if it were not escaped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.importer import department_yaml, project_yaml
+
+HOSTILE = (
+    "<script>alert('x')</script>",
+    '<img src=x onerror="alert(1)">',
+    "[点我](javascript:alert(1))",
+    "| 甲 | 乙 |\n|---|---|",
+    "{{ 7*7 }} {% if true %}模板{% endif %} {# 注释 #}",
+    "A & B <5% **粗体** _斜体_ `代码` &amp; &lt;",
+)
+HOSTILE_NAME = "<script>alert('name')</script>村干部补贴 & {{ 7*7 }} <b>粗</b>"
+HOSTILE_DEPARTMENT = "组织部<img src=x onerror=alert(2)> & {% raw %}"
+
+
+def write_hostile_content(content: Path) -> None:
+    """One department and one project whose every text field is hostile."""
+    folder = content / "2024" / "999001"
+    folder.mkdir(parents=True)
+    text = "\n".join(HOSTILE)
+    (folder / "department.yaml").write_text(
+        department_yaml(
+            {
+                "year": 2024,
+                "code": "999001",
+                "name": HOSTILE_DEPARTMENT,
+                "money_unit": "万元",
+                "goals": {
+                    "overall": {"intro": HOSTILE[0], "items": list(HOSTILE)},
+                    "itemized": {"items": [HOSTILE[2]]},
+                    "safeguards": {"items": [HOSTILE[4]]},
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
+    from decimal import Decimal
+
+    indicators = [
+        {
+            "id": f"quantity-{index}",
+            "level1": "产出指标" if index < 3 else hostile,
+            "level2": hostile,
+            "level3": hostile,
+            "description": hostile,
+            "value": hostile,
+            "basis": hostile,
+        }
+        for index, hostile in enumerate(HOSTILE, start=1)
+    ]
+    (folder / "X999.yaml").write_text(
+        project_yaml(
+            {
+                "code": "X999",
+                "name": HOSTILE_NAME,
+                "number": 1,
+                "budget": {"total": Decimal("10.00"), "fiscal": Decimal("10.00"), "other": None},
+                "purpose": text,
+                "plan": {"mar": Decimal(10), "jun": Decimal(20), "oct": None, "dec": Decimal(100)},
+                "goal": text,
+                "indicators": indicators,
+            }
+        ),
+        encoding="utf-8",
+    )

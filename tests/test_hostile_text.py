@@ -1,0 +1,102 @@
+"""Content is data, never markup: poisoned text appears literally everywhere and never runs."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+from browser import chromium, requires_chromium, serve
+from conftest import build_site, copy_project, page_text
+from hostile import HOSTILE, HOSTILE_DEPARTMENT, HOSTILE_NAME, write_hostile_content
+
+PROJECT_PAGE = Path("2024/999001/X999/index.html")
+DEPARTMENT_PAGE = Path("2024/999001/index.html")
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("hostile")
+    write_hostile_content(root / "content")
+    return build_site(copy_project(root / "project", root / "content"))
+
+
+def test_no_hostile_markup_reaches_any_page(hostile_site: Path) -> None:
+    for page in hostile_site.rglob("*.html"):
+        source = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in source, page
+        assert "<img src=x" not in source, page
+        assert "<b>粗</b>" not in source, page
+        assert not re.search(r"""href=["']?javascript:""", source), page
+
+
+def test_every_hostile_text_appears_literally_on_the_project_page(hostile_site: Path) -> None:
+    text = page_text(hostile_site / PROJECT_PAGE)
+    for hostile in HOSTILE:
+        for line in hostile.split("\n"):
+            assert line in text, line
+    assert HOSTILE_NAME in text
+
+
+def test_markdown_syntax_in_content_is_not_rendered(hostile_site: Path) -> None:
+    source = (hostile_site / PROJECT_PAGE).read_text(encoding="utf-8")
+    assert "<strong>粗体</strong>" not in source
+    assert "<em>斜体</em>" not in source
+    assert "<code>代码</code>" not in source
+    assert '<a href="javascript' not in source
+    tables = re.findall(r"<table\b", source)
+    assert len(tables) == 3  # budget, plan and indicators: the pipes made no table
+
+
+def test_template_syntax_in_content_is_not_evaluated(hostile_site: Path) -> None:
+    text = page_text(hostile_site / PROJECT_PAGE)
+    assert "{{ 7*7 }} {% if true %}模板{% endif %} {# 注释 #}" in text
+    assert "{% raw %}" in page_text(hostile_site / DEPARTMENT_PAGE)
+
+
+def test_page_title_and_navigation_show_the_text_as_typed(hostile_site: Path) -> None:
+    source = (hostile_site / PROJECT_PAGE).read_text(encoding="utf-8")
+    title = re.search(r"<title>(.*?)</title>", source, re.S).group(1)
+    assert html.unescape(title) == f"{HOSTILE_NAME} - 乐亭县预算绩效目标公开"
+    home = (hostile_site / "index.html").read_text(encoding="utf-8")
+    nav = re.search(r'<nav class="md-nav md-nav--primary".*', home, re.S).group(0)
+    assert html.escape(HOSTILE_DEPARTMENT, quote=False) in nav
+
+
+def test_chart_labels_are_escaped(hostile_site: Path) -> None:
+    source = (hostile_site / DEPARTMENT_PAGE).read_text(encoding="utf-8")
+    svg = re.search(r"<svg role=\"img\".*?</svg>", source, re.S).group(0)
+    assert "&lt;script&gt;alert(&#39;name&#39;)&lt;/script&gt;村干部补贴 &amp; {{ 7*7 }}" in svg
+    assert "<script" not in svg
+
+
+def without_word_breaks(text: str) -> str:
+    """Drop the invisible separators the search index puts between words."""
+    return "".join(char for char in text if unicodedata.category(char) != "Cf")
+
+
+def test_search_index_holds_the_text_as_typed(hostile_site: Path) -> None:
+    index = json.loads((hostile_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    titles = {without_word_breaks(html.unescape(doc["title"])) for doc in index["docs"]}
+    assert HOSTILE_NAME in titles
+    for doc in index["docs"]:
+        assert "<script>" not in doc["title"] + doc["text"]
+
+
+@requires_chromium
+def test_hostile_page_runs_no_script_in_a_real_browser(hostile_site: Path) -> None:
+    with serve(hostile_site) as base, chromium() as browser:
+        page = browser.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        for path in (PROJECT_PAGE, DEPARTMENT_PAGE, Path("index.html")):
+            page.goto(base + str(path.parent).replace(".", "") + ("/" if str(path.parent) != "." else ""))
+            page.wait_for_load_state("load")
+        assert dialogs == []
+        page.goto(base + "2024/999001/X999/")
+        assert page.title() == f"{HOSTILE_NAME} - 乐亭县预算绩效目标公开"
+        assert page.locator("h1").inner_text() == HOSTILE_NAME
+        assert page.locator("img[src=x]").count() == 0
