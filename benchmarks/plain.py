@@ -133,7 +133,11 @@ def write_site(docs_dir: Path, site_name: str, departments: list[ImportedDepartm
             page = project_page(department, project.data, total)
             (folder / f"{project.data['code']}.md").write_text(page, encoding="utf-8")
     (docs_dir / "index.md").write_text(home_page(site_name, departments, totals), encoding="utf-8")
+    # Our site has a generated downloads page after the years (issue 5); the baseline gets one too.
+    (docs_dir / "downloads").mkdir(exist_ok=True)
+    (docs_dir / "downloads" / "index.md").write_text(_title("下载数据") + "# 下载数据\n", encoding="utf-8")
     nav: list = ["index.md"]
     for year in sorted({d.year for d in departments}, reverse=True):
         nav.append({f"{year}年": [f"{d.year}/{d.code}/index.md" for d in departments if d.year == year]})
+    nav.append("downloads/index.md")
     return nav

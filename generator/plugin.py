@@ -22,6 +22,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.utils import CountHandler
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from generator.downloads import Downloads, build_downloads
 from generator.model import Catalog
 from generator.problems import ContentError
 from generator.publish import content_epoch, discard, promote, staging_dir
@@ -42,6 +43,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
     def __init__(self) -> None:
         self.catalog: Catalog | None = None
         self.pages: list[RenderedPage] = []
+        self.downloads = Downloads(())
         self.layout = SiteLayout()
         self.command = "build"
         self.site_dir: Path | None = None  # where the finished site goes
@@ -63,8 +65,10 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         except ContentError as error:
             raise PluginError(f"\n{error.report()}") from None
         self._date_build_from_content(content_dir, self.catalog)
-        self.layout = SiteLayout(directory_urls=config.use_directory_urls)
-        renderer = Renderer(config.site_name, self.layout)
+        self.layout = SiteLayout(directory_urls=config.use_directory_urls, site_url=config.site_url or "")
+        # The download files are built in memory with the pages, so that their sizes can be listed.
+        self.downloads = build_downloads(self.catalog, config.site_name, self.layout)
+        renderer = Renderer(config.site_name, self.layout, self.downloads)
         self.pages = renderer.all_pages(self.catalog)
         log.info(
             "budget: %d departments, %d projects from %s",
@@ -84,16 +88,21 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
             # is rendered into every page and makes the site quadratic in size.
             inclusion = InclusionLevel.UNDEFINED if page.src_uri in nav_pages else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion))
+        for download in self.downloads.files:
+            if files.get_file_from_path(download.path) is not None:
+                raise PluginError(f"docs/{download.path} 与生成的下载文件重名，请改名或删除该文件")
+            files.append(File.generated(config, download.path, content=download.content))
         config.nav = self._navigation(files, config)
         return files
 
     def _navigation(self, files: Files, config: MkDocsConfig) -> list:
-        """Home, one section per year listing its departments, then the hand-written pages."""
+        """Home, one section per year listing its departments, the downloads, then the hand-written pages."""
         assert self.catalog is not None
         generated = {page.src_uri for page in self.pages}
         nav: list = [self.layout.home()]
         for year in self.catalog.years:
             nav.append({f"{year}年": [self.layout.department(d) for d in self.catalog.departments_of(year)]})
+        nav.append(self.layout.downloads())
         handwritten = self.config_nav or [
             file.src_uri for file in files.documentation_pages() if file.src_uri not in generated
         ]

@@ -13,12 +13,16 @@ import posixpath
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 import jinja2
 from markupsafe import Markup, escape
 
 from generator import charts
 from generator.model import Catalog, Department, Indicator, Project
+
+if TYPE_CHECKING:  # downloads imports SiteLayout from here
+    from generator.downloads import Downloads
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class SiteLayout:
     """
 
     directory_urls: bool = True
+    site_url: str = ""  # config.site_url, ending in "/", or "" when unset
 
     def home(self) -> str:
         return "index.md"
@@ -47,6 +52,9 @@ class SiteLayout:
 
     def project(self, department: Department, project: Project) -> str:
         return f"{department.year}/{department.code}/{project.code}.md"
+
+    def downloads(self) -> str:
+        return "downloads/index.md"
 
     def url(self, src_uri: str) -> str:
         """The URL path of a page, relative to the site root."""
@@ -67,6 +75,16 @@ class SiteLayout:
             relative = "./" if relative == "." else relative + "/"
         return relative
 
+    def file_link(self, from_src: str, path: str) -> str:
+        """A relative link from a page to a file served as is (a download), given its path from the site root."""
+        here = self.url(from_src)
+        base = here if here.endswith("/") or not here else posixpath.dirname(here)
+        return posixpath.relpath(path, base or ".")
+
+    def public_url(self, src_uri: str) -> str:
+        """The address to cite a page by: absolute when site_url is set, else its path from the site root."""
+        return f"{self.site_url}{self.url(src_uri)}" if self.site_url else f"/{self.url(src_uri)}"
+
 
 def format_amount(value: Decimal | None) -> str:
     """Money as published: two decimals and thousands separators (4,916.86)."""
@@ -83,6 +101,15 @@ def format_percent(value: Decimal | None) -> str:
 
 def format_share(value: Decimal) -> str:
     return f"{value:.2f}%"
+
+
+def format_size(size: int) -> str:
+    """A file size as a reader expects it: 812 字节, 3.3 KB, 1.2 MB."""
+    if size < 1024:
+        return f"{size} 字节"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
 
 
 def multiline(text: str) -> Markup:
@@ -143,6 +170,7 @@ def _environment() -> jinja2.Environment:
         percent=format_percent,
         share=format_share,
         multiline=multiline,
+        size=format_size,
     )
     env.globals.update(indicator_rows=indicator_rows, indicator_anchor=indicator_anchor)
     return env
@@ -151,9 +179,10 @@ def _environment() -> jinja2.Environment:
 class Renderer:
     """Renders every page of the catalog; one Jinja environment for the whole build."""
 
-    def __init__(self, site_name: str, layout: SiteLayout | None = None) -> None:
+    def __init__(self, site_name: str, layout: SiteLayout | None = None, downloads: Downloads | None = None) -> None:
         self.site_name = site_name
         self.layout = layout or SiteLayout()
+        self.downloads = downloads
         self.env = _environment()
 
     def _render(self, template: str, src_uri: str, title: str, **context: object) -> RenderedPage:
@@ -162,7 +191,26 @@ class Renderer:
         def link(target: str) -> str:
             return layout.link(src_uri, target)
 
-        body = self.env.get_template(template).render(link=link, layout=layout, site_name=self.site_name, **context)
+        def file_link(path: str) -> str:
+            return layout.file_link(src_uri, path)
+
+        def files_of(*owner: object) -> tuple:
+            return self.downloads.of(*owner) if self.downloads else ()
+
+        def files_within(year: int, department_code: str) -> tuple:
+            return self.downloads.within(year, department_code) if self.downloads else ()
+
+        body = self.env.get_template(template).render(
+            link=link,
+            file_link=file_link,
+            files_of=files_of,
+            files_within=files_within,
+            has_downloads=self.downloads is not None,
+            here=layout.public_url(src_uri),
+            layout=layout,
+            site_name=self.site_name,
+            **context,
+        )
         return RenderedPage(src_uri, front_matter(title) + body)
 
     def home(self, catalog: Catalog) -> RenderedPage:
@@ -187,9 +235,14 @@ class Renderer:
             chart=charts.plan_chart(project),
         )
 
+    def downloads_page(self, catalog: Catalog, downloads: Downloads) -> RenderedPage:
+        return self._render("downloads.md.j2", self.layout.downloads(), "下载数据", catalog=catalog, downloads=downloads)
+
     def all_pages(self, catalog: Catalog) -> list[RenderedPage]:
         pages = [self.home(catalog)]
         for department in catalog.departments:
             pages.append(self.department(department))
             pages.extend(self.project(department, project) for project in department.projects)
+        if self.downloads is not None:
+            pages.append(self.downloads_page(catalog, self.downloads))
         return pages

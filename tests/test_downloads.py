@@ -1,0 +1,339 @@
+"""Every download of the seed site, read back with a standard reader, holds exactly the seed's values."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import posixpath
+import re
+import zipfile
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+import frictionless
+import openpyxl
+import pytest
+from conftest import ROOT, SEED, build_site, copy_project
+from seed_cells import FORM_LABELS, project_blocks, squash
+
+from generator.downloads import INDICATORS, PLANS, PROJECTS, ZIP_DATE, build_downloads, to_csv, to_xlsx
+from generator.importer import parse_seed
+from generator.model import QUARTER_ENDS, CENT
+from generator.render import Renderer, SiteLayout, format_size
+from generator.validate import load_catalog
+
+IMPORTED = parse_seed(SEED)
+DEPARTMENT = IMPORTED.data
+EXPECTED = [project.data for project in IMPORTED.projects]  # in published order
+FOLDER = "downloads/2024/203001"
+BOM = b"\xef\xbb\xbf"
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    raw = path.read_bytes()
+    assert raw.startswith(BOM), f"{path} has no BOM"
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+
+
+def exact(value: Decimal | None) -> str:
+    """How an amount is written in CSV and JSON: its exact decimal text, scale kept; blank stays blank."""
+    return "" if value is None else f"{value:f}"
+
+
+def planned(total: Decimal, percent: Decimal | None) -> Decimal | None:
+    return None if percent is None else (total * percent / 100).quantize(CENT)
+
+
+def expected_project_row(data: dict) -> dict[str, str]:
+    budget = data["budget"]
+    return {
+        "year": "2024",
+        "department_code": "203001",
+        "department_name": DEPARTMENT["name"],
+        "project_code": data["code"],
+        "project_number": str(data["number"]),
+        "project_name": data["name"],
+        "money_unit": "万元",
+        "budget_total": exact(budget["total"]),
+        "budget_fiscal": exact(budget["fiscal"]),
+        "budget_other": exact(budget["other"]),
+        "purpose": data["purpose"],
+        "goal": data["goal"],
+        "url": f"/2024/203001/{data['code']}/",
+    }
+
+
+def expected_indicator_rows(data: dict) -> list[dict[str, str]]:
+    return [
+        {
+            "year": "2024",
+            "project_code": data["code"],
+            "indicator_id": row["id"],
+            "row_number": str(number),
+            **{key: row[key] for key in ("level1", "level2", "level3", "description", "value", "basis")},
+            "url": f"/2024/203001/{data['code']}/#{data['code']}-{row['id']}",
+        }
+        for number, row in enumerate(data["indicators"], start=1)
+    ]
+
+
+def expected_plan_rows(data: dict) -> list[dict[str, str]]:
+    return [
+        {
+            "year": "2024",
+            "project_code": data["code"],
+            "quarter_end": key,
+            "label": label,
+            "cumulative_percent": exact(data["plan"][key]),
+            "cumulative_amount": exact(planned(data["budget"]["total"], data["plan"][key])),
+        }
+        for key, label in QUARTER_ENDS
+    ]
+
+
+def test_project_json_holds_every_field_of_the_seed_exactly(seed_site: Path) -> None:
+    for data in EXPECTED:
+        text = (seed_site / FOLDER / f"{data['code']}.json").read_text(encoding="utf-8")
+        document = json.loads(text)
+        assert (document["year"], document["department"]) == (2024, {"code": "203001", "name": DEPARTMENT["name"]})
+        assert (document["code"], document["name"], document["number"]) == (data["code"], data["name"], data["number"])
+        assert (document["purpose"], document["goal"]) == (data["purpose"], data["goal"])
+        # Amounts are strings holding the exact decimal, scale included ("1700.00"); blank is null.
+        assert document["budget"] == {key: value and f"{value:f}" for key, value in data["budget"].items()}
+        assert [point["cumulative_percent"] for point in document["plan"]] == [
+            data["plan"][key] and f"{data['plan'][key]:f}" for key, _ in QUARTER_ENDS
+        ]
+        assert [point["cumulative_amount"] for point in document["plan"]] == [
+            row["cumulative_amount"] or None for row in expected_plan_rows(data)
+        ]
+        assert [{k: v for k, v in row.items() if k != "url"} for row in document["indicators"]] == data["indicators"]
+        assert document["url"] == f"/2024/203001/{data['code']}/"
+
+
+#: Cells of the printed form that are labels, not data: the JSON names them by its keys.
+LABELS = FORM_LABELS | {"项目编码", "预算数", "其他资金", "绩效目标", "一级指标", "二级指标", "三级指标", "绩效指标描述"}
+LABELS |= {"指标值", "指标值确定依据"}
+
+
+def json_strings(value: object) -> list[str]:
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in json_strings(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in json_strings(item)]
+    return [str(value)]
+
+
+def test_project_json_holds_every_cell_of_the_document(seed_site: Path) -> None:
+    """Against the independent reading of the export, not the importer."""
+    for (title, cells), data in zip(project_blocks(SEED), EXPECTED):
+        document = json.loads((seed_site / FOLDER / f"{data['code']}.json").read_text(encoding="utf-8"))
+        document["department"]["both"] = document["department"]["code"] + document["department"]["name"]
+        for point in document["plan"]:  # the form writes 20%, the JSON the number 20
+            point["cumulative_percent"] = point["cumulative_percent"] and point["cumulative_percent"] + "%"
+        text = squash("|".join(json_strings(document)))
+        missing = [cell for cell in cells if squash(cell) not in text and squash(cell) not in LABELS]
+        assert title == document["name"] and not missing, f"{data['code']} is missing {missing}"
+
+
+def test_project_csv_holds_its_indicators(seed_site: Path) -> None:
+    for data in EXPECTED:
+        assert read_csv(seed_site / FOLDER / f"{data['code']}.csv") == expected_indicator_rows(data)
+
+
+@pytest.mark.parametrize("prefix", [f"{FOLDER}/203001", "downloads/all"])
+def test_department_and_site_csv_tables_match_the_seed(seed_site: Path, prefix: str) -> None:
+    assert read_csv(seed_site / f"{prefix}-projects.csv") == [expected_project_row(d) for d in EXPECTED]
+    assert read_csv(seed_site / f"{prefix}-indicators.csv") == [r for d in EXPECTED for r in expected_indicator_rows(d)]
+    assert read_csv(seed_site / f"{prefix}-plans.csv") == [r for d in EXPECTED for r in expected_plan_rows(d)]
+    raw = (seed_site / f"{prefix}-projects.csv").read_bytes()
+    assert b"\r\n" in raw and b",4916.86,4916.86,," in raw and b",1700.00,1700.00,," in raw
+
+
+@pytest.mark.parametrize("name", [f"{FOLDER}/203001.xlsx", "downloads/all.xlsx"])
+def test_xlsx_has_three_sheets_with_the_seed_values(seed_site: Path, name: str) -> None:
+    path = seed_site / name
+    workbook = openpyxl.load_workbook(path)
+    assert workbook.sheetnames == ["项目", "绩效指标", "资金支出计划"]
+    tables = [
+        (PROJECTS, [expected_project_row(d) for d in EXPECTED]),
+        (INDICATORS, [r for d in EXPECTED for r in expected_indicator_rows(d)]),
+        (PLANS, [r for d in EXPECTED for r in expected_plan_rows(d)]),
+    ]
+    for sheet, (table, expected) in zip(workbook.worksheets, tables):
+        rows = list(sheet.iter_rows())
+        assert [cell.value for cell in rows[0]] == [column.title for column in table.columns]
+        assert len(rows) == len(expected) + 1
+        for row, want in zip(rows[1:], expected):
+            for cell, column in zip(row, table.columns):
+                if column.type == "string":
+                    assert cell.data_type == "s" and cell.value == want[column.name], (cell.coordinate, cell.value)
+                elif want[column.name] == "":
+                    assert cell.value is None, cell.coordinate
+                else:
+                    assert Decimal(str(cell.value)) == Decimal(want[column.name]), cell.coordinate
+    # The file holds the exact decimal text, not a float's digits.
+    with zipfile.ZipFile(path) as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
+        assert "<v>4916.86</v>" in sheet_xml and "<v>1700.00</v>" in sheet_xml
+        assert "<f>" not in sheet_xml  # no formulas, ever
+        assert {info.date_time for info in archive.infolist()} == {ZIP_DATE}
+
+
+def test_department_and_site_json_hold_the_goals_and_every_project(seed_site: Path) -> None:
+    department = json.loads((seed_site / FOLDER / "203001.json").read_text(encoding="utf-8"))
+    site = json.loads((seed_site / "downloads/all.json").read_text(encoding="utf-8"))
+    assert site["departments"] == [department]
+    assert (department["name"], department["total"], department["money_unit"]) == (DEPARTMENT["name"], "7331.80", "万元")
+    for key in ("overall", "itemized", "safeguards"):
+        goals = DEPARTMENT["goals"][key]
+        assert department["goals"][key] == {"intro": goals.get("intro"), "items": goals["items"]}
+    for project, data in zip(department["projects"], EXPECTED, strict=True):
+        assert project == json.loads((seed_site / FOLDER / f"{data['code']}.json").read_text(encoding="utf-8"))
+
+
+def test_datapackage_validates_and_loads_exact_decimals_with_frictionless(seed_site: Path) -> None:
+    descriptor = seed_site / "downloads" / "datapackage.json"
+    package_json = json.loads(descriptor.read_text(encoding="utf-8"))
+    assert package_json["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
+    resources = {resource["name"]: resource for resource in package_json["resources"]}
+    assert resources["projects"]["schema"]["primaryKey"] == ["year", "project_code"]
+    for name in ("indicators", "plans"):
+        assert resources[name]["schema"]["foreignKeys"] == [
+            {"fields": ["year", "project_code"], "reference": {"resource": "projects", "fields": ["year", "project_code"]}}
+        ]
+    report = frictionless.validate(str(descriptor))
+    assert report.valid, report.flatten(["type", "note"])
+    package = frictionless.Package(str(descriptor))
+    projects = package.get_resource("projects").read_rows()
+    assert [(row["project_code"], row["budget_total"], row["budget_other"]) for row in projects] == [
+        (d["code"], d["budget"]["total"], d["budget"]["other"]) for d in EXPECTED
+    ]
+    assert isinstance(projects[0]["budget_total"], Decimal)
+    plans = package.get_resource("plans").read_rows()
+    assert [row["cumulative_percent"] for row in plans] == [d["plan"][k] for d in EXPECTED for k, _ in QUARTER_ENDS]
+
+
+def test_a_broken_foreign_key_fails_frictionless_validation(seed_site: Path, tmp_path: Path) -> None:
+    """The schema is strict enough to catch an indicator of a project that does not exist."""
+    for path in (seed_site / "downloads").glob("all-*.csv"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    package = json.loads((seed_site / "downloads" / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        del resource["hash"], resource["bytes"]
+    (tmp_path / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    indicators = tmp_path / "all-indicators.csv"
+    indicators.write_bytes(indicators.read_bytes().replace(b"2024,13022524P00442P10057D,quantity-1", b"2024,NOSUCH,quantity-1"))
+    report = frictionless.validate(str(tmp_path / "datapackage.json"))
+    assert not report.valid
+    assert "foreign-key" in {error[0] for error in report.flatten(["type"])}
+
+
+def page_links(html: str, page: str) -> list[str]:
+    """Every href of the page's download list, resolved to a path from the site root."""
+    base = posixpath.dirname(page)
+    start = html.index('<div class="bp-cite">')
+    section = html[start : html.index("</div>", start)]
+    return [posixpath.normpath(posixpath.join(base, href)) for href in re.findall(r'<a href="([^"#]+)"', section)]
+
+
+def test_every_project_page_links_its_own_files(seed_site: Path) -> None:
+    for data in EXPECTED:
+        page = f"2024/203001/{data['code']}/index.html"
+        links = page_links((seed_site / page).read_text(encoding="utf-8"), page)
+        assert links[:2] == [f"{FOLDER}/{data['code']}.json", f"{FOLDER}/{data['code']}.csv"]
+        assert "downloads" in links  # the downloads page
+        assert all((seed_site / link).exists() for link in links)
+
+
+def test_department_and_home_pages_link_their_files(seed_site: Path) -> None:
+    department = page_links((seed_site / "2024/203001/index.html").read_text(encoding="utf-8"), "2024/203001/index.html")
+    assert department[:5] == [f"{FOLDER}/203001{suffix}" for suffix in (".json", "-projects.csv", "-indicators.csv", "-plans.csv", ".xlsx")]
+    home = page_links((seed_site / "index.html").read_text(encoding="utf-8"), "index.html")
+    assert "downloads/datapackage.json" in home and "downloads/all.xlsx" in home
+    assert all((seed_site / link).exists() for link in department + home)
+
+
+def test_downloads_page_lists_every_file_with_its_size(seed_site: Path) -> None:
+    html = (seed_site / "downloads" / "index.html").read_text(encoding="utf-8")
+    rows = re.findall(
+        r'<tr><td><a href="([^"]+)"><code>[^<]+</code></a></td><td>(\w+)</td><td class="bp-num" title="(\d+) 字节">([^<]+)</td><td>([^<]+)</td></tr>',
+        html,
+    )
+    served = {str(p.relative_to(seed_site)) for p in (seed_site / "downloads").rglob("*") if p.is_file()}
+    served.discard("downloads/index.html")
+    listed = {posixpath.normpath(posixpath.join("downloads", href)): (size, shown) for href, _, size, shown, _ in rows}
+    assert set(listed) == served and len(rows) == len(served) == 6 + 5 + 2 * 13
+    for path, (size, shown) in listed.items():
+        actual = (seed_site / path).stat().st_size
+        assert (int(size), shown) == (actual, format_size(actual))
+    nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>\s*</div>\s*</div>', html, re.S).group(0)
+    labels = re.findall(r'<span class="md-ellipsis">\s*(.*?)\s*</span>', nav, re.S)
+    assert labels.index("下载数据") == labels.index("中国共产党乐亭县委员会组织部本级") + 1
+
+
+def test_built_files_are_exactly_the_computed_bytes_whatever_the_clock(
+    seed_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("time.time", lambda: 4_000_000_000.0)
+    catalog = load_catalog(ROOT / "content")
+    downloads = build_downloads(catalog, "乐亭县预算绩效目标公开", SiteLayout())
+    for file in downloads.files:
+        assert (seed_site / file.path).read_bytes() == file.content, file.path
+
+
+def test_links_resolve_without_directory_urls(tmp_path: Path) -> None:
+    site = build_site(copy_project(tmp_path / "project"), use_directory_urls=False)
+    for page in ("index.html", "2024/203001/index.html", "2024/203001/13022524P00442P10057D.html", "downloads/index.html"):
+        html = (site / page).read_text(encoding="utf-8")
+        links = [posixpath.normpath(posixpath.join(posixpath.dirname(page), href)) for href in re.findall(r'<a href="((?:\.\./)*downloads/[^"#]*|[^"#:/]+\.(?:csv|json|xlsx))"', html)]
+        assert links, page
+        for link in links:
+            assert (site / link).is_file() or (site / link / "index.html").is_file(), (page, link)
+    project = json.loads((site / FOLDER / "13022524P00442P10057D.json").read_text(encoding="utf-8"))
+    assert project["url"] == "/2024/203001/13022524P00442P10057D.html"
+
+
+HOSTILE = ["=HYPERLINK(\"http://x\",\"点我\")", "+1", "-5%", "@SUM(A1)", "\tx", "'引号", "正常", "<b>粗</b>", "a_x0041_b"]
+
+
+def test_formula_like_text_is_defused_in_csv_and_exact_elsewhere() -> None:
+    catalog = load_catalog(ROOT / "content")
+    department = catalog.departments[0]
+    project = department.projects[0]
+    indicators = tuple(replace(project.indicators[0], id=f"row-{i}", value=text) for i, text in enumerate(HOSTILE))
+    project = replace(project, indicators=indicators, name=HOSTILE[0])
+    department = replace(department, projects=(project,))
+    catalog = replace(catalog, departments=(department,))
+    layout = SiteLayout()
+    files = {file.path: file.content for file in build_downloads(catalog, "站点", layout).files}
+
+    rows = list(csv.DictReader(io.StringIO(files[f"{FOLDER}/{project.code}.csv"].decode("utf-8-sig"), newline="")))
+    written = [row["value"] for row in rows]
+    assert written[:6] == ["'" + text for text in HOSTILE[:6]] and written[6:] == HOSTILE[6:]
+    # The documented rule undoes it exactly: drop one leading '.
+    assert [value[1:] if value.startswith("'") else value for value in written] == HOSTILE
+
+    workbook = openpyxl.load_workbook(io.BytesIO(files[f"{FOLDER}/203001.xlsx"]))
+    cells = [row[8] for row in workbook["绩效指标"].iter_rows(min_row=2)]
+    assert all(cell.data_type == "s" for cell in cells)
+    assert [cell.value for cell in cells[:-1]] == HOSTILE[:-1]
+    assert workbook["项目"]["F2"].value == HOSTILE[0]
+
+    document = json.loads(files[f"{FOLDER}/{project.code}.json"])
+    assert [row["value"] for row in document["indicators"]] == HOSTILE
+
+    page = Renderer("站点", layout).project(department, project).markdown
+    cite = page[page.index("bp-citation") :]
+    assert "&lt;b&gt;" not in cite and "=HYPERLINK(&#34;http://x&#34;" in cite
+
+
+def test_xml_illegal_characters_are_escaped_the_ooxml_way() -> None:
+    """XML cannot hold a bell; OOXML writes _x0007_, and escapes a literal "_x0041_" so Excel shows it as typed."""
+    rows = [(2024, "C1", "x", 1, "a", "b", "c", "bell\x07here", "a_x0041_b", "w", "u")]
+    with zipfile.ZipFile(io.BytesIO(to_xlsx([(INDICATORS, rows)]))) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert ">bell_x0007_here<" in sheet and ">a_x005F_x0041_b<" in sheet
+    workbook = openpyxl.load_workbook(io.BytesIO(to_xlsx([(INDICATORS, rows)])))  # still a valid workbook
+    assert workbook.active["G2"].value == "c"
