@@ -62,7 +62,7 @@ def timed_build(config_file: str) -> dict[str, Any]:
     finally:
         config.plugins.on_shutdown()
     seconds = time.perf_counter() - start
-    ours = sum(t for key, t in totals.items() if key.split(".")[0].split(":")[0] == OWN_PACKAGE)
+    ours = sum(t for key, t in totals.items() if key.split(".")[0] == OWN_PACKAGE)
     search = sum(t for key, t in totals.items() if key.startswith("material.plugins.search"))
     return {
         "seconds": seconds,
