@@ -112,6 +112,9 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         # Remember the nav of mkdocs.yml once: on_files replaces config.nav on every build.
         if not hasattr(self, "config_nav"):
             self.config_nav = list(config.nav or [])
+        if _offline_enabled(config):
+            # Pages opened from file:// cannot rely on a server mapping folder/ to folder/index.html.
+            config.use_directory_urls = False
         if self.command != "serve":
             # Build into a staging folder; on_post_build swaps it in only when complete.
             self.site_dir = Path(config.site_dir)
@@ -156,3 +159,11 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:
         server.watch(str(self.content_path(config)))
         return server
+
+
+def _offline_enabled(config: MkDocsConfig) -> bool:
+    """Whether Material's offline plugin (a site for file://) is on in this build."""
+    for name, plugin in config.plugins.items():
+        if name.endswith("offline") and getattr(plugin, "config", None) is not None:
+            return bool(plugin.config.get("enabled", True))
+    return False
