@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from generator.model import Department, Project
 
-PLAN_WIDTH = 640
+PLAN_WIDTH = 520  # narrow enough that its text stays legible scaled to a phone
 PLAN_HEIGHT = 300
 PLAN_TOP = 30  # room for the % label above a full bar
 PLAN_BOTTOM = 250  # baseline; below it the quarter label and the 万元 amount
@@ -64,10 +64,10 @@ def plan_chart(project: Project) -> PlanChart:
     return PlanChart(PLAN_WIDTH, PLAN_HEIGHT, PLAN_LEFT, PLAN_TOP, PLAN_BOTTOM, tuple(bars), gridlines)
 
 
-SHARE_WIDTH = 640
-SHARE_ROW = 44  # one project: its name on a line, its bar below
+SHARE_WIDTH = 520
+SHARE_ROW = 50  # one project: its name on a line, its bar below
 SHARE_BAR = 16
-SHARE_LABEL_ROOM = 190  # room right of the longest bar for "4,916.86 万元 67.06%"
+SHARE_LABEL_ROOM = 200  # room right of the longest bar for "4,916.86 万元 67.06%"
 
 
 @dataclass(frozen=True)
@@ -100,8 +100,8 @@ def share_chart(department: Department) -> ShareChart:
             ShareBar(
                 project=project,
                 share=department.share(project),
-                y=top + 16,
-                bar_y=top + 22,
+                y=top + 18,
+                bar_y=top + 26,
                 width=round(max(fraction * room, 1.0), 2),
             )
         )
