@@ -6,8 +6,8 @@ path, with the same text and tables of the same shape as Markdown pipe tables,
 so the baseline is what a team would get by typing the pages into MkDocs. It has
 no SVG chart and no plugin of ours. The config is the project's mkdocs.yml minus
 our plugins, with the same theme, theme_overrides/, search plugin and the same
-navigation (home, one section per year listing its departments; projects are
-`not_in_nav`), so the comparison isolates the cost of our generator.
+navigation (home, one page per year listing its departments; departments and
+projects are `not_in_nav`), so the comparison isolates the cost of our generator.
 """
 
 from __future__ import annotations
@@ -120,8 +120,18 @@ def home_page(site_name: str, departments: list[ImportedDepartment], totals: dic
     return "".join(out)
 
 
+def year_page(year: int, departments: list[ImportedDepartment], totals: dict[str, Any]) -> str:
+    rows = [
+        [f"`{d.code}`", f"[{_cell(d.data['name'])}]({d.code}/index.md)", len(d.projects),
+         f"{_money(totals[f'{d.year}/{d.code}'])} 万元"]
+        for d in departments if d.year == year
+    ]
+    return _title(f"{year}年") + f"[首页](../index.md) › {year}年\n\n# {year}年\n\n## 部门\n\n" + _table(
+        ["单位编码", "部门", "项目数", "项目预算合计"], rows)
+
+
 def write_site(docs_dir: Path, site_name: str, departments: list[ImportedDepartment]) -> list:
-    """Write the Markdown pages; return the nav (home, then one section per year of departments)."""
+    """Write the Markdown pages; return the nav (home, one page per year, the downloads page)."""
     totals = {}
     for department in departments:
         total = sum(p.data["budget"]["total"] for p in department.projects)
@@ -138,6 +148,7 @@ def write_site(docs_dir: Path, site_name: str, departments: list[ImportedDepartm
     (docs_dir / "downloads" / "index.md").write_text(_title("下载数据") + "# 下载数据\n", encoding="utf-8")
     nav: list = ["index.md"]
     for year in sorted({d.year for d in departments}, reverse=True):
-        nav.append({f"{year}年": [f"{d.year}/{d.code}/index.md" for d in departments if d.year == year]})
+        (docs_dir / str(year) / "index.md").write_text(year_page(year, departments, totals), encoding="utf-8")
+        nav.append({f"{year}年": f"{year}/index.md"})
     nav.append("downloads/index.md")
     return nav

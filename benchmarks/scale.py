@@ -92,8 +92,8 @@ def prepare_plain(root: Path, departments: list) -> None:
     config["docs_dir"] = "docs"
     config["site_dir"] = "site"
     config["nav"] = nav + [page for page in handwritten if page != "index.md"]
-    # Projects are reachable by links only, as in our plugin's InclusionLevel.NOT_IN_NAV.
-    config["not_in_nav"] = "/*/*/*.md\n!/*/*/index.md"
+    # Departments and projects are reachable by links only, as in our plugin (InclusionLevel.NOT_IN_NAV).
+    config["not_in_nav"] = "/*/*/*.md"
     (project / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 

@@ -79,13 +79,14 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.catalog is not None
-        nav_pages = {self.layout.home()} | {self.layout.department(d) for d in self.catalog.departments}
+        nav_pages = {self.layout.home()} | {self.layout.year(year) for year in self.catalog.years}
         for page in self.pages:
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
                 raise PluginError(f"docs/{page.src_uri} 与生成的页面重名，请改名或删除该文件")
-            # Projects stay out of the global navigation: a nav listing every project
-            # is rendered into every page and makes the site quadratic in size.
+            # Departments and projects stay out of the global navigation: the nav is rendered
+            # into every page, so a nav listing them makes the site quadratic in size (with
+            # 100 departments it added 28 KB to every page; see benchmarks/README.md).
             inclusion = InclusionLevel.UNDEFINED if page.src_uri in nav_pages else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion))
         for download in self.downloads.files:
@@ -96,12 +97,11 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         return files
 
     def _navigation(self, files: Files, config: MkDocsConfig) -> list:
-        """Home, one section per year listing its departments, the downloads, then the hand-written pages."""
+        """Home, one page per year listing its departments, the downloads, then the hand-written pages."""
         assert self.catalog is not None
         generated = {page.src_uri for page in self.pages}
         nav: list = [self.layout.home()]
-        for year in self.catalog.years:
-            nav.append({f"{year}年": [self.layout.department(d) for d in self.catalog.departments_of(year)]})
+        nav.extend({f"{year}年": self.layout.year(year)} for year in self.catalog.years)
         nav.append(self.layout.downloads())
         handwritten = self.config_nav or [
             file.src_uri for file in files.documentation_pages() if file.src_uri not in generated

@@ -53,6 +53,9 @@ class SiteLayout:
     def project(self, department: Department, project: Project) -> str:
         return f"{department.year}/{department.code}/{project.code}.md"
 
+    def year(self, year: int) -> str:
+        return f"{year}/index.md"
+
     def downloads(self) -> str:
         return "downloads/index.md"
 
@@ -216,6 +219,9 @@ class Renderer:
     def home(self, catalog: Catalog) -> RenderedPage:
         return self._render("home.md.j2", self.layout.home(), self.site_name, catalog=catalog)
 
+    def year(self, catalog: Catalog, year: int) -> RenderedPage:
+        return self._render("year.md.j2", self.layout.year(year), f"{year}年", catalog=catalog, year=year)
+
     def department(self, department: Department) -> RenderedPage:
         return self._render(
             "department.md.j2",
@@ -240,6 +246,7 @@ class Renderer:
 
     def all_pages(self, catalog: Catalog) -> list[RenderedPage]:
         pages = [self.home(catalog)]
+        pages.extend(self.year(catalog, year) for year in catalog.years)
         for department in catalog.departments:
             pages.append(self.department(department))
             pages.extend(self.project(department, project) for project in department.projects)

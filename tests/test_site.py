@@ -126,11 +126,15 @@ def test_charts_are_inline_svg_with_a_text_alternative(seed_site: Path) -> None:
     assert "村干部基础职务补贴 4,916.86万元，占 67.06%" in department
 
 
-def test_projects_stay_out_of_the_global_navigation(seed_site: Path) -> None:
+def test_departments_and_projects_stay_out_of_the_global_navigation(seed_site: Path) -> None:
+    # The nav is in every page: it lists the years, and each year's page lists its departments.
     html = (seed_site / "index.html").read_text(encoding="utf-8")
     nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>\s*</div>\s*</div>', html, re.S).group(0)
-    assert "中国共产党乐亭县委员会组织部本级" in nav
+    assert '<a href="2024/" class="md-nav__link">' in nav and "2024年" in nav
+    assert "中国共产党乐亭县委员会组织部本级" not in nav
     assert "13022524P00442P10057D" not in nav
+    year = (seed_site / "2024" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="203001/">中国共产党乐亭县委员会组织部本级</a>' in year
 
 
 def test_built_site_requests_nothing_from_another_host(seed_site: Path) -> None:
