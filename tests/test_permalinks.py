@@ -36,7 +36,7 @@ def row_ids(content: Path, code: str = CODE) -> dict[str, str]:
     department = load_catalog(content).departments[0]
     project = next(p for p in department.projects if p.code == code)
     page = Renderer("站点").project(department, project).markdown
-    rows = re.findall(r'<tr id="([^"]+)">.*?</td><td>(.*?)</td><td>', page)
+    rows = re.findall(r'<tr id="([^"]+)">.*?</td><td[^>]*>(.*?)</td><td', page)
     assert len(rows) == len(project.indicators)
     return {level3: row_id for row_id, level3 in rows}
 
