@@ -22,6 +22,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.utils import CountHandler
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from generator import search
 from generator.downloads import Downloads, build_downloads
 from generator.model import Catalog
 from generator.problems import ContentError
@@ -128,6 +129,9 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
 
     @event_priority(-1000)  # after every other plugin has written its files (search index, offline)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        sizes = search.rewrite_index_file(Path(config.site_dir) / "search" / "search_index.json")
+        if sizes:
+            log.info("budget: search index %d -> %d bytes (Chinese sub-words added)", *sizes)
         self._forget_epoch()
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.staging is None or self.site_dir is None:
