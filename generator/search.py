@@ -107,8 +107,10 @@ def hidden_tokens(run: str) -> set[str]:
     # The browser never uses a query's last character to cut it, so 绩效补贴 would be
     # searched as 绩效 alone. With 绩效补 as a word it is cut as 绩效补, which only the
     # pages where 补 follows 绩效 contain.
+    # (A word of one character after it would make the key the whole query, which the
+    # browser never looks up.)
     for word, following in itertools.pairwise(fine):
-        if len(word) >= 2:
+        if len(word) >= 2 and len(following) >= 2:
             tokens.add(word + following[0])
     # Domain words are not in jieba's dictionary (征编 in 组织史征编), so a query may
     # start at any character; where no dictionary word starts, two characters are enough
