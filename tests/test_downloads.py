@@ -233,7 +233,7 @@ def test_a_broken_foreign_key_fails_frictionless_validation(seed_site: Path, tmp
 def page_links(html: str, page: str) -> list[str]:
     """Every href of the page's download list, resolved to a path from the site root."""
     base = posixpath.dirname(page)
-    start = html.index('<div class="bp-cite">')
+    start = html.index('<div class="bp-cite"')
     section = html[start : html.index("</div>", start)]
     return [posixpath.normpath(posixpath.join(base, href)) for href in re.findall(r'<a href="([^"#]+)"', section)]
 
