@@ -250,24 +250,32 @@ def test_every_project_page_links_its_own_files(seed_site: Path) -> None:
 def test_department_and_home_pages_link_their_files(seed_site: Path) -> None:
     department = page_links((seed_site / "2024/203001/index.html").read_text(encoding="utf-8"), "2024/203001/index.html")
     assert department[:5] == [f"{FOLDER}/203001{suffix}" for suffix in (".json", "-projects.csv", "-indicators.csv", "-plans.csv", ".xlsx")]
+    assert f"{FOLDER}/13022524P00442P10057D.json" in department  # and its projects' files
     home = page_links((seed_site / "index.html").read_text(encoding="utf-8"), "index.html")
     assert "downloads/datapackage.json" in home and "downloads/all.xlsx" in home
     assert all((seed_site / link).exists() for link in department + home)
 
 
-def test_downloads_page_lists_every_file_with_its_size(seed_site: Path) -> None:
-    html = (seed_site / "downloads" / "index.html").read_text(encoding="utf-8")
+def test_every_file_is_listed_with_its_size_on_the_downloads_or_its_department_page(seed_site: Path) -> None:
+    # Site-wide files on the downloads page; a department's files and its projects' files on
+    # the department page, so that the downloads page does not grow with the number of projects.
+    downloads = (seed_site / "downloads" / "index.html").read_text(encoding="utf-8")
     rows = re.findall(
         r'<tr><td><a href="([^"]+)"><code>[^<]+</code></a></td><td>(\w+)</td><td class="bp-num" title="(\d+) 字节">([^<]+)</td><td>([^<]+)</td></tr>',
-        html,
+        downloads,
     )
+    listed = {posixpath.normpath(posixpath.join("downloads", href)): (size, shown) for href, _, size, shown, _ in rows}
+    department = (seed_site / "2024" / "203001" / "index.html").read_text(encoding="utf-8")
+    items = re.findall(r'<li><a href="([^"]+)">[^<]+</a>（\w+，<span title="(\d+) 字节">([^<]+)</span>）：[^<]+</li>', department)
+    listed |= {posixpath.normpath(posixpath.join("2024/203001", href)): (size, shown) for href, size, shown in items}
     served = {str(p.relative_to(seed_site)) for p in (seed_site / "downloads").rglob("*") if p.is_file()}
     served.discard("downloads/index.html")
-    listed = {posixpath.normpath(posixpath.join("downloads", href)): (size, shown) for href, _, size, shown, _ in rows}
-    assert set(listed) == served and len(rows) == len(served) == 6 + 5 + 2 * 13
+    assert set(listed) == served and len(rows) + len(items) == len(served) == 6 + 5 + 2 * 13
     for path, (size, shown) in listed.items():
         actual = (seed_site / path).stat().st_size
         assert (int(size), shown) == (actual, format_size(actual))
+    assert '<a href="../2024/203001/#cite">中国共产党乐亭县委员会组织部本级</a>：31 个文件' in downloads
+    html = downloads
     nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>\s*</div>\s*</div>', html, re.S).group(0)
     labels = re.findall(r'<span class="md-ellipsis">\s*(.*?)\s*</span>', nav, re.S)
     assert labels.index("下载数据") == labels.index("2024年") + 1
