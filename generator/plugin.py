@@ -21,13 +21,14 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.utils import CountHandler
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 
 from generator import search
 from generator.downloads import Downloads, build_downloads
 from generator.model import Catalog
 from generator.problems import ContentError
 from generator.publish import content_epoch, discard, promote, staging_dir
-from generator.render import RenderedPage, Renderer, SiteLayout
+from generator.render import RenderedPage, Renderer, SiteLayout, restore_html_blocks, set_aside_html_blocks
 from generator.validate import load_catalog
 
 log = logging.getLogger("mkdocs.plugins.budget")
@@ -44,6 +45,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
     def __init__(self) -> None:
         self.catalog: Catalog | None = None
         self.pages: list[RenderedPage] = []
+        self.html_blocks: dict[str, tuple[str, ...]] = {}  # src_uri -> blocks set aside from Markdown
         self.downloads = Downloads(())
         self.layout = SiteLayout()
         self.command = "build"
@@ -89,7 +91,8 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
             # into every page, so a nav listing them makes the site quadratic in size (with
             # 100 departments it added 28 KB to every page; see benchmarks/README.md).
             inclusion = InclusionLevel.UNDEFINED if page.src_uri in nav_pages else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion))
+            skeleton, self.html_blocks[page.src_uri] = set_aside_html_blocks(page.markdown)
+            files.append(File.generated(config, page.src_uri, content=skeleton, inclusion=inclusion))
         for download in self.downloads.files:
             if files.get_file_from_path(download.path) is not None:
                 raise PluginError(f"docs/{download.path} 与生成的下载文件重名，请改名或删除该文件")
@@ -159,6 +162,10 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         if self.epoch_was_set_here:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
             self.epoch_was_set_here = False
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        blocks = self.html_blocks.get(page.file.src_uri)
+        return restore_html_blocks(html, blocks) if blocks else html
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:
         server.watch(str(self.content_path(config)))
