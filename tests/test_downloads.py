@@ -266,7 +266,7 @@ def test_every_file_is_listed_with_its_size_on_the_downloads_or_its_department_p
     )
     listed = {posixpath.normpath(posixpath.join("downloads", href)): (size, shown) for href, _, size, shown, _ in rows}
     department = (seed_site / "2024" / "203001" / "index.html").read_text(encoding="utf-8")
-    items = re.findall(r'<li><a href="([^"]+)">[^<]+</a>（\w+，<span title="(\d+) 字节">([^<]+)</span>）：[^<]+</li>', department)
+    items = re.findall(r'<a href="([^"]+)">[^<]+</a>（(?:\w+，)?<span title="(\d+) 字节">([^<]+)</span>）', department)
     listed |= {posixpath.normpath(posixpath.join("2024/203001", href)): (size, shown) for href, size, shown in items}
     served = {str(p.relative_to(seed_site)) for p in (seed_site / "downloads").rglob("*") if p.is_file()}
     served.discard("downloads/index.html")
