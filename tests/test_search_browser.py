@@ -107,6 +107,16 @@ class SearchBox:
         self.box = page.locator("input.md-search__input")
         self.box.click()
 
+    def _wait_until_settled(self) -> None:
+        """The result list and its count no longer change (the worker answered the last query)."""
+        previous = None
+        for _ in range(100):
+            state = (self._meta(), self.page.locator("li.md-search-result__item").count())
+            if state == previous:
+                return
+            previous = state
+            self.page.wait_for_timeout(100)
+
     def _meta(self) -> str:
         return self.page.locator(".md-search-result__meta").text_content() or ""
 
@@ -116,11 +126,14 @@ class SearchBox:
         self.page.wait_for_function(
             "() => document.querySelector('.md-search-result__meta').textContent.includes('键入')"
         )
-        self.box.press_sequentially(query)
+        # An input method commits a Chinese word at once: one value, one keyup, one search.
+        # (Typing letter by letter would let the count of an earlier, shorter query be read.)
+        self.box.fill(query)
         self.box.press("End")
         self.page.wait_for_function(
             "() => !document.querySelector('.md-search-result__meta').textContent.includes('键入')"
         )
+        self._wait_until_settled()
         count = int(re.search(r"\d+", self._meta()).group(0)) if re.search(r"\d+", self._meta()) else 0
         items = self.page.locator("li.md-search-result__item")
         # Material shows 10 results, then 4 more each time the list is scrolled to its end.
