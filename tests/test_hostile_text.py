@@ -101,3 +101,28 @@ def test_hostile_page_runs_no_script_in_a_real_browser(hostile_site: Path) -> No
         assert page.title() == f"{HOSTILE_NAME} - 乐亭县预算绩效目标公开"
         assert page.locator("h1").inner_text() == HOSTILE_NAME
         assert page.locator("img[src=x]").count() == 0
+
+
+@requires_chromium
+def test_search_results_show_hostile_text_literally(hostile_site: Path) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    with serve(hostile_site) as base, chromium() as browser:
+        page = browser.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(base)
+        box = page.locator("input.md-search__input")
+        result = page.locator(".md-search-result__item").first
+        for _ in range(10):  # until the index has loaded
+            box.fill("补贴")
+            box.press("End")
+            try:
+                result.wait_for(timeout=3_000)
+                break
+            except PlaywrightTimeout:
+                box.fill("")
+        titles = page.locator(".md-search-result__item h1").all_inner_texts()
+        assert HOSTILE_NAME in [without_word_breaks(title) for title in titles]
+        assert page.locator(".md-search-result script, .md-search-result img, .md-search-result b").count() == 0
+        assert dialogs == []
