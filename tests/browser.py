@@ -62,3 +62,25 @@ def chromium() -> Iterator[object]:
             yield browser
         finally:
             browser.close()
+
+
+def search(page, query: str, attempts: int = 10) -> None:
+    """Type a query into Material's search box and wait until results are listed.
+
+    The index loads in the background and a query typed before it is ready is not
+    answered, so the query is typed again until it is, as a citizen would.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    box = page.locator("input.md-search__input")
+    first_result = page.locator(".md-search-result__item").first
+    for _ in range(attempts):
+        box.fill("")
+        box.fill(query)
+        box.press("End")
+        try:
+            first_result.wait_for(timeout=3_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"no search results for {query!r}")

@@ -12,10 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 import pytest
-from browser import chromium, requires_chromium, serve
+from browser import chromium, requires_chromium, search, serve
 from conftest import ROOT, build_site, copy_project
 
 pytestmark = requires_chromium
@@ -148,19 +147,7 @@ def test_offline_build_works_from_the_file_system(tmp_path: Path, browser, monke
     assert page.locator("h1").inner_text() == "村干部基础职务补贴"
     assert page.locator("figure.bp-plan-chart svg").is_visible()
     # Search runs from file:// too (the index is inlined and the worker shim is vendored).
-    box = page.locator("input.md-search__input")
-    result = page.locator(".md-search-result__item a").first
-    # The index loads in the background: a query typed before it is ready is not answered,
-    # so type it again until it is (as a citizen would).
-    for _ in range(10):
-        box.fill("")
-        box.fill("干部培训费")
-        box.press("End")
-        try:
-            result.wait_for(timeout=3_000)
-            break
-        except PlaywrightTimeout:
-            continue
+    search(page, "干部培训费")
     results = page.locator(".md-search-result").inner_text()
     assert "干部培训费" in "".join(char for char in results if unicodedata.category(char) != "Cf")
     assert {urlparse(url).scheme for url in requests} <= {"file", "data", "blob"}

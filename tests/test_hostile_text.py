@@ -9,7 +9,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from browser import chromium, requires_chromium, serve
+from browser import chromium, requires_chromium, search, serve
 from conftest import build_site, copy_project, page_text
 from hostile import HOSTILE, HOSTILE_DEPARTMENT, HOSTILE_NAME, write_hostile_content
 
@@ -105,23 +105,12 @@ def test_hostile_page_runs_no_script_in_a_real_browser(hostile_site: Path) -> No
 
 @requires_chromium
 def test_search_results_show_hostile_text_literally(hostile_site: Path) -> None:
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
     with serve(hostile_site) as base, chromium() as browser:
         page = browser.new_page()
         dialogs: list[str] = []
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         page.goto(base)
-        box = page.locator("input.md-search__input")
-        result = page.locator(".md-search-result__item").first
-        for _ in range(10):  # until the index has loaded
-            box.fill("补贴")
-            box.press("End")
-            try:
-                result.wait_for(timeout=3_000)
-                break
-            except PlaywrightTimeout:
-                box.fill("")
+        search(page, "补贴")
         titles = page.locator(".md-search-result__item h1").all_inner_texts()
         assert HOSTILE_NAME in [without_word_breaks(title) for title in titles]
         assert page.locator(".md-search-result script, .md-search-result img, .md-search-result b").count() == 0
