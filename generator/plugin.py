@@ -40,7 +40,7 @@ class BudgetPluginConfig(Config):
 
 
 class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
-    """Generates the home, department and project pages from `content/`."""
+    """Generates the pages and download files of `content/` and publishes the build atomically."""
 
     def __init__(self) -> None:
         self.catalog: Catalog | None = None
@@ -53,6 +53,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         self.staging: Path | None = None  # where this build is written meanwhile
         self.epoch_was_set_here = False
         self.warnings = CountHandler()
+        self.config_nav: list | None = None  # the nav written in mkdocs.yml (hand-written pages)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -61,7 +62,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         return Path(config.config_file_path or ".").parent / self.config.content_dir
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        # Runs before MkDocs empties site_dir: a content error leaves the old site intact.
+        # Runs before MkDocs writes anything: bad content stops the build with the site untouched.
         content_dir = self.content_path(config)
         try:
             self.catalog = load_catalog(content_dir)
@@ -114,7 +115,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # Remember the nav of mkdocs.yml once: on_files replaces config.nav on every build.
-        if not hasattr(self, "config_nav"):
+        if self.config_nav is None:
             self.config_nav = list(config.nav or [])
         if _offline_enabled(config):
             # Pages opened from file:// cannot rely on a server mapping folder/ to folder/index.html.
