@@ -6,6 +6,7 @@ import html
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -87,31 +88,35 @@ def test_search_index_holds_the_text_as_typed(hostile_site: Path) -> None:
         assert "<script>" not in doc["title"] + doc["text"]
 
 
-@requires_chromium
-def test_hostile_page_runs_no_script_in_a_real_browser(hostile_site: Path) -> None:
+@pytest.fixture
+def watched_page(hostile_site: Path) -> Iterator[tuple[str, object, list[str]]]:
+    """A browser page on the served hostile site, recording every dialog a script opens."""
     with serve(hostile_site) as base, chromium() as browser:
         page = browser.new_page()
         dialogs: list[str] = []
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-        for path in (PROJECT_PAGE, DEPARTMENT_PAGE, Path("index.html")):
-            page.goto(base + str(path.parent).replace(".", "") + ("/" if str(path.parent) != "." else ""))
-            page.wait_for_load_state("load")
-        assert dialogs == []
-        page.goto(base + "2024/999001/X999/")
-        assert page.title() == f"{HOSTILE_NAME} - 乐亭县预算绩效目标公开"
-        assert page.locator("h1").inner_text() == HOSTILE_NAME
-        assert page.locator("img[src=x]").count() == 0
+        yield base, page, dialogs
 
 
 @requires_chromium
-def test_search_results_show_hostile_text_literally(hostile_site: Path) -> None:
-    with serve(hostile_site) as base, chromium() as browser:
-        page = browser.new_page()
-        dialogs: list[str] = []
-        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-        page.goto(base)
-        search(page, "补贴")
-        titles = page.locator(".md-search-result__item h1").all_inner_texts()
-        assert HOSTILE_NAME in [without_word_breaks(title) for title in titles]
-        assert page.locator(".md-search-result script, .md-search-result img, .md-search-result b").count() == 0
-        assert dialogs == []
+def test_hostile_page_runs_no_script_in_a_real_browser(watched_page) -> None:
+    base, page, dialogs = watched_page
+    for url in ("2024/999001/X999/", "2024/999001/", ""):
+        page.goto(base + url)
+        page.wait_for_load_state("load")
+    assert dialogs == []
+    page.goto(base + "2024/999001/X999/")
+    assert page.title() == f"{HOSTILE_NAME} - 乐亭县预算绩效目标公开"
+    assert page.locator("h1").inner_text() == HOSTILE_NAME
+    assert page.locator("img[src=x]").count() == 0
+
+
+@requires_chromium
+def test_search_results_show_hostile_text_literally(watched_page) -> None:
+    base, page, dialogs = watched_page
+    page.goto(base)
+    search(page, "补贴")
+    titles = page.locator(".md-search-result__item h1").all_inner_texts()
+    assert HOSTILE_NAME in [without_word_breaks(title) for title in titles]
+    assert page.locator(".md-search-result script, .md-search-result img, .md-search-result b").count() == 0
+    assert dialogs == []
