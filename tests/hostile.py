@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from generator.importer import department_yaml, project_yaml
@@ -39,8 +40,6 @@ def write_hostile_content(content: Path) -> None:
         ),
         encoding="utf-8",
     )
-    from decimal import Decimal
-
     indicators = [
         {
             "id": f"quantity-{index}",
