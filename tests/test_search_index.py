@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from conftest import build_site, copy_project
+from material.plugins.search.plugin import SearchIndex
+
 from generator import search
 from generator.search import JOINER, TAIL, ZWSP
 
@@ -92,3 +95,15 @@ def test_rewrite_keeps_the_text_and_adds_hidden_fields(tmp_path: Path) -> None:
 
 def test_no_index_is_left_alone(tmp_path: Path) -> None:
     assert search.rewrite_index_file(tmp_path / "search_index.json") is None
+
+
+def test_materials_own_jieba_pass_is_skipped_because_the_rewrite_cuts_every_entry_again(
+    tmp_path: Path, monkeypatch
+) -> None:
+    def segmented_twice(self, data: str) -> str:
+        raise AssertionError("Material segmented a page that generator/search.py segments again")
+
+    monkeypatch.setattr(SearchIndex, "_segment_chinese", segmented_twice)
+    site = build_site(copy_project(tmp_path / "project"))
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert any(search.TITLE_FIELD in doc for doc in index["docs"])  # the rewrite still ran
