@@ -55,6 +55,8 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         self.epoch_was_set_here = False
         self.warnings = CountHandler()
         self.config_nav: list | None = None  # the nav written in mkdocs.yml (hand-written pages)
+        self.search_index: MaterialSearchIndex | None = None  # Material's index of this build, if search is on
+        self.search_rewriter: search.BackgroundRewriter | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -64,7 +66,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Runs before MkDocs writes anything: bad content stops the build with the site untouched.
-        _skip_materials_own_segmentation(config)
+        self._start_search_rewrite(config)
         content_dir = self.content_path(config)
         try:
             self.catalog = load_catalog(content_dir)
@@ -135,7 +137,10 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
 
     @event_priority(-1000)  # after every other plugin has written its files (search index, offline)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        sizes = search.rewrite_index_file(Path(config.site_dir) / "search" / "search_index.json")
+        sizes = search.rewrite_index_file(
+            Path(config.site_dir) / "search" / "search_index.json", self.search_rewriter
+        )
+        self.search_rewriter = None
         if sizes:
             log.info("budget: search index %d -> %d bytes (Chinese sub-words added)", *sizes)
         self._forget_epoch()
@@ -149,6 +154,9 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         self.staging = None
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.search_rewriter is not None:
+            self.search_rewriter.close()
+            self.search_rewriter = None
         self._forget_epoch()
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.staging is not None:
@@ -165,6 +173,20 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         if self.epoch_was_set_here:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
             self.epoch_was_set_here = False
+
+    def _start_search_rewrite(self, config: MkDocsConfig) -> None:
+        """Rewrite Material's index entries in a second process as the pages are built (search.py)."""
+        self.search_index = _unsegmented_search_index(config)
+        if self.search_rewriter is not None:
+            self.search_rewriter.close()
+        self.search_rewriter = search.BackgroundRewriter() if self.search_index is not None else None
+
+    @event_priority(-100)  # after Material's search plugin has indexed the page
+    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
+        if self.search_rewriter is not None and self.search_index is not None:
+            entries = self.search_index.entries
+            self.search_rewriter.send(entries[len(self.search_rewriter.sent) :])
+        return context
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         blocks = self.html_blocks.get(page.file.src_uri)
@@ -187,11 +209,15 @@ class UnsegmentedSearchIndex(MaterialSearchIndex):
         return data
 
 
-def _skip_materials_own_segmentation(config: MkDocsConfig) -> None:
+def _unsegmented_search_index(config: MkDocsConfig) -> MaterialSearchIndex | None:
+    """Material's search index of this build, made an UnsegmentedSearchIndex; None if search is off."""
     search_plugin = config.plugins.get("material/search")
+    if search_plugin is None or not search_plugin.config.get("enabled", True):
+        return None
     index = getattr(search_plugin, "search_index", None)
     if type(index) is MaterialSearchIndex:  # only Material's own; leave anything else alone
-        search_plugin.search_index = UnsegmentedSearchIndex(**search_plugin.config)
+        search_plugin.search_index = index = UnsegmentedSearchIndex(**search_plugin.config)
+    return index if isinstance(index, MaterialSearchIndex) else None
 
 
 def _offline_enabled(config: MkDocsConfig) -> bool:
