@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import json
 import re
 import zipfile
@@ -180,8 +181,25 @@ def plan_rows(department: Department, project: Project, layout: SiteLayout) -> l
 ROWS = {PROJECTS.name: project_rows, INDICATORS.name: indicator_rows, PLANS.name: plan_rows}
 
 
-def table_rows(table: Table, pairs: Iterable[tuple[Department, Project]], layout: SiteLayout) -> list[Row]:
-    return [row for department, project in pairs for row in ROWS[table.name](department, project, layout)]
+@dataclass(frozen=True)
+class TableChunk:
+    """One project's rows of one table as CSV lines and as XLSX row XML.
+
+    Made once per project and joined into its department's files and the site's:
+    formatting every row again for each file was most of the downloads' time.
+    """
+
+    csv: str
+    xlsx: tuple[str, ...]
+
+
+def project_chunks(department: Department, project: Project, layout: SiteLayout) -> dict[str, TableChunk]:
+    """The project's chunk of every table, by table name."""
+    chunks = {}
+    for table in TABLES:
+        rows = ROWS[table.name](department, project, layout)
+        chunks[table.name] = TableChunk(csv_lines(rows), tuple(xlsx_rows(table, rows)))
+    return chunks
 
 
 # --- CSV -----------------------------------------------------------------------------------------
@@ -207,12 +225,21 @@ def csv_cell(value: Cell) -> str:
     return csv_text(value)
 
 
-def to_csv(table: Table, rows: Sequence[Row]) -> bytes:
+def csv_lines(rows: Sequence[Row]) -> str:
+    """Rows as CSV lines (CRLF); a file is its header line and the lines of its projects."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(column.name for column in table.columns)
     writer.writerows([csv_cell(value) for value in row] for row in rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return buffer.getvalue()
+
+
+def csv_file(table: Table, chunks: Iterable[str]) -> bytes:
+    header = csv_lines([tuple(column.name for column in table.columns)])
+    return ("\ufeff" + header + "".join(chunks)).encode("utf-8")
+
+
+def to_csv(table: Table, rows: Sequence[Row]) -> bytes:
+    return csv_file(table, [csv_lines(rows)])
 
 
 # --- XLSX ----------------------------------------------------------------------------------------
@@ -259,6 +286,10 @@ def _xml_text(value: str) -> str:
     return xml_escape(value)
 
 
+#: Stands for the row number in a row's XML until the row's place in its sheet is known.
+ROW_MARK = "\x00"  # XML_ILLEGAL escapes every \x00 of the text, so it marks nothing else
+
+
 def _xlsx_cell(ref: str, value: Cell, column: Column, header: bool = False) -> str:
     if value is None:
         return ""
@@ -272,7 +303,18 @@ def _xlsx_cell(ref: str, value: Cell, column: Column, header: bool = False) -> s
     return f'<c r="{ref}"{style_attr} t="inlineStr"><is><t xml:space="preserve">{_xml_text(text)}</t></is></c>'
 
 
-def _sheet(table: Table, rows: Sequence[Row]) -> str:
+def xlsx_rows(table: Table, rows: Sequence[Row]) -> list[str]:
+    """Each row's XML with ROW_MARK for its number: made once per project, numbered in every sheet."""
+    refs = [f"{column_letter(i)}{ROW_MARK}" for i in range(len(table.columns))]
+    return [
+        f'<row r="{ROW_MARK}">'
+        + "".join(_xlsx_cell(ref, value, column) for ref, value, column in zip(refs, row, table.columns))
+        + "</row>"
+        for row in rows
+    ]
+
+
+def _sheet(table: Table, chunks: Iterable[Sequence[str]]) -> str:
     widths = "".join(
         f'<col min="{i}" max="{i}" width="{36 if c.name in {"purpose", "goal", "description"} else 14}" customWidth="1"/>'
         for i, c in enumerate(table.columns, start=1)
@@ -282,12 +324,8 @@ def _sheet(table: Table, rows: Sequence[Row]) -> str:
         + "".join(_xlsx_cell(f"{column_letter(i)}1", c.title, c, header=True) for i, c in enumerate(table.columns))
         + "</row>"
     ]
-    for r, row in enumerate(rows, start=2):
-        cells = "".join(
-            _xlsx_cell(f"{column_letter(i)}{r}", value, column)
-            for i, (value, column) in enumerate(zip(row, table.columns))
-        )
-        lines.append(f'<row r="{r}">{cells}</row>')
+    numbers = itertools.count(2)
+    lines.extend(row.replace(ROW_MARK, str(next(numbers))) for chunk in chunks for row in chunk)
     data = "\n".join(lines)
     return (
         f'{XML_HEAD}<worksheet xmlns="{SHEET_NS}">'
@@ -300,6 +338,11 @@ def _sheet(table: Table, rows: Sequence[Row]) -> str:
 
 def to_xlsx(sheets: Sequence[tuple[Table, Sequence[Row]]]) -> bytes:
     """A workbook with one sheet per table, header row frozen."""
+    return xlsx_file([(table, [xlsx_rows(table, rows)]) for table, rows in sheets])
+
+
+def xlsx_file(sheets: Sequence[tuple[Table, Iterable[Sequence[str]]]]) -> bytes:
+    """A workbook of the rows made by xlsx_rows, project by project."""
     count = len(sheets)
     parts = {
         "[Content_Types].xml": (
@@ -339,8 +382,8 @@ def to_xlsx(sheets: Sequence[tuple[Table, Sequence[Row]]]) -> bytes:
         ),
         "xl/styles.xml": STYLES,
     }
-    for i, (table, rows) in enumerate(sheets, start=1):
-        parts[f"xl/worksheets/sheet{i}.xml"] = _sheet(table, rows)
+    for i, (table, chunks) in enumerate(sheets, start=1):
+        parts[f"xl/worksheets/sheet{i}.xml"] = _sheet(table, chunks)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, text in parts.items():
@@ -406,7 +449,10 @@ def project_document(department: Department, project: Project, layout: SiteLayou
     }
 
 
-def department_document(department: Department, layout: SiteLayout) -> dict[str, object]:
+def department_document(
+    department: Department, layout: SiteLayout, projects: Sequence[dict[str, object]] | None = None
+) -> dict[str, object]:
+    """The department's goals and every project; `projects` are its project_documents if already made."""
     return {
         "year": department.year,
         "code": department.code,
@@ -419,7 +465,9 @@ def department_document(department: Department, layout: SiteLayout) -> dict[str,
             "itemized": _goals(department.itemized_goals),
             "safeguards": _goals(department.safeguards),
         },
-        "projects": [project_document(department, project, layout) for project in department.projects],
+        "projects": list(projects)
+        if projects is not None
+        else [project_document(department, project, layout) for project in department.projects],
     }
 
 
@@ -488,16 +536,20 @@ def department_folder(department: Department) -> str:
 
 
 def _table_files(
-    prefix: str, label: str, pairs: list[tuple[Department, Project]], layout: SiteLayout, owner: tuple[object, ...]
+    prefix: str, label: str, chunks: Sequence[dict[str, TableChunk]], owner: tuple[object, ...]
 ) -> list[Download]:
-    tables = [(table, table_rows(table, pairs, layout)) for table in TABLES]
     files = [
-        Download(f"{prefix}-{table.name}.csv", to_csv(table, rows), "CSV", f"{label}：{table.title}表", owner)
-        for table, rows in tables
+        Download(
+            f"{prefix}-{table.name}.csv",
+            csv_file(table, (chunk[table.name].csv for chunk in chunks)),
+            "CSV",
+            f"{label}：{table.title}表",
+            owner,
+        )
+        for table in TABLES
     ]
-    files.append(
-        Download(f"{prefix}.xlsx", to_xlsx(tables), "XLSX", f"{label}：项目、绩效指标、资金支出计划三张工作表", owner)
-    )
+    workbook = xlsx_file([(table, [chunk[table.name].xlsx for chunk in chunks]) for table in TABLES])
+    files.append(Download(f"{prefix}.xlsx", workbook, "XLSX", f"{label}：项目、绩效指标、资金支出计划三张工作表", owner))
     return files
 
 
@@ -553,37 +605,38 @@ def datapackage(site_name: str, files: Sequence[Download]) -> dict[str, object]:
 
 
 def build_downloads(catalog: Catalog, site_name: str, layout: SiteLayout) -> Downloads:
-    """Every download file of the catalog; the same catalog always gives the same bytes."""
+    """Every download file of the catalog; the same catalog always gives the same bytes.
+
+    Each project's document and table rows are made once and reused by the files of
+    its department and of the site.
+    """
     files: list[Download] = []
+    department_documents: list[dict[str, object]] = []
+    site_chunks: list[dict[str, TableChunk]] = []
     for department in catalog.departments:
         folder = department_folder(department)
         owner: tuple[object, ...] = ("department", department.year, department.code)
-        pairs = [(department, project) for project in department.projects]
+        documents = [project_document(department, project, layout) for project in department.projects]
+        chunks = [project_chunks(department, project, layout) for project in department.projects]
+        department_documents.append(department_document(department, layout, documents))
+        site_chunks.extend(chunks)
         files.append(
             Download(
                 f"{folder}/{department.code}.json",
-                to_json(department_document(department, layout)),
+                to_json(department_documents[-1]),
                 "JSON",
                 f"{department.name}：部门整体绩效目标和全部项目的全部字段",
                 owner,
             )
         )
-        files.extend(_table_files(f"{folder}/{department.code}", department.name, pairs, layout, owner))
-        for project in department.projects:
+        files.extend(_table_files(f"{folder}/{department.code}", department.name, chunks, owner))
+        for project, document, chunk in zip(department.projects, documents, chunks):
             owner = ("project", department.year, department.code, project.code)
-            files.append(
-                Download(
-                    f"{folder}/{project.code}.json",
-                    to_json(project_document(department, project, layout)),
-                    "JSON",
-                    f"{project.name}：全部字段",
-                    owner,
-                )
-            )
+            files.append(Download(f"{folder}/{project.code}.json", to_json(document), "JSON", f"{project.name}：全部字段", owner))
             files.append(
                 Download(
                     f"{folder}/{project.code}.csv",
-                    to_csv(INDICATORS, indicator_rows(department, project, layout)),
+                    csv_file(INDICATORS, [chunk[INDICATORS.name].csv]),
                     "CSV",
                     f"{project.name}：绩效指标表",
                     owner,
@@ -592,13 +645,13 @@ def build_downloads(catalog: Catalog, site_name: str, layout: SiteLayout) -> Dow
     site: list[Download] = [
         Download(
             f"{ROOT}/all.json",
-            to_json({"name": site_name, "departments": [department_document(d, layout) for d in catalog.departments]}),
+            to_json({"name": site_name, "departments": department_documents}),
             "JSON",
             "全部部门：部门整体绩效目标和全部项目的全部字段",
             ("site",),
         )
     ]
-    site.extend(_table_files(f"{ROOT}/all", "全部部门", list(catalog.projects), layout, ("site",)))
+    site.extend(_table_files(f"{ROOT}/all", "全部部门", site_chunks, ("site",)))
     site.append(
         Download(
             f"{ROOT}/datapackage.json",
