@@ -32,7 +32,7 @@ from decimal import Decimal
 from functools import cached_property
 from xml.sax.saxutils import escape as xml_escape
 
-from generator.model import QUARTER_ENDS, Catalog, Department, GoalSection, Project
+from generator.model import Catalog, Department, GoalSection, Project
 from generator.render import SiteLayout
 
 Cell = str | int | Decimal | None
@@ -320,7 +320,7 @@ def _sheet(table: Table, chunks: Iterable[Sequence[str]]) -> str:
         for i, c in enumerate(table.columns, start=1)
     )
     lines = [
-        f'<row r="1">'
+        '<row r="1">'
         + "".join(_xlsx_cell(f"{column_letter(i)}1", c.title, c, header=True) for i, c in enumerate(table.columns))
         + "</row>"
     ]

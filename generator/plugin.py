@@ -13,16 +13,16 @@ import logging
 import os
 from pathlib import Path
 
+from material.plugins.search.plugin import SearchIndex as MaterialSearchIndex
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.utils import CountHandler
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
-from material.plugins.search.plugin import SearchIndex as MaterialSearchIndex
+from mkdocs.utils import CountHandler
 
 from generator import search
 from generator.downloads import Downloads, build_downloads

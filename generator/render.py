@@ -9,11 +9,9 @@ typed by staff can never become table syntax, emphasis or a link.
 from __future__ import annotations
 
 import json
-import posixpath
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 import jinja2
@@ -61,33 +59,43 @@ class SiteLayout:
         return "downloads/index.md"
 
     def url(self, src_uri: str) -> str:
-        """The URL path of a page, relative to the site root."""
-        path = PurePosixPath(src_uri)
+        """The URL path of a page, relative to the site root (src_uri is a clean path: a/b/c.md)."""
+        stem = src_uri.removesuffix(".md")
         if not self.directory_urls:
-            return str(path.with_suffix(".html"))
-        if path.stem == "index":
-            return "" if str(path.parent) == "." else f"{path.parent}/"
-        return f"{path.with_suffix('')}/"
+            return f"{stem}.html"
+        if stem == "index" or stem.endswith("/index"):
+            return stem.removesuffix("index")
+        return f"{stem}/"
 
     def link(self, from_src: str, to_src: str) -> str:
         """A relative link from one page to another, as the browser resolves it."""
-        here = self.url(from_src)
         target = self.url(to_src)
-        base = here if here.endswith("/") or not here else posixpath.dirname(here)
-        relative = posixpath.relpath(target or ".", base or ".")
+        relative = _relative(target.rstrip("/"), self.url(from_src))
         if target.endswith("/") or not target:
             relative = "./" if relative == "." else relative + "/"
         return relative
 
     def file_link(self, from_src: str, path: str) -> str:
         """A relative link from a page to a file served as is (a download), given its path from the site root."""
-        here = self.url(from_src)
-        base = here if here.endswith("/") or not here else posixpath.dirname(here)
-        return posixpath.relpath(path, base or ".")
+        return _relative(path, self.url(from_src))
 
     def public_url(self, src_uri: str) -> str:
         """The address to cite a page by: absolute when site_url is set, else its path from the site root."""
         return f"{self.site_url}{self.url(src_uri)}" if self.site_url else f"/{self.url(src_uri)}"
+
+
+def _relative(target: str, here: str) -> str:
+    """The path from the page at URL `here` to `target`, both relative to the site root.
+
+    Plain string work: posixpath.relpath asks the file system for the working
+    directory on every call, ten thousand times a build.
+    """
+    base = [part for part in here.split("/")[:-1] if part]  # the folder the browser resolves from
+    parts = [part for part in target.split("/") if part]
+    common = 0
+    while common < min(len(base), len(parts)) and base[common] == parts[common]:
+        common += 1
+    return "/".join([".."] * (len(base) - common) + parts[common:]) or "."
 
 
 def format_amount(value: Decimal | None) -> str:
@@ -118,6 +126,8 @@ def format_size(size: int) -> str:
 
 def multiline(text: str) -> Markup:
     """Escape text and keep its line breaks, as the cell in the Word file has them."""
+    if "\n" not in text:
+        return escape(text)
     return Markup("<br>\n").join(escape(line) for line in text.split("\n"))
 
 
@@ -160,6 +170,7 @@ def front_matter(title: str) -> str:
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("generator", "templates"),
+        auto_reload=False,  # a Renderer lives for one build; no need to stat the template on every page
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

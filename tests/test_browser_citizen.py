@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
-
 import pytest
 from browser import chromium, requires_chromium, search, serve
 from conftest import ROOT, build_site, copy_project

@@ -18,9 +18,9 @@ import pytest
 from conftest import ROOT, SEED, build_site, copy_project
 from seed_cells import FORM_LABELS, project_blocks, squash
 
-from generator.downloads import INDICATORS, PLANS, PROJECTS, ZIP_DATE, build_downloads, to_csv, to_xlsx
+from generator.downloads import INDICATORS, PLANS, PROJECTS, ZIP_DATE, build_downloads, to_xlsx
 from generator.importer import parse_seed
-from generator.model import QUARTER_ENDS, CENT
+from generator.model import CENT, QUARTER_ENDS
 from generator.render import Renderer, SiteLayout, format_size
 from generator.validate import load_catalog
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import mkdocs.utils
 import pytest
 from conftest import build_site, copy_project
-
 from mkdocs.exceptions import Abort
 
 SITE_URL = "https://example.gov.cn/zwgk/ys/"

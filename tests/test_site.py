@@ -6,11 +6,10 @@ import json
 import re
 from pathlib import Path
 
-from conftest import SEED, page_text
+from conftest import ROOT, SEED, page_text
 from seed_cells import FORM_LABELS, goal_paragraphs, project_blocks, squash
 
 from generator.validate import load_catalog
-from conftest import ROOT
 
 CATALOG = load_catalog(ROOT / "content")
 DEPARTMENT = CATALOG.departments[0]
