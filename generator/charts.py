@@ -65,16 +65,21 @@ def plan_chart(project: Project) -> PlanChart:
 
 
 SHARE_WIDTH = 520
-SHARE_ROW = 50  # one project: its name on a line, its bar below
+SHARE_ROW = 50  # one bar: its label on a line, the bar below
 SHARE_BAR = 16
 SHARE_LABEL_ROOM = 200  # room right of the longest bar for "4,916.86 万元 67.06%"
+#: Bars drawn at most. A department with more projects gets its largest projects and one
+#: bar for the rest: a bar per project made a 30-project page 9 KB heavier and a chart
+#: taller than a phone's screen, and the table above lists every project's share anyway.
+SHARE_MOST_BARS = 15
 
 
 @dataclass(frozen=True)
 class ShareBar:
-    project: Project
+    label: str  # a project's name, or "其余 16 个项目合计"
+    amount: Decimal
     share: Decimal  # % of the department total
-    y: float  # baseline of the name
+    y: float  # baseline of the label
     bar_y: float
     width: float
 
@@ -88,21 +93,28 @@ class ShareChart:
 
 
 def share_chart(department: Department) -> ShareChart:
-    """Horizontal bars of each project's budget, largest first, scaled to the largest."""
+    """Horizontal bars of the projects' budgets, largest first, scaled to the longest bar."""
     ranked = sorted(department.projects, key=lambda p: (-p.budget.total, p.number))
-    largest = max((p.budget.total for p in ranked), default=Decimal(0))
+    if len(ranked) <= SHARE_MOST_BARS:
+        entries = [(project.name, project.budget.total) for project in ranked]
+    else:
+        shown, rest = ranked[: SHARE_MOST_BARS - 1], ranked[SHARE_MOST_BARS - 1 :]
+        entries = [(project.name, project.budget.total) for project in shown]
+        entries.append((f"其余 {len(rest)} 个项目合计", sum((project.budget.total for project in rest), Decimal(0))))
+    largest = max((amount for _, amount in entries), default=Decimal(0))
     room = SHARE_WIDTH - SHARE_LABEL_ROOM
     bars = []
-    for index, project in enumerate(ranked):
+    for index, (label, amount) in enumerate(entries):
         top = index * SHARE_ROW
-        fraction = float(project.budget.total / largest) if largest else 0.0
+        fraction = float(amount / largest) if largest else 0.0
         bars.append(
             ShareBar(
-                project=project,
-                share=department.share(project),
+                label=label,
+                amount=amount,
+                share=amount * 100 / department.total if department.total else Decimal(0),
                 y=top + 18,
                 bar_y=top + 26,
                 width=round(max(fraction * room, 1.0), 2),
             )
         )
-    return ShareChart(SHARE_WIDTH, max(len(ranked), 1) * SHARE_ROW, SHARE_BAR, tuple(bars))
+    return ShareChart(SHARE_WIDTH, max(len(entries), 1) * SHARE_ROW, SHARE_BAR, tuple(bars))

@@ -250,15 +250,15 @@ def test_every_project_page_links_its_own_files(seed_site: Path) -> None:
 def test_department_and_home_pages_link_their_files(seed_site: Path) -> None:
     department = page_links((seed_site / "2024/203001/index.html").read_text(encoding="utf-8"), "2024/203001/index.html")
     assert department[:5] == [f"{FOLDER}/203001{suffix}" for suffix in (".json", "-projects.csv", "-indicators.csv", "-plans.csv", ".xlsx")]
-    assert f"{FOLDER}/13022524P00442P10057D.json" in department  # and its projects' files
+    assert not any(link.startswith(f"{FOLDER}/13022524") for link in department)  # on the project pages
     home = page_links((seed_site / "index.html").read_text(encoding="utf-8"), "index.html")
     assert "downloads/datapackage.json" in home and "downloads/all.xlsx" in home
     assert all((seed_site / link).exists() for link in department + home)
 
 
-def test_every_file_is_listed_with_its_size_on_the_downloads_or_its_department_page(seed_site: Path) -> None:
-    # Site-wide files on the downloads page; a department's files and its projects' files on
-    # the department page, so that the downloads page does not grow with the number of projects.
+def test_every_file_is_listed_with_its_size_on_the_downloads_department_or_project_page(seed_site: Path) -> None:
+    # Site-wide files on the downloads page, a department's files on its page and a project's on
+    # its page: no page grows with the number of projects of the site or of a department.
     downloads = (seed_site / "downloads" / "index.html").read_text(encoding="utf-8")
     rows = re.findall(
         r'<tr><td><a href="([^"]+)"><code>[^<]+</code></a></td><td>(\w+)</td><td class="bp-num" title="(\d+) 字节">([^<]+)</td><td>([^<]+)</td></tr>',
@@ -268,6 +268,11 @@ def test_every_file_is_listed_with_its_size_on_the_downloads_or_its_department_p
     department = (seed_site / "2024" / "203001" / "index.html").read_text(encoding="utf-8")
     items = re.findall(r'<a href="([^"]+)">[^<]+</a>（(?:\w+，)?<span title="(\d+) 字节">([^<]+)</span>）', department)
     listed |= {posixpath.normpath(posixpath.join("2024/203001", href)): (size, shown) for href, size, shown in items}
+    for project in (seed_site / "2024" / "203001").glob("*/index.html"):
+        found = re.findall(r'<a href="([^"]+)">[^<]+</a>（(?:\w+，)?<span title="(\d+) 字节">([^<]+)</span>）', project.read_text())
+        items += found
+        folder = f"2024/203001/{project.parent.name}"
+        listed |= {posixpath.normpath(posixpath.join(folder, href)): (size, shown) for href, size, shown in found}
     served = {str(p.relative_to(seed_site)) for p in (seed_site / "downloads").rglob("*") if p.is_file()}
     served.discard("downloads/index.html")
     assert set(listed) == served and len(rows) + len(items) == len(served) == 6 + 5 + 2 * 13

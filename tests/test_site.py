@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 from conftest import ROOT, SEED, page_text
 from seed_cells import FORM_LABELS, goal_paragraphs, project_blocks, squash
 
+from generator import charts
+from generator.model import Budget
 from generator.validate import load_catalog
 
 CATALOG = load_catalog(ROOT / "content")
@@ -123,6 +127,24 @@ def test_charts_are_inline_svg_with_a_text_alternative(seed_site: Path) -> None:
         assert svg.count('class="bp-bar"') == bars
     assert "3月底累计20%，983.37万元" in project
     assert "村干部基础职务补贴 4,916.86万元，占 67.06%" in department
+
+
+def test_a_large_departments_chart_has_its_largest_projects_and_one_bar_for_the_rest() -> None:
+    seed = DEPARTMENT
+    projects = tuple(
+        replace(project, code=f"C{i:02}", name=f"项目{i}", number=i + 1, budget=Budget(Decimal(i + 1), None, None))
+        for i, project in enumerate(seed.projects + seed.projects[:7])
+    )
+    department = replace(seed, projects=projects)
+    chart = charts.share_chart(department)
+    assert len(chart.bars) == charts.SHARE_MOST_BARS == 15
+    assert [bar.label for bar in chart.bars[:14]] == [f"项目{i}" for i in range(19, 5, -1)]
+    rest = chart.bars[-1]
+    assert (rest.label, rest.amount) == ("其余 6 个项目合计", Decimal(1 + 2 + 3 + 4 + 5 + 6))
+    assert rest.share == Decimal(21) * 100 / department.total
+    assert sum(bar.amount for bar in chart.bars) == department.total
+    assert max(bar.width for bar in chart.bars) == charts.SHARE_WIDTH - charts.SHARE_LABEL_ROOM
+    assert len(charts.share_chart(replace(department, projects=projects[:15])).bars) == 15  # all, no "rest"
 
 
 def test_departments_and_projects_stay_out_of_the_global_navigation(seed_site: Path) -> None:
