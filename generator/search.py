@@ -29,16 +29,15 @@ import functools
 import itertools
 import json
 import logging
-import os
-import pickle
 import re
-import subprocess
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
 import jieba
+
+from generator.background import Background, BackgroundFailed, messages, reply
 
 #: Between indexed words; Material's config.separator contains it and it is invisible.
 ZWSP = "\u200b"
@@ -53,8 +52,6 @@ TEXT_FIELD = "xs"
 #: How many characters a hidden token covers at least: longer queries that start
 #: in the middle of a word are cut into pieces by the browser, each a word.
 REACH = 3
-
-log = logging.getLogger("mkdocs.plugins.budget")
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
 TAG = re.compile(r"<[^>]*>")
@@ -259,44 +256,31 @@ class BackgroundRewriter:
     """Rewrites index entries in a second process while MkDocs is still building pages.
 
     Cutting every entry takes ~1 s per 1,000 projects, plus 0.6 s to load jieba's
-    dictionary; in a process of its own (`python -m generator.search`) it runs on the
-    otherwise idle second core, and the build waits only for what is left when the
-    last page is done. Entries are matched back by position and value: whatever was
-    not sent (an entry kept from an earlier `mkdocs serve --dirty` build), or all of
-    them if the process failed, is rewritten in the build's own process.
+    dictionary; in the background (generator/background.py) it runs on the otherwise
+    idle second core, and the build waits only for what is left when the last page
+    is done. Entries are matched back by position and value: whatever was not sent
+    (an entry kept from an earlier `mkdocs serve --dirty` build), or all of them if
+    the process failed, is rewritten in the build's own process.
     """
 
     def __init__(self) -> None:
-        # A plain child process, not multiprocessing: that would re-import the caller's
-        # __main__, which fails when MkDocs is driven from a script or a notebook.
-        environment = {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in sys.path if path)}
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "generator.search"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=environment
-        )
+        self._background = Background("generator.search")
         self.sent: list[dict] = []
-        self.failed = False
+
+    @property
+    def failed(self) -> bool:
+        return self._background.failed
 
     def send(self, docs: list[dict]) -> None:
-        if not docs or self.failed:
-            return
-        try:
-            pickle.dump(docs, self._process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-        except OSError as error:
-            self._give_up(error)
-            return
-        self.sent.extend(docs)
+        if docs and self._background.send(docs):
+            self.sent.extend(docs)
 
     def results(self) -> Callable[[int, dict], dict | None]:
         """Wait for every sent entry; then look entries up by position, checking they are the same."""
-        done: list[dict] = []
-        if not self.failed:
-            try:
-                pickle.dump(None, self._process.stdin)
-                self._process.stdin.close()
-                done = pickle.load(self._process.stdout)
-            except (OSError, EOFError, pickle.UnpicklingError) as error:
-                self._give_up(error)
-        self.close()
+        try:
+            done: list[dict] = self._background.receive()
+        except BackgroundFailed:
+            done = []
         sent = self.sent
 
         def rewritten(index: int, doc: dict) -> dict | None:
@@ -304,34 +288,18 @@ class BackgroundRewriter:
 
         return rewritten
 
-    def _give_up(self, error: Exception) -> None:
-        log.warning("search: the background process failed (%s); the index is rewritten in this process", error)
-        self.failed = True
-
     def close(self) -> None:
-        for stream in (self._process.stdin, self._process.stdout):
-            if stream and not stream.closed:
-                try:
-                    stream.close()
-                except OSError:
-                    pass
-        try:
-            self._process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
+        self._background.close()
 
 
-def rewrite_sent_entries(incoming: BinaryIO, outgoing: BinaryIO) -> None:
-    """The background process: read lists of entries until None, then write back all of them rewritten."""
+def _rewrite_in_background(incoming: BinaryIO, outgoing: BinaryIO) -> None:
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()  # while the first pages are built
     done: list[dict] = []
-    while (docs := pickle.load(incoming)) is not None:
+    for docs in messages(incoming):
         done.extend(rewrite_entry(doc) for doc in docs)
-    pickle.dump(done, outgoing, protocol=pickle.HIGHEST_PROTOCOL)
-    outgoing.flush()
+    reply(outgoing, done)
 
 
 if __name__ == "__main__":
-    rewrite_sent_entries(sys.stdin.buffer, sys.stdout.buffer)
+    _rewrite_in_background(sys.stdin.buffer, sys.stdout.buffer)
