@@ -25,13 +25,16 @@ import io
 import itertools
 import json
 import re
+import sys
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cached_property
+from typing import BinaryIO
 from xml.sax.saxutils import escape as xml_escape
 
+from generator.background import messages, reply
 from generator.model import Catalog, Department, GoalSection, Project
 from generator.render import SiteLayout
 
@@ -485,14 +488,14 @@ class Download:
     """One file of the downloads: where it is served, its bytes, and a line saying what it holds."""
 
     path: str  # relative to the site root: "downloads/2024/203001/203001.xlsx"
-    content: bytes
+    content: bytes | None  # None in a listing made while the bytes are made elsewhere (plugin.py)
     format: str  # "JSON", "CSV", "XLSX"
     description: str
     owner: tuple[object, ...]  # ("site",), ("department", year, code) or ("project", year, department code, code)
 
     @property
-    def size(self) -> int:
-        return len(self.content)
+    def size(self) -> int | None:
+        return None if self.content is None else len(self.content)
 
     @property
     def name(self) -> str:
@@ -536,19 +539,24 @@ def department_folder(department: Department) -> str:
 
 
 def _table_files(
-    prefix: str, label: str, chunks: Sequence[dict[str, TableChunk]], owner: tuple[object, ...]
+    prefix: str, label: str, chunks: Sequence[dict[str, TableChunk]] | None, owner: tuple[object, ...]
 ) -> list[Download]:
+    """The CSV of every table and the XLSX of them all; chunks None for a listing without bytes."""
     files = [
         Download(
             f"{prefix}-{table.name}.csv",
-            csv_file(table, (chunk[table.name].csv for chunk in chunks)),
+            csv_file(table, (chunk[table.name].csv for chunk in chunks)) if chunks is not None else None,
             "CSV",
             f"{label}：{table.title}表",
             owner,
         )
         for table in TABLES
     ]
-    workbook = xlsx_file([(table, [chunk[table.name].xlsx for chunk in chunks]) for table in TABLES])
+    workbook = (
+        xlsx_file([(table, [chunk[table.name].xlsx for chunk in chunks]) for table in TABLES])
+        if chunks is not None
+        else None
+    )
     files.append(Download(f"{prefix}.xlsx", workbook, "XLSX", f"{label}：项目、绩效指标、资金支出计划三张工作表", owner))
     return files
 
@@ -604,11 +612,13 @@ def datapackage(site_name: str, files: Sequence[Download]) -> dict[str, object]:
     }
 
 
-def build_downloads(catalog: Catalog, site_name: str, layout: SiteLayout) -> Downloads:
+def build_downloads(catalog: Catalog, site_name: str, layout: SiteLayout, contents: bool = True) -> Downloads:
     """Every download file of the catalog; the same catalog always gives the same bytes.
 
     Each project's document and table rows are made once and reused by the files of
-    its department and of the site.
+    its department and of the site. With `contents=False` only the listing is made
+    (paths, formats, descriptions): the pages are rendered from it while the bytes
+    are made in a second process (plugin.py).
     """
     files: list[Download] = []
     department_documents: list[dict[str, object]] = []
@@ -616,27 +626,37 @@ def build_downloads(catalog: Catalog, site_name: str, layout: SiteLayout) -> Dow
     for department in catalog.departments:
         folder = department_folder(department)
         owner: tuple[object, ...] = ("department", department.year, department.code)
-        documents = [project_document(department, project, layout) for project in department.projects]
-        chunks = [project_chunks(department, project, layout) for project in department.projects]
-        department_documents.append(department_document(department, layout, documents))
+        projects = department.projects
+        documents = [project_document(department, project, layout) for project in projects] if contents else []
+        chunks = [project_chunks(department, project, layout) for project in projects] if contents else []
+        department_documents.append(department_document(department, layout, documents) if contents else {})
         site_chunks.extend(chunks)
         files.append(
             Download(
                 f"{folder}/{department.code}.json",
-                to_json(department_documents[-1]),
+                to_json(department_documents[-1]) if contents else None,
                 "JSON",
                 f"{department.name}：部门整体绩效目标和全部项目的全部字段",
                 owner,
             )
         )
-        files.extend(_table_files(f"{folder}/{department.code}", department.name, chunks, owner))
-        for project, document, chunk in zip(department.projects, documents, chunks):
+        table_chunks = chunks if contents else None
+        files.extend(_table_files(f"{folder}/{department.code}", department.name, table_chunks, owner))
+        for index, project in enumerate(projects):
             owner = ("project", department.year, department.code, project.code)
-            files.append(Download(f"{folder}/{project.code}.json", to_json(document), "JSON", f"{project.name}：全部字段", owner))
+            files.append(
+                Download(
+                    f"{folder}/{project.code}.json",
+                    to_json(documents[index]) if contents else None,
+                    "JSON",
+                    f"{project.name}：全部字段",
+                    owner,
+                )
+            )
             files.append(
                 Download(
                     f"{folder}/{project.code}.csv",
-                    csv_file(INDICATORS, [chunk[INDICATORS.name].csv]),
+                    csv_file(INDICATORS, [chunks[index][INDICATORS.name].csv]) if contents else None,
                     "CSV",
                     f"{project.name}：绩效指标表",
                     owner,
@@ -645,20 +665,38 @@ def build_downloads(catalog: Catalog, site_name: str, layout: SiteLayout) -> Dow
     site: list[Download] = [
         Download(
             f"{ROOT}/all.json",
-            to_json({"name": site_name, "departments": department_documents}),
+            to_json({"name": site_name, "departments": department_documents}) if contents else None,
             "JSON",
             "全部部门：部门整体绩效目标和全部项目的全部字段",
             ("site",),
         )
     ]
-    site.extend(_table_files(f"{ROOT}/all", "全部部门", site_chunks, ("site",)))
+    site.extend(_table_files(f"{ROOT}/all", "全部部门", site_chunks if contents else None, ("site",)))
     site.append(
         Download(
             f"{ROOT}/datapackage.json",
-            to_json(datapackage(site_name, site)),
+            to_json(datapackage(site_name, site)) if contents else None,
             "JSON",
             "数据包说明（Frictionless Data Package v2）：上面三个 CSV 表的字段类型、主键和外键",
             ("site",),
         )
     )
     return Downloads(tuple(site + files))
+
+
+def with_contents(listing: Downloads, contents: dict[str, bytes]) -> Downloads:
+    """The listing with the bytes made elsewhere; they must be for exactly its files."""
+    if set(contents) != {file.path for file in listing.files}:
+        raise ValueError("the download files made in the background are not the listed ones")
+    return Downloads(tuple(replace(file, content=contents[file.path]) for file in listing.files), listing.tables)
+
+
+def _build_in_background(incoming: BinaryIO, outgoing: BinaryIO) -> None:
+    for catalog, site_name, layout in messages(incoming):
+        downloads = build_downloads(catalog, site_name, layout)
+        reply(outgoing, {file.path: file.content for file in downloads.files})
+        return
+
+
+if __name__ == "__main__":
+    _build_in_background(sys.stdin.buffer, sys.stdout.buffer)

@@ -25,11 +25,19 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
 from generator import search
-from generator.downloads import Downloads, build_downloads
+from generator.background import Background, BackgroundFailed
+from generator.downloads import Downloads, build_downloads, with_contents
 from generator.model import Catalog
 from generator.problems import ContentError
 from generator.publish import content_epoch, discard, promote, staging_dir
-from generator.render import RenderedPage, Renderer, SiteLayout, restore_html_blocks, set_aside_html_blocks
+from generator.render import (
+    RenderedPage,
+    Renderer,
+    SiteLayout,
+    fill_sizes,
+    restore_html_blocks,
+    set_aside_html_blocks,
+)
 from generator.validate import load_catalog
 
 log = logging.getLogger("mkdocs.plugins.budget")
@@ -57,6 +65,8 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         self.config_nav: list | None = None  # the nav written in mkdocs.yml (hand-written pages)
         self.search_index: MaterialSearchIndex | None = None  # Material's index of this build, if search is on
         self.search_rewriter: search.BackgroundRewriter | None = None
+        self.downloads_background: Background | None = None  # makes the download files' bytes
+        self.download_files: list[File] = []  # the MkDocs files of self.downloads.files, in order
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -66,6 +76,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Runs before MkDocs writes anything: bad content stops the build with the site untouched.
+        self._close_background()
         self._start_search_rewrite(config)
         content_dir = self.content_path(config)
         try:
@@ -74,8 +85,12 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
             raise PluginError(f"\n{error.report()}") from None
         self._date_build_from_content(content_dir, self.catalog)
         self.layout = SiteLayout(directory_urls=config.use_directory_urls, site_url=config.site_url or "")
-        # The download files are built in memory with the pages, so that their sizes can be listed.
-        self.downloads = build_downloads(self.catalog, config.site_name, self.layout)
+        # The download files' bytes are made in a second process while this one renders the
+        # pages (with placeholders for the files' sizes) and MkDocs reads them; on_env puts
+        # the bytes and the sizes in place, before MkDocs writes anything.
+        self.downloads_background = Background("generator.downloads")
+        self.downloads_background.send((self.catalog, config.site_name, self.layout))
+        self.downloads = build_downloads(self.catalog, config.site_name, self.layout, contents=False)
         renderer = Renderer(config.site_name, self.layout, self.downloads)
         self.pages = renderer.all_pages(self.catalog)
         log.info(
@@ -98,10 +113,12 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
             inclusion = InclusionLevel.UNDEFINED if page.src_uri in nav_pages else InclusionLevel.NOT_IN_NAV
             skeleton, self.html_blocks[page.src_uri] = set_aside_html_blocks(page.markdown)
             files.append(File.generated(config, page.src_uri, content=skeleton, inclusion=inclusion))
+        self.download_files = []
         for download in self.downloads.files:
             if files.get_file_from_path(download.path) is not None:
                 raise PluginError(f"docs/{download.path} 与生成的下载文件重名，请改名或删除该文件")
-            files.append(File.generated(config, download.path, content=download.content))
+            self.download_files.append(File.generated(config, download.path, content=download.content or b""))
+            files.append(self.download_files[-1])
         config.nav = self._navigation(files, config)
         return files
 
@@ -154,9 +171,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         self.staging = None
 
     def on_build_error(self, *, error: Exception) -> None:
-        if self.search_rewriter is not None:
-            self.search_rewriter.close()
-            self.search_rewriter = None
+        self._close_background()
         self._forget_epoch()
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.staging is not None:
@@ -177,8 +192,6 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
     def _start_search_rewrite(self, config: MkDocsConfig) -> None:
         """Rewrite Material's index entries in a second process as the pages are built (search.py)."""
         self.search_index = _unsegmented_search_index(config)
-        if self.search_rewriter is not None:
-            self.search_rewriter.close()
         self.search_rewriter = search.BackgroundRewriter() if self.search_index is not None else None
 
     @event_priority(-100)  # after Material's search plugin has indexed the page
@@ -187,6 +200,35 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
             entries = self.search_index.entries
             self.search_rewriter.send(entries[len(self.search_rewriter.sent) :])
         return context
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        # Runs after every page is read and converted, right before MkDocs writes the files.
+        self.downloads = self._downloads_with_contents(config)
+        for file, download in zip(self.download_files, self.downloads.files):
+            file.content_bytes = download.content
+        sizes = {download.path: download.size for download in self.downloads.files}
+        for rendered in self.pages:
+            page = files.get_file_from_path(rendered.src_uri).page
+            page.content = fill_sizes(page.content, sizes)
+        return env
+
+    def _downloads_with_contents(self, config: MkDocsConfig) -> Downloads:
+        assert self.catalog is not None and self.downloads_background is not None
+        try:
+            return with_contents(self.downloads, self.downloads_background.receive())
+        except BackgroundFailed:
+            return build_downloads(self.catalog, config.site_name, self.layout)
+        finally:
+            self.downloads_background = None
+
+    def _close_background(self) -> None:
+        """Stop what a failed or unfinished build left running."""
+        if self.downloads_background is not None:
+            self.downloads_background.close()
+            self.downloads_background = None
+        if self.search_rewriter is not None:
+            self.search_rewriter.close()
+            self.search_rewriter = None
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         blocks = self.html_blocks.get(page.file.src_uri)

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from html import unescape
 from typing import TYPE_CHECKING
 
 import jinja2
@@ -21,7 +23,7 @@ from generator import charts
 from generator.model import Catalog, Department, Indicator, Project
 
 if TYPE_CHECKING:  # downloads imports SiteLayout from here
-    from generator.downloads import Downloads
+    from generator.downloads import Download, Downloads
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,26 @@ def format_size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
+#: Where a file's size goes in a page rendered before the file's bytes exist (plugin.py).
+SIZE_PLACEHOLDER = re.compile(r"<!--bp-size:([^>]*)-->")
+
+
+def size_note(file: Download) -> Markup:
+    """A file's size for a reader, with the exact bytes on hover; a placeholder until the bytes exist."""
+    if file.size is None:
+        return Markup("<!--bp-size:{}-->").format(file.path)
+    return _size_note(file.size)
+
+
+def _size_note(size: int) -> Markup:
+    return Markup('<span title="{} 字节">{}</span>').format(size, format_size(size))
+
+
+def fill_sizes(html: str, sizes: Mapping[str, int]) -> str:
+    """Put the sizes of the files into a page rendered with placeholders for them."""
+    return SIZE_PLACEHOLDER.sub(lambda match: _size_note(sizes[unescape(match.group(1))]), html)
+
+
 def multiline(text: str) -> Markup:
     """Escape text and keep its line breaks, as the cell in the Word file has them."""
     if "\n" not in text:
@@ -185,7 +207,7 @@ def _environment() -> jinja2.Environment:
         percent=format_percent,
         share=format_share,
         multiline=multiline,
-        size=format_size,
+        size_note=size_note,
     )
     env.globals.update(indicator_rows=indicator_rows, indicator_anchor=indicator_anchor)
     return env

@@ -261,7 +261,8 @@ def test_every_file_is_listed_with_its_size_on_the_downloads_department_or_proje
     # its page: no page grows with the number of projects of the site or of a department.
     downloads = (seed_site / "downloads" / "index.html").read_text(encoding="utf-8")
     rows = re.findall(
-        r'<tr><td><a href="([^"]+)"><code>[^<]+</code></a></td><td>(\w+)</td><td class="bp-num" title="(\d+) 字节">([^<]+)</td><td>([^<]+)</td></tr>',
+        r'<tr><td><a href="([^"]+)"><code>[^<]+</code></a></td><td>(\w+)</td>'
+        r'<td class="bp-num"><span title="(\d+) 字节">([^<]+)</span></td><td>([^<]+)</td></tr>',
         downloads,
     )
     listed = {posixpath.normpath(posixpath.join("downloads", href)): (size, shown) for href, _, size, shown, _ in rows}
