@@ -1,14 +1,17 @@
 """Work handed to a second process, so that it runs on the core MkDocs leaves idle.
 
-MkDocs builds on one core. What the build needs only later (the search index
-entries cut into words, the bytes of the download files) is computed meanwhile in
-a child process `python -m <module>`, which reads its input and writes its result
-as pickles over its stdin and stdout. A plain child process rather than
-`multiprocessing`: that re-imports the caller's `__main__`, which fails when
-MkDocs is driven from a script, a notebook or stdin.
+MkDocs builds on one core. What the build needs only later (the pages' Markdown
+page by page, the bytes of the download files, the search index entries cut into
+words) is made meanwhile in a child process `python -m <module>`, which reads its
+input and writes its results as pickles over its stdin and stdout. A plain child
+process rather than `multiprocessing`: that re-imports the caller's `__main__`,
+which fails when MkDocs is driven from a script, a notebook or stdin.
+
+A thread in this process reads the child's results as they come, so the child is
+never held up by a full pipe while MkDocs is busy.
 
 A failed child costs time, not the site: `receive()` raises BackgroundFailed and
-the caller computes the same result in its own process.
+the caller makes the same result in its own process.
 """
 
 from __future__ import annotations
@@ -16,15 +19,20 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import queue
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 log = logging.getLogger("mkdocs.plugins.budget")
 
+_END = object()  # the child closed its output
+
 
 class BackgroundFailed(Exception):
-    """The child process could not be reached or gave no result."""
+    """The child process could not be reached, or ended without the result asked for."""
 
 
 class Background:
@@ -37,7 +45,19 @@ class Background:
         self._process = subprocess.Popen(
             [sys.executable, "-m", module], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=environment
         )
+        self._results: queue.SimpleQueue = queue.SimpleQueue()
+        self._reader = threading.Thread(target=self._read, name=f"{module} results", daemon=True)
+        self._reader.start()
         self.failed = False
+
+    def _read(self) -> None:
+        try:
+            while True:
+                self._results.put(pickle.load(self._process.stdout))
+        except (OSError, EOFError, ValueError, pickle.UnpicklingError):
+            pass
+        finally:
+            self._results.put(_END)
 
     def send(self, message: Any) -> bool:
         """Hand the child one message; False if it can no longer take any."""
@@ -45,42 +65,48 @@ class Background:
             return False
         try:
             pickle.dump(message, self._process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-        except OSError as error:
+        except (OSError, ValueError) as error:
             self._fail(error)
         return not self.failed
 
+    def finish_sending(self) -> None:
+        """Tell the child there is nothing more to come."""
+        try:
+            self._process.stdin.close()
+        except OSError as error:
+            self._fail(error)
+
     def receive(self) -> Any:
-        """Close the input and wait for the child's one result."""
+        """The child's next result, waiting for it."""
         if not self.failed:
-            try:
-                self._process.stdin.close()
-                return pickle.load(self._process.stdout)
-            except (OSError, EOFError, pickle.UnpicklingError) as error:
-                self._fail(error)
-            finally:
-                self.close()
+            result = self._results.get()
+            if result is not _END:
+                return result
+            self._fail(EOFError(f"exit status {self._process.wait()}"))
         raise BackgroundFailed(self.module)
 
     def _fail(self, error: Exception) -> None:
-        log.warning("%s: the background process failed (%s); its work is done in this process", self.module, error)
+        if not self.failed:
+            log.warning("%s: the background process failed (%s); its work is done in this process", self.module, error)
         self.failed = True
 
     def close(self) -> None:
         """Stop the child: it ends when its input closes, or is killed after 5 s."""
-        for stream in (self._process.stdin, self._process.stdout):
-            try:
-                stream.close()
-            except OSError:
-                pass
+        try:
+            self._process.stdin.close()
+        except OSError:
+            pass
         try:
             self._process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
+        self._reader.join(timeout=5)
+        self._process.stdout.close()
 
 
-def messages(incoming: BinaryIO) -> Any:
-    """In the child: every message the parent sends, until it closes the input."""
+def messages(incoming: BinaryIO) -> Iterator[Any]:
+    """In the child: every message the parent sends, until it finishes sending."""
     while True:
         try:
             yield pickle.load(incoming)
@@ -89,6 +115,6 @@ def messages(incoming: BinaryIO) -> Any:
 
 
 def reply(outgoing: BinaryIO, result: Any) -> None:
-    """In the child: the one result."""
+    """In the child: one result, sent at once."""
     pickle.dump(result, outgoing, protocol=pickle.HIGHEST_PROTOCOL)
     outgoing.flush()

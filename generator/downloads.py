@@ -25,16 +25,13 @@ import io
 import itertools
 import json
 import re
-import sys
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cached_property
-from typing import BinaryIO
 from xml.sax.saxutils import escape as xml_escape
 
-from generator.background import messages, reply
 from generator.model import Catalog, Department, GoalSection, Project
 from generator.render import SiteLayout
 
@@ -689,14 +686,3 @@ def with_contents(listing: Downloads, contents: dict[str, bytes]) -> Downloads:
     if set(contents) != {file.path for file in listing.files}:
         raise ValueError("the download files made in the background are not the listed ones")
     return Downloads(tuple(replace(file, content=contents[file.path]) for file in listing.files), listing.tables)
-
-
-def _build_in_background(incoming: BinaryIO, outgoing: BinaryIO) -> None:
-    for catalog, site_name, layout in messages(incoming):
-        downloads = build_downloads(catalog, site_name, layout)
-        reply(outgoing, {file.path: file.content for file in downloads.files})
-        return
-
-
-if __name__ == "__main__":
-    _build_in_background(sys.stdin.buffer, sys.stdout.buffer)

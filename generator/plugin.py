@@ -25,19 +25,12 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
 from generator import search
-from generator.background import Background, BackgroundFailed
-from generator.downloads import Downloads, build_downloads, with_contents
+from generator.downloads import Downloads
 from generator.model import Catalog
 from generator.problems import ContentError
 from generator.publish import content_epoch, discard, promote, staging_dir
-from generator.render import (
-    RenderedPage,
-    Renderer,
-    SiteLayout,
-    fill_sizes,
-    restore_html_blocks,
-    set_aside_html_blocks,
-)
+from generator.render import SiteLayout, fill_sizes, restore_html_blocks, set_aside_html_blocks
+from generator.site_parts import SiteParts
 from generator.validate import load_catalog
 
 log = logging.getLogger("mkdocs.plugins.budget")
@@ -53,7 +46,6 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
 
     def __init__(self) -> None:
         self.catalog: Catalog | None = None
-        self.pages: list[RenderedPage] = []
         self.html_blocks: dict[str, tuple[str, ...]] = {}  # src_uri -> blocks set aside from Markdown
         self.downloads = Downloads(())
         self.layout = SiteLayout()
@@ -65,7 +57,8 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         self.config_nav: list | None = None  # the nav written in mkdocs.yml (hand-written pages)
         self.search_index: MaterialSearchIndex | None = None  # Material's index of this build, if search is on
         self.search_rewriter: search.BackgroundRewriter | None = None
-        self.downloads_background: Background | None = None  # makes the download files' bytes
+        self.parts: SiteParts | None = None  # the pages and download files, made in a second process
+        self.generated_pages: set[str] = set()  # src_uri of every page made from the content
         self.download_files: list[File] = []  # the MkDocs files of self.downloads.files, in order
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -77,7 +70,6 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Runs before MkDocs writes anything: bad content stops the build with the site untouched.
         self._close_background()
-        self._start_search_rewrite(config)
         content_dir = self.content_path(config)
         try:
             self.catalog = load_catalog(content_dir)
@@ -85,14 +77,12 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
             raise PluginError(f"\n{error.report()}") from None
         self._date_build_from_content(content_dir, self.catalog)
         self.layout = SiteLayout(directory_urls=config.use_directory_urls, site_url=config.site_url or "")
-        # The download files' bytes are made in a second process while this one renders the
-        # pages (with placeholders for the files' sizes) and MkDocs reads them; on_env puts
-        # the bytes and the sizes in place, before MkDocs writes anything.
-        self.downloads_background = Background("generator.downloads")
-        self.downloads_background.send((self.catalog, config.site_name, self.layout))
-        self.downloads = build_downloads(self.catalog, config.site_name, self.layout, contents=False)
-        renderer = Renderer(config.site_name, self.layout, self.downloads)
-        self.pages = renderer.all_pages(self.catalog)
+        # The pages and the download files are made in a second process from here on
+        # (site_parts.py); MkDocs gets each page when it reads it (on_page_read_source)
+        # and the files' bytes and sizes just before it writes anything (on_env).
+        self.parts = SiteParts(self.catalog, config.site_name, self.layout)
+        self.downloads = self.parts.listing
+        self.generated_pages = set(self.parts.page_uris)
         log.info(
             "budget: %d departments, %d projects from %s",
             len(self.catalog.departments),
@@ -103,16 +93,15 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.catalog is not None
         nav_pages = {self.layout.home()} | {self.layout.year(year) for year in self.catalog.years}
-        for page in self.pages:
-            existing = files.get_file_from_path(page.src_uri)
-            if existing is not None:
-                raise PluginError(f"docs/{page.src_uri} 与生成的页面重名，请改名或删除该文件")
+        for src_uri in self.parts.page_uris:
+            if files.get_file_from_path(src_uri) is not None:
+                raise PluginError(f"docs/{src_uri} 与生成的页面重名，请改名或删除该文件")
             # Departments and projects stay out of the global navigation: the nav is rendered
             # into every page, so a nav listing them makes the site quadratic in size (with
             # 100 departments it added 28 KB to every page; see benchmarks/README.md).
-            inclusion = InclusionLevel.UNDEFINED if page.src_uri in nav_pages else InclusionLevel.NOT_IN_NAV
-            skeleton, self.html_blocks[page.src_uri] = set_aside_html_blocks(page.markdown)
-            files.append(File.generated(config, page.src_uri, content=skeleton, inclusion=inclusion))
+            inclusion = InclusionLevel.UNDEFINED if src_uri in nav_pages else InclusionLevel.NOT_IN_NAV
+            # The Markdown comes in on_page_read_source, when MkDocs reads the page.
+            files.append(File.generated(config, src_uri, content="", inclusion=inclusion))
         self.download_files = []
         for download in self.downloads.files:
             if files.get_file_from_path(download.path) is not None:
@@ -125,7 +114,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
     def _navigation(self, files: Files, config: MkDocsConfig) -> list:
         """Home, one page per year listing its departments, the downloads, then the hand-written pages."""
         assert self.catalog is not None
-        generated = {page.src_uri for page in self.pages}
+        generated = self.generated_pages
         nav: list = [self.layout.home()]
         nav.extend({f"{year}年": self.layout.year(year)} for year in self.catalog.years)
         nav.append(self.layout.downloads())
@@ -201,31 +190,31 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
             self.search_rewriter.send(entries[len(self.search_rewriter.sent) :])
         return context
 
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        src_uri = page.file.src_uri
+        if self.parts is None or src_uri not in self.generated_pages:
+            return None  # a hand-written page
+        skeleton, self.html_blocks[src_uri] = set_aside_html_blocks(self.parts.markdown(src_uri))
+        return skeleton
+
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         # Runs after every page is read and converted, right before MkDocs writes the files.
-        self.downloads = self._downloads_with_contents(config)
+        assert self.parts is not None
+        self.downloads = self.parts.downloads()
         for file, download in zip(self.download_files, self.downloads.files):
             file.content_bytes = download.content
         sizes = {download.path: download.size for download in self.downloads.files}
-        for rendered in self.pages:
-            page = files.get_file_from_path(rendered.src_uri).page
+        for src_uri in self.generated_pages:
+            page = files.get_file_from_path(src_uri).page
             page.content = fill_sizes(page.content, sizes)
+        self._start_search_rewrite(config)  # the pages are indexed from here on
         return env
-
-    def _downloads_with_contents(self, config: MkDocsConfig) -> Downloads:
-        assert self.catalog is not None and self.downloads_background is not None
-        try:
-            return with_contents(self.downloads, self.downloads_background.receive())
-        except BackgroundFailed:
-            return build_downloads(self.catalog, config.site_name, self.layout)
-        finally:
-            self.downloads_background = None
 
     def _close_background(self) -> None:
         """Stop what a failed or unfinished build left running."""
-        if self.downloads_background is not None:
-            self.downloads_background.close()
-            self.downloads_background = None
+        if self.parts is not None:
+            self.parts.close()
+            self.parts = None
         if self.search_rewriter is not None:
             self.search_rewriter.close()
             self.search_rewriter = None

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from html import unescape
 from typing import TYPE_CHECKING
 
@@ -278,15 +279,22 @@ class Renderer:
     def downloads_page(self, catalog: Catalog, downloads: Downloads) -> RenderedPage:
         return self._render("downloads.md.j2", self.layout.downloads(), "下载数据", catalog=catalog, downloads=downloads)
 
-    def all_pages(self, catalog: Catalog) -> list[RenderedPage]:
-        pages = [self.home(catalog)]
-        pages.extend(self.year(catalog, year) for year in catalog.years)
+    def page_makers(self, catalog: Catalog) -> dict[str, Callable[[], RenderedPage]]:
+        """Every page of the catalog by src_uri, in build order, each rendered when called."""
+        layout = self.layout
+        makers: dict[str, Callable[[], RenderedPage]] = {layout.home(): partial(self.home, catalog)}
+        for year in catalog.years:
+            makers[layout.year(year)] = partial(self.year, catalog, year)
         for department in catalog.departments:
-            pages.append(self.department(department))
-            pages.extend(self.project(department, project) for project in department.projects)
+            makers[layout.department(department)] = partial(self.department, department)
+            for project in department.projects:
+                makers[layout.project(department, project)] = partial(self.project, department, project)
         if self.downloads is not None:
-            pages.append(self.downloads_page(catalog, self.downloads))
-        return pages
+            makers[layout.downloads()] = partial(self.downloads_page, catalog, self.downloads)
+        return makers
+
+    def all_pages(self, catalog: Catalog) -> list[RenderedPage]:
+        return [make() for make in self.page_makers(catalog).values()]
 
 
 BLOCK_PLACEHOLDER = re.compile(r"<!--bp-block-(\d+)-->")

@@ -277,10 +277,12 @@ class BackgroundRewriter:
 
     def results(self) -> Callable[[int, dict], dict | None]:
         """Wait for every sent entry; then look entries up by position, checking they are the same."""
+        self._background.finish_sending()
         try:
             done: list[dict] = self._background.receive()
         except BackgroundFailed:
             done = []
+        self._background.close()
         sent = self.sent
 
         def rewritten(index: int, doc: dict) -> dict | None:

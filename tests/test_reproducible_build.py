@@ -54,9 +54,9 @@ class _BrokenBackground(Background):
 def test_the_site_is_the_same_when_the_background_processes_fail(
     tmp_path: Path, seed_site: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # The download files and the search index are made in second processes (generator/background.py);
+    # The pages, the download files and the search index are made in second processes (background.py);
     # if those fail, the build makes the same bytes in its own process.
-    monkeypatch.setattr("generator.plugin.Background", _BrokenBackground)
+    monkeypatch.setattr("generator.site_parts.Background", _BrokenBackground)
     monkeypatch.setattr("generator.search.Background", _BrokenBackground)
     site = build_site(copy_project(tmp_path / "project"), tmp_path / "site")
     assert digest_tree(site) == digest_tree(seed_site)
