@@ -64,13 +64,18 @@ def timed_build(config_file: str) -> dict[str, Any]:
     seconds = time.perf_counter() - start
     ours = sum(t for key, t in totals.items() if key.split(".")[0] == OWN_PACKAGE)
     search = sum(t for key, t in totals.items() if key.startswith("material.plugins.search"))
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "seconds": seconds,
+        # CPU time of this process and of the second processes it started and waited for:
+        # work moved to another core still counts here.
+        "cpu_seconds": own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime,
+        "children_peak_rss_mib": children.ru_maxrss / 1024,
         "ours_seconds": ours,
         "search_seconds": search,
         "handlers": dict(sorted(totals.items(), key=lambda item: -item[1])),
         # ru_maxrss is in KiB on Linux: the peak resident memory of this build process.
-        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mib": own.ru_maxrss / 1024,
     }
 
 

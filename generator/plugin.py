@@ -70,6 +70,8 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Runs before MkDocs writes anything: bad content stops the build with the site untouched.
         self._close_background()
+        # Started first: the second process loads jieba's dictionary while this one loads the content.
+        self._start_search_rewrite(config)
         content_dir = self.content_path(config)
         try:
             self.catalog = load_catalog(content_dir)
@@ -207,7 +209,6 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         for src_uri in self.generated_pages:
             page = files.get_file_from_path(src_uri).page
             page.content = fill_sizes(page.content, sizes)
-        self._start_search_rewrite(config)  # the pages are indexed from here on
         return env
 
     def _close_background(self) -> None:
