@@ -7,8 +7,10 @@ input and writes its results as pickles over its stdin and stdout. A plain child
 process rather than `multiprocessing`: that re-imports the caller's `__main__`,
 which fails when MkDocs is driven from a script, a notebook or stdin.
 
-A thread in this process reads the child's results as they come, so the child is
-never held up by a full pipe while MkDocs is busy.
+Neither side ever waits on a full pipe: each writes through a thread of its own
+(`Outbox`) and the parent reads the child's results through another, so that the
+parent goes on building while the child starts up, and the child goes on making
+results the parent will only ask for later.
 
 A failed child costs time, not the site: `receive()` raises BackgroundFailed and
 the caller makes the same result in its own process.
@@ -35,6 +37,40 @@ class BackgroundFailed(Exception):
     """The child process could not be reached, or ended without the result asked for."""
 
 
+class Outbox:
+    """Pickles written to a stream in order by a thread, so that sending never waits."""
+
+    def __init__(self, stream: BinaryIO, name: str) -> None:
+        self._stream = stream
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.error: Exception | None = None  # why the stream could not be written
+        self._writer = threading.Thread(target=self._write, name=name, daemon=True)
+        self._writer.start()
+
+    def send(self, message: Any) -> None:
+        self._queue.put(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _write(self) -> None:
+        try:
+            while (data := self._queue.get()) is not None:
+                self._stream.write(data)
+                self._stream.flush()
+            self._stream.close()
+        except (OSError, ValueError) as error:  # the other side is gone
+            self.error = error
+
+    def close(self, timeout: float | None = None) -> None:
+        """Write what is queued, then close the stream."""
+        self._queue.put(None)
+        self._writer.join(timeout)
+
+    def __enter__(self) -> Outbox:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
 class Background:
     """`python -m module` in a child process, fed and read with pickles."""
 
@@ -45,6 +81,7 @@ class Background:
         self._process = subprocess.Popen(
             [sys.executable, "-m", module], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=environment
         )
+        self._outbox = Outbox(self._process.stdin, f"{module} input")
         self._results: queue.SimpleQueue = queue.SimpleQueue()
         self._reader = threading.Thread(target=self._read, name=f"{module} results", daemon=True)
         self._reader.start()
@@ -61,20 +98,15 @@ class Background:
 
     def send(self, message: Any) -> bool:
         """Hand the child one message; False if it can no longer take any."""
-        if self.failed:
-            return False
-        try:
-            pickle.dump(message, self._process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-        except (OSError, ValueError) as error:
-            self._fail(error)
+        if self._outbox.error is not None:
+            self._fail(self._outbox.error)
+        if not self.failed:
+            self._outbox.send(message)
         return not self.failed
 
     def finish_sending(self) -> None:
         """Tell the child there is nothing more to come."""
-        try:
-            self._process.stdin.close()
-        except OSError as error:
-            self._fail(error)
+        self._outbox.close(timeout=0)  # the writer thread closes the child's input when done
 
     def receive(self) -> Any:
         """The child's next result, waiting for it."""
@@ -82,7 +114,7 @@ class Background:
             result = self._results.get()
             if result is not _END:
                 return result
-            self._fail(EOFError(f"exit status {self._process.wait()}"))
+            self._fail(EOFError(f"it ended with exit status {self._process.wait()}"))
         raise BackgroundFailed(self.module)
 
     def _fail(self, error: Exception) -> None:
@@ -92,10 +124,7 @@ class Background:
 
     def close(self) -> None:
         """Stop the child: it ends when its input closes, or is killed after 5 s."""
-        try:
-            self._process.stdin.close()
-        except OSError:
-            pass
+        self._outbox.close(timeout=5)
         try:
             self._process.wait(timeout=5)
         except subprocess.TimeoutExpired:
@@ -114,7 +143,6 @@ def messages(incoming: BinaryIO) -> Iterator[Any]:
             return
 
 
-def reply(outgoing: BinaryIO, result: Any) -> None:
-    """In the child: one result, sent at once."""
-    pickle.dump(result, outgoing, protocol=pickle.HIGHEST_PROTOCOL)
-    outgoing.flush()
+def replies(outgoing: BinaryIO) -> Outbox:
+    """In the child: where its results go, in order, as soon as they are made."""
+    return Outbox(outgoing, "replies")

@@ -221,7 +221,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
             self.search_rewriter = None
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        blocks = self.html_blocks.get(page.file.src_uri)
+        blocks = self.html_blocks.pop(page.file.src_uri, None)  # once restored, no longer needed
         return restore_html_blocks(html, blocks) if blocks else html
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:

@@ -37,7 +37,7 @@ from typing import BinaryIO
 
 import jieba
 
-from generator.background import Background, BackgroundFailed, messages, reply
+from generator.background import Background, BackgroundFailed, messages, replies
 
 #: Between indexed words; Material's config.separator contains it and it is invisible.
 ZWSP = "\u200b"
@@ -300,7 +300,8 @@ def _rewrite_in_background(incoming: BinaryIO, outgoing: BinaryIO) -> None:
     done: list[dict] = []
     for docs in messages(incoming):
         done.extend(rewrite_entry(doc) for doc in docs)
-    reply(outgoing, done)
+    with replies(outgoing) as outbox:
+        outbox.send(done)
 
 
 if __name__ == "__main__":

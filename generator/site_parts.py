@@ -17,7 +17,7 @@ from __future__ import annotations
 import sys
 from typing import BinaryIO
 
-from generator.background import Background, BackgroundFailed, messages, reply
+from generator.background import Background, BackgroundFailed, messages, replies
 from generator.downloads import Downloads, build_downloads, with_contents
 from generator.model import Catalog
 from generator.render import Renderer, SiteLayout
@@ -78,12 +78,13 @@ class SiteParts:
 
 
 def _make_in_background(incoming: BinaryIO, outgoing: BinaryIO) -> None:
-    for catalog, site_name, layout in messages(incoming):
-        listing = build_downloads(catalog, site_name, layout, contents=False)
-        for src_uri, make in Renderer(site_name, layout, listing).page_makers(catalog).items():
-            reply(outgoing, ("page", (src_uri, make().markdown)))
-        downloads = build_downloads(catalog, site_name, layout)
-        reply(outgoing, ("files", {file.path: file.content for file in downloads.files}))
+    with replies(outgoing) as outbox:
+        for catalog, site_name, layout in messages(incoming):
+            listing = build_downloads(catalog, site_name, layout, contents=False)
+            for src_uri, make in Renderer(site_name, layout, listing).page_makers(catalog).items():
+                outbox.send(("page", (src_uri, make().markdown)))
+            downloads = build_downloads(catalog, site_name, layout)
+            outbox.send(("files", {file.path: file.content for file in downloads.files}))
 
 
 if __name__ == "__main__":
