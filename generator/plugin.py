@@ -30,7 +30,7 @@ from generator.model import Catalog
 from generator.problems import ContentError
 from generator.publish import content_epoch, discard, promote, staging_dir
 from generator.render import SiteLayout, fill_sizes, restore_html_blocks, set_aside_html_blocks
-from generator.site_parts import SiteParts
+from generator.site_parts import SiteParts, start_child
 from generator.validate import load_catalog
 
 log = logging.getLogger("mkdocs.plugins.budget")
@@ -70,19 +70,21 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Runs before MkDocs writes anything: bad content stops the build with the site untouched.
         self._close_background()
-        # Started first: the second process loads jieba's dictionary while this one loads the content.
-        self._start_search_rewrite(config)
+        child = start_child()  # starts up while the content loads
         content_dir = self.content_path(config)
         try:
             self.catalog = load_catalog(content_dir)
-        except ContentError as error:
-            raise PluginError(f"\n{error.report()}") from None
+        except BaseException as error:
+            child.close()
+            if isinstance(error, ContentError):
+                raise PluginError(f"\n{error.report()}") from None
+            raise
         self._date_build_from_content(content_dir, self.catalog)
         self.layout = SiteLayout(directory_urls=config.use_directory_urls, site_url=config.site_url or "")
         # The pages and the download files are made in a second process from here on
         # (site_parts.py); MkDocs gets each page when it reads it (on_page_read_source)
         # and the files' bytes and sizes just before it writes anything (on_env).
-        self.parts = SiteParts(self.catalog, config.site_name, self.layout)
+        self.parts = SiteParts(self.catalog, config.site_name, self.layout, child)
         self.downloads = self.parts.listing
         self.generated_pages = set(self.parts.page_uris)
         log.info(
@@ -209,6 +211,9 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         for src_uri in self.generated_pages:
             page = files.get_file_from_path(src_uri).page
             page.content = fill_sizes(page.content, sizes)
+        # Started now, when the pages' second process is done: it loads jieba's dictionary
+        # while MkDocs renders the first pages, and cuts their index entries as they come.
+        self._start_search_rewrite(config)
         return env
 
     def _close_background(self) -> None:

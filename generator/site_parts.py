@@ -23,10 +23,15 @@ from generator.model import Catalog
 from generator.render import Renderer, SiteLayout
 
 
+def start_child() -> Background:
+    """The child process, started before the content is loaded so that its start-up is hidden."""
+    return Background("generator.site_parts")
+
+
 class SiteParts:
     """The pages and download files of one build, as the child delivers them."""
 
-    def __init__(self, catalog: Catalog, site_name: str, layout: SiteLayout) -> None:
+    def __init__(self, catalog: Catalog, site_name: str, layout: SiteLayout, child: Background | None = None) -> None:
         self.catalog = catalog
         self.site_name = site_name
         self.layout = layout
@@ -35,7 +40,7 @@ class SiteParts:
         self._makers = Renderer(site_name, layout, self.listing).page_makers(catalog)
         self._pages: dict[str, str] = {}  # delivered, not yet asked for
         self._downloads: Downloads | None = None
-        self._background = Background("generator.site_parts")
+        self._background = child or start_child()
         self._background.send((catalog, site_name, layout))
         self._background.finish_sending()
 
