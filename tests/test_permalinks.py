@@ -6,7 +6,9 @@ import json
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import urljoin
 
+import pytest
 from conftest import ROOT
 
 from generator.render import Renderer, SiteLayout
@@ -132,3 +134,19 @@ def test_cite_text_uses_the_absolute_address_when_site_url_is_set() -> None:
     assert f"《村干部基础职务补贴 项目支出绩效目标表》，2024年，{SITE_URL}2024/203001/{CODE}/</p>" in page
     flat = Renderer("站", SiteLayout(directory_urls=False, site_url=SITE_URL)).department(department).markdown
     assert f"，2024年，{SITE_URL}2024/203001/index.html</p>" in flat
+
+
+PAGES = ["index.md", "2024/index.md", "2024/203001/index.md", "2024/203001/P1.md", "downloads/index.md", "about.md"]
+FILES = ["downloads/all.json", "downloads/2024/203001/P1.csv"]
+
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_every_relative_link_resolves_in_the_browser_to_its_target(directory_urls: bool) -> None:
+    layout = SiteLayout(directory_urls=directory_urls, site_url="https://example.gov.cn/zwgk/ys/")
+    root = layout.site_url
+    for here in PAGES:
+        page_url = root + layout.url(here)
+        for target in PAGES:
+            assert urljoin(page_url, layout.link(here, target)) == root + layout.url(target), (here, target)
+        for path in FILES:
+            assert urljoin(page_url, layout.file_link(here, path)) == root + path, (here, path)
