@@ -31,6 +31,10 @@ from typing import Any, BinaryIO
 log = logging.getLogger("mkdocs.plugins.budget")
 
 _END = object()  # the child closed its output
+#: How long to wait for one result before taking the child for hung: far longer than
+#: any one result takes (the largest, the search index of 50,000 projects, is ready
+#: seconds after the last page), so that a stuck child stops the wait, not the build.
+PATIENCE_SECONDS = 600
 
 
 class BackgroundFailed(Exception):
@@ -82,7 +86,7 @@ class Background:
             [sys.executable, "-m", module], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=environment
         )
         self._outbox = Outbox(self._process.stdin, f"{module} input")
-        self._results: queue.SimpleQueue = queue.SimpleQueue()
+        self._results: queue.Queue = queue.Queue()
         self._reader = threading.Thread(target=self._read, name=f"{module} results", daemon=True)
         self._reader.start()
         self.failed = False
@@ -108,13 +112,18 @@ class Background:
         """Tell the child there is nothing more to come."""
         self._outbox.close(timeout=0)  # the writer thread closes the child's input when done
 
-    def receive(self) -> Any:
+    def receive(self, patience: float = PATIENCE_SECONDS) -> Any:
         """The child's next result, waiting for it."""
         if not self.failed:
-            result = self._results.get()
-            if result is not _END:
-                return result
-            self._fail(EOFError(f"it ended with exit status {self._process.wait()}"))
+            try:
+                result = self._results.get(timeout=patience)
+            except queue.Empty:
+                self._fail(TimeoutError(f"no result in {patience:g} s"))
+                self._process.kill()
+            else:
+                if result is not _END:
+                    return result
+                self._fail(EOFError(f"it ended with exit status {self._process.wait()}"))
         raise BackgroundFailed(self.module)
 
     def _fail(self, error: Exception) -> None:

@@ -51,3 +51,11 @@ def test_a_child_that_cannot_start_fails_receiving_not_sending() -> None:
     with pytest.raises(BackgroundFailed):
         background.receive()
     background.close()
+
+
+def test_a_hung_child_is_given_up_on_not_waited_for_forever(caplog: pytest.LogCaptureFixture) -> None:
+    background = Background("generator.site_parts")  # waits for a catalog that never comes
+    with pytest.raises(BackgroundFailed):
+        background.receive(patience=0.5)
+    assert "no result in 0.5 s" in caplog.text
+    background.close()
