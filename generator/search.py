@@ -26,6 +26,7 @@ them are "words" decide what a citizen can find. This module rewrites the index
 from __future__ import annotations
 
 import functools
+import gc
 import itertools
 import json
 import logging
@@ -38,6 +39,7 @@ from typing import BinaryIO
 import jieba
 
 from generator.background import Background, BackgroundFailed, messages, replies
+from generator.load import collector_paused
 
 #: Between indexed words; Material's config.separator contains it and it is invisible.
 ZWSP = "\u200b"
@@ -246,8 +248,9 @@ def rewrite_index_file(path: Path, background: BackgroundRewriter | None = None)
     if not path.is_file():
         return None  # search is disabled
     before = path.read_bytes()
-    data = json.loads(before)
-    after = dumps(rewrite_index(data, background.results() if background else lambda index, doc: None))
+    rewritten = background.results() if background else lambda index, doc: None
+    with collector_paused():
+        after = dumps(rewrite_index(json.loads(before), rewritten))
     path.write_bytes(after.encode("utf-8"))
     return len(before), len(after.encode("utf-8"))
 
@@ -297,6 +300,7 @@ class BackgroundRewriter:
 def _rewrite_in_background(incoming: BinaryIO, outgoing: BinaryIO) -> None:
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()  # while the first pages are built
+    gc.freeze()  # jieba's dictionary, 350,000 words, lives as long as this process: never walk it
     done: list[dict] = []
     for docs in messages(incoming):
         done.extend(rewrite_entry(doc) for doc in docs)

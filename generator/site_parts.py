@@ -14,6 +14,7 @@ site is the same, only slower.
 
 from __future__ import annotations
 
+import gc
 import sys
 from typing import BinaryIO
 
@@ -85,6 +86,9 @@ class SiteParts:
 def _make_in_background(incoming: BinaryIO, outgoing: BinaryIO) -> None:
     with replies(outgoing) as outbox:
         for catalog, site_name, layout in messages(incoming):
+            # This process lives for one build: keep its cycle collector off the catalog,
+            # which lives as long and holds no cycles (see load.collector_paused).
+            gc.freeze()
             listing = build_downloads(catalog, site_name, layout, contents=False)
             for src_uri, make in Renderer(site_name, layout, listing).page_makers(catalog).items():
                 outbox.send(("page", (src_uri, make().markdown)))

@@ -16,7 +16,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from generator.load import DEPARTMENT_FILE, ContentFile, DepartmentFolder, LineDict, LineList, read_content
+from generator.load import (
+    DEPARTMENT_FILE,
+    ContentFile,
+    DepartmentFolder,
+    LineDict,
+    LineList,
+    collector_paused,
+    read_content,
+)
 from generator.model import (
     QUARTER_ENDS,
     Budget,
@@ -440,4 +448,5 @@ def load_catalog(content_dir: Path) -> Catalog:
     """Read and validate everything under `content_dir`; raise ContentError listing every problem."""
     if not content_dir.is_dir():
         raise ContentError([Problem(content_dir, None, "", "内容目录不存在（应为包含 YAML 文件的目录）")])
-    return build_catalog(read_content(content_dir))
+    with collector_paused():
+        return build_catalog(read_content(content_dir))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+from generator.load import collector_paused
 from generator.problems import ContentError
 from generator.validate import load_catalog
 
@@ -223,3 +225,17 @@ def test_check_command_exits_non_zero_listing_every_problem(tmp_path: Path) -> N
         f"{P}:13: plan.mar: 120 超出范围（应为 0 到 100 之间的累计百分比）",
         "内容有 3 处错误，未生成网站。",
     ]
+
+
+def test_loading_pauses_the_cycle_collector_and_restores_it_even_on_bad_content(tmp_path: Path) -> None:
+    (tmp_path / "2024" / "1").mkdir(parents=True)
+    (tmp_path / "2024" / "1" / "department.yaml").write_text("year: [", encoding="utf-8")
+    for enabled in (True, False):
+        gc.enable() if enabled else gc.disable()
+        with pytest.raises(ContentError):
+            load_catalog(tmp_path)
+        assert gc.isenabled() is enabled
+    gc.enable()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
