@@ -52,7 +52,8 @@ class SiteParts:
 
     def markdown(self, src_uri: str) -> str:
         """The page's Markdown, waiting for the child if it has not delivered it yet."""
-        while src_uri not in self._pages and self._take_next():
+        # Once the files have come, every page has: one asked for again is made here.
+        while src_uri not in self._pages and self._downloads is None and self._take_next():
             pass
         if src_uri in self._pages:
             return self._pages.pop(src_uri)

@@ -59,3 +59,13 @@ def test_a_hung_child_is_given_up_on_not_waited_for_forever(caplog: pytest.LogCa
         background.receive(patience=0.5)
     assert "no result in 0.5 s" in caplog.text
     background.close()
+
+
+def test_a_page_asked_for_twice_is_made_again_without_a_false_alarm(caplog: pytest.LogCaptureFixture) -> None:
+    pages, _ = in_process()
+    parts = SiteParts(CATALOG, SITE_NAME, SiteLayout())
+    for uri in parts.page_uris:
+        parts.markdown(uri)
+    parts.downloads()
+    assert parts.markdown(parts.page_uris[0]) == pages[parts.page_uris[0]]
+    assert "failed" not in caplog.text
