@@ -72,6 +72,9 @@ def test_benchmark_builds_both_sites_and_reports_every_figure(tmp_path: Path, ca
     assert result["ours"]["pages"] == result["plain"]["pages"] >= 16
     assert result["ours"]["search_index_kb"] > 0 and result["plain"]["search_index_kb"] > 0
     assert 0 < result["own_code_share"] < 1
+    # The second processes (pages, downloads, search) ran, and their CPU time and memory are counted.
+    assert result["ours_children_peak_mib"] > 0
+    assert result["ours_cpu_seconds"] > 0 and result["plain_cpu_seconds"] > 0
     ours = tmp_path / "p12" / "ours" / "site"
     plain = tmp_path / "p12" / "plain" / "site"
     project_pages = sorted(p.relative_to(ours) for p in ours.glob("2024/*/*/index.html"))
