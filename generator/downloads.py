@@ -238,10 +238,6 @@ def csv_file(table: Table, chunks: Iterable[str]) -> bytes:
     return ("\ufeff" + header + "".join(chunks)).encode("utf-8")
 
 
-def to_csv(table: Table, rows: Sequence[Row]) -> bytes:
-    return csv_file(table, [csv_lines(rows)])
-
-
 # --- XLSX ----------------------------------------------------------------------------------------
 # Written by hand: about sixty lines, no dependency, byte-identical by construction, and every
 # text cell is an inline string, so no text can ever become a formula.
@@ -450,9 +446,9 @@ def project_document(department: Department, project: Project, layout: SiteLayou
 
 
 def department_document(
-    department: Department, layout: SiteLayout, projects: Sequence[dict[str, object]] | None = None
+    department: Department, layout: SiteLayout, projects: Sequence[dict[str, object]]
 ) -> dict[str, object]:
-    """The department's goals and every project; `projects` are its project_documents if already made."""
+    """The department's goals and every project, given as its project_documents (made once, reused)."""
     return {
         "year": department.year,
         "code": department.code,
@@ -465,9 +461,7 @@ def department_document(
             "itemized": _goals(department.itemized_goals),
             "safeguards": _goals(department.safeguards),
         },
-        "projects": list(projects)
-        if projects is not None
-        else [project_document(department, project, layout) for project in department.projects],
+        "projects": list(projects),
     }
 
 

@@ -118,12 +118,11 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
     def _navigation(self, files: Files, config: MkDocsConfig) -> list:
         """Home, one page per year listing its departments, the downloads, then the hand-written pages."""
         assert self.catalog is not None
-        generated = self.generated_pages
         nav: list = [self.layout.home()]
         nav.extend({f"{year}年": self.layout.year(year)} for year in self.catalog.years)
         nav.append(self.layout.downloads())
         handwritten = self.config_nav or [
-            file.src_uri for file in files.documentation_pages() if file.src_uri not in generated
+            file.src_uri for file in files.documentation_pages() if file.src_uri not in self.generated_pages
         ]
         return nav + list(handwritten)
 

@@ -219,13 +219,14 @@ def rewrite_entry(doc: dict) -> dict:
     doc["text"], text_tokens = segment_field(doc["text"])
     if title_tokens:
         doc[TITLE_FIELD] = " ".join(title_tokens)
-    text_tokens = [t for t in text_tokens if t not in set(title_tokens)]
+    in_title = set(title_tokens)
+    text_tokens = [t for t in text_tokens if t not in in_title]
     if text_tokens:
         doc[TEXT_FIELD] = " ".join(text_tokens)
     return doc
 
 
-def rewrite_index(data: dict, rewritten: Callable[[int, dict], dict | None] = lambda index, doc: None) -> dict:
+def rewrite_index(data: dict, rewritten: Callable[[int, dict], dict | None] | None = None) -> dict:
     """The search index with small visible words and hidden sub-word fields.
 
     `rewritten(i, doc)` may give an entry already rewritten elsewhere (BackgroundRewriter);
@@ -234,7 +235,8 @@ def rewrite_index(data: dict, rewritten: Callable[[int, dict], dict | None] = la
     fields = data["config"]["fields"]
     fields[TITLE_FIELD] = {"boost": fields.get("title", {}).get("boost", 1000.0)}
     fields[TEXT_FIELD] = {"boost": fields.get("text", {}).get("boost", 1.0)}
-    data["docs"] = [rewritten(i, doc) or rewrite_entry(doc) for i, doc in enumerate(data["docs"])]
+    done = rewritten or (lambda index, doc: None)
+    data["docs"] = [done(i, doc) or rewrite_entry(doc) for i, doc in enumerate(data["docs"])]
     return data
 
 
@@ -246,13 +248,15 @@ def dumps(data: dict) -> str:
 def rewrite_index_file(path: Path, background: BackgroundRewriter | None = None) -> tuple[int, int] | None:
     """Rewrite Material's search_index.json in place; its size in bytes before and after."""
     if not path.is_file():
+        if background is not None:
+            background.close()
         return None  # search is disabled
     before = path.read_bytes()
-    rewritten = background.results() if background else lambda index, doc: None
+    rewritten = background.results() if background is not None else None
     with collector_paused():
-        after = dumps(rewrite_index(json.loads(before), rewritten))
-    path.write_bytes(after.encode("utf-8"))
-    return len(before), len(after.encode("utf-8"))
+        after = dumps(rewrite_index(json.loads(before), rewritten)).encode("utf-8")
+    path.write_bytes(after)
+    return len(before), len(after)
 
 
 class BackgroundRewriter:
