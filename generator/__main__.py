@@ -1,4 +1,4 @@
-"""Command line: `python -m generator import SEED --out content/` and `python -m generator check`."""
+"""Command line: `python -m generator import FILE --out content/` and `python -m generator check`."""
 
 from __future__ import annotations
 
@@ -6,15 +6,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.importer import SeedFormatError, parse_seed, write_content
 from generator.problems import ContentError
+from generator.readers import READERS, ReadError, read_document
 from generator.validate import load_catalog
+from generator.yaml_writer import write_content
 
 
 def _import(args: argparse.Namespace) -> int:
     try:
-        department = parse_seed(Path(args.seed), year=args.year)
-    except SeedFormatError as error:
+        department = read_document(Path(args.document), year=args.year)
+    except ReadError as error:
         print(f"导入失败：{error}", file=sys.stderr)
         return 1
     written = write_content(department, Path(args.out))
@@ -43,8 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description="预算绩效目标公开网站的内容工具")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    importer = commands.add_parser("import", help="把绩效目标表的文本导出文件转换为 content/ 下的 YAML")
-    importer.add_argument("seed", help="Word 文档另存的纯文本文件（UTF-8）")
+    importer = commands.add_parser("import", help="把部门的绩效目标文件转换为 content/ 下的 YAML")
+    importer.add_argument("document", help=f"部门的绩效目标文件（{'、'.join(sorted(READERS))}）")
     importer.add_argument("--out", default="content", help="输出目录（默认 content）")
     importer.add_argument("--year", type=int, default=None, help="年度；默认从文本中推断")
     importer.set_defaults(run=_import)

@@ -1,7 +1,8 @@
 """The data downloads: every byte of the JSON, CSV, XLSX and datapackage.json files.
 
-Plain functions from the validated Catalog to bytes, no MkDocs: the plugin computes
-them in on_pre_build with the pages and hands them to MkDocs as generated files.
+Plain functions from the validated Catalog to bytes, no MkDocs. The tables' columns
+and the JSON documents' keys come from the model's declarations (`model.fields_of`):
+a field declared with a column is in every file without a line here.
 
 Choices that readers of the files rely on (the README's 下载数据 section says them):
 - Amounts and percents are exact decimals: plain decimal text in CSV and XLSX
@@ -26,21 +27,32 @@ import itertools
 import json
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
-from generator.model import Catalog, Department, GoalSection, Project
-from generator.render import SiteLayout
+from generator.model import Catalog, Department, Indicator, Kind, PlanPoint, Project, field_of, fields_of
+from generator.urls import SiteUrls
 
 Cell = str | int | Decimal | None
 
-ROOT = "downloads"
-
 
 # --- Tables --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Record:
+    """What one row of a table is made from: a project, and the indicator or plan point of the row."""
+
+    department: Department
+    project: Project
+    urls: SiteUrls
+    number: int = 0  # the indicator's row number in its project's table
+    indicator: Indicator | None = None
+    point: PlanPoint | None = None
 
 
 @dataclass(frozen=True)
@@ -50,8 +62,35 @@ class Column:
     name: str
     type: str  # Table Schema type: "string", "integer" or "number"
     title: str  # the XLSX header and the schema's title
+    value: Callable[[Record], Cell] = field(compare=False, repr=False)
     description: str = ""
     required: bool = False
+    money: bool = False  # an amount in the department's money unit (shown with separators in XLSX)
+
+
+def schema_columns(cls: type, owner: Callable[[Record], Any]) -> list[Column]:
+    """A column for every declared field of `cls` that has one, nested mappings included."""
+    columns = []
+    for item in fields_of(cls):
+        if item.group is not None:
+            columns.extend(schema_columns(item.group, lambda record, key=item.key: getattr(owner(record), key)))
+        elif item.is_scalar and item.spec.column:
+            columns.append(
+                Column(
+                    item.spec.column,
+                    item.spec.kind.schema_type,
+                    item.spec.label,
+                    lambda record, key=item.key: getattr(owner(record), key),
+                    item.spec.description,
+                    required=item.spec.required,
+                    money=item.spec.unit == "money",
+                )
+            )
+    return columns
+
+
+def _key_column(cls: type, key: str, owner: Callable[[Record], Any]) -> Column:
+    return next(c for c in schema_columns(cls, owner) if c.name == field_of(cls, key).spec.column)
 
 
 @dataclass(frozen=True)
@@ -61,31 +100,40 @@ class Table:
     description: str
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...]
+    records: Callable[[Record], Iterable[Record]] = field(compare=False, repr=False)  # a project's rows
     foreign_key: tuple[str, ...] = ()  # columns pointing at the projects table's primary key
 
+    def rows(self, department: Department, project: Project, urls: SiteUrls) -> list[Row]:
+        return [tuple(c.value(r) for c in self.columns) for r in self.records(Record(department, project, urls))]
 
-PROJECT_KEY = ("year", "project_code")
+
+def _department(record: Record) -> Department:
+    return record.department
+
+
+def _project(record: Record) -> Project:
+    return record.project
+
+
+def _page(record: Record) -> str:
+    return record.urls.public_url(record.urls.project(record.department, record.project))
+
+
+YEAR = _key_column(Department, "year", _department)
+PROJECT_CODE = _key_column(Project, "code", _project)
+PROJECT_KEY = (YEAR.name, PROJECT_CODE.name)
 
 PROJECTS = Table(
     "projects",
     "项目",
     "每个项目一行：预算数及其构成、资金用途和绩效目标。",
     (
-        Column("year", "integer", "年度", required=True),
-        Column("department_code", "string", "单位编码", required=True),
-        Column("department_name", "string", "单位名称", required=True),
-        Column("project_code", "string", "项目编码", "项目的永久编号，同一年度内唯一。", required=True),
-        Column("project_number", "integer", "序号", "在部门文件中的序号。", required=True),
-        Column("project_name", "string", "项目名称", required=True),
-        Column("money_unit", "string", "金额单位", required=True),
-        Column("budget_total", "number", "预算数", "精确小数，单位见 money_unit。", required=True),
-        Column("budget_fiscal", "number", "其中：财政资金", "精确小数；原表为空时留空。"),
-        Column("budget_other", "number", "其他资金", "精确小数；原表为空时留空。"),
-        Column("purpose", "string", "资金用途"),
-        Column("goal", "string", "绩效目标"),
-        Column("url", "string", "网页地址", "项目页面的地址。"),
+        *schema_columns(Department, _department),
+        *schema_columns(Project, _project),
+        Column("url", "string", "网页地址", _page, "项目页面的地址。"),
     ),
     PROJECT_KEY,
+    lambda record: (record,),
 )
 
 INDICATORS = Table(
@@ -93,19 +141,24 @@ INDICATORS = Table(
     "绩效指标",
     "每个绩效指标一行，按项目页面上的顺序。",
     (
-        Column("year", "integer", "年度", required=True),
-        Column("project_code", "string", "项目编码", required=True),
-        Column("indicator_id", "string", "指标编号", "在项目内唯一且稳定，不随行序变化。", required=True),
-        Column("row_number", "integer", "行号", "在项目指标表中的位置（从 1 起），会随顺序调整而变。", required=True),
-        Column("level1", "string", "一级指标"),
-        Column("level2", "string", "二级指标"),
-        Column("level3", "string", "三级指标"),
-        Column("description", "string", "绩效指标描述"),
-        Column("value", "string", "指标值", "原样保留的文字，如 ≥100%。"),
-        Column("basis", "string", "指标值确定依据"),
-        Column("url", "string", "网页地址", "项目页面上这一行的链接。"),
+        YEAR,
+        PROJECT_CODE,
+        *schema_columns(Indicator, lambda record: record.indicator),
+        Column(
+            "row_number", "integer", "行号", lambda record: record.number,
+            "在项目指标表中的位置（从 1 起），会随顺序调整而变。", required=True,
+        ),
+        Column(
+            "url", "string", "网页地址",
+            lambda record: record.urls.indicator_url(record.department, record.project, record.indicator),
+            "项目页面上这一行的链接。",
+        ),
+    ),  # fmt: skip
+    PROJECT_KEY + (field_of(Indicator, "id").spec.column,),
+    lambda record: (
+        Record(record.department, record.project, record.urls, number, indicator)
+        for number, indicator in enumerate(record.project.indicators, start=1)
     ),
-    PROJECT_KEY + ("indicator_id",),
     PROJECT_KEY,
 )
 
@@ -114,71 +167,28 @@ PLANS = Table(
     "资金支出计划",
     "每个项目四行：截至各季度末计划累计支出的比例及按预算数折算的金额。",
     (
-        Column("year", "integer", "年度", required=True),
-        Column("project_code", "string", "项目编码", required=True),
-        Column("quarter_end", "string", "时点代码", "mar、jun、oct、dec。", required=True),
-        Column("label", "string", "时点", required=True),
-        Column("cumulative_percent", "number", "累计支出比例（%）", "原表为空时留空。"),
-        Column("cumulative_amount", "number", "累计支出金额", "预算数乘累计比例，四舍五入到分；比例为空时留空。"),
-    ),
+        YEAR,
+        PROJECT_CODE,
+        Column("quarter_end", "string", "时点代码", lambda r: r.point.key, "mar、jun、oct、dec。", required=True),
+        Column("label", "string", "时点", lambda r: r.point.label, required=True),
+        Column("cumulative_percent", "number", "累计支出比例（%）", lambda r: r.point.percent, "原表为空时留空。"),
+        Column(
+            "cumulative_amount", "number", "累计支出金额", lambda r: r.project.planned_amount(r.point.percent),
+            "预算数乘累计比例，四舍五入到分；比例为空时留空。", money=True,
+        ),
+    ),  # fmt: skip
     PROJECT_KEY + ("quarter_end",),
+    lambda record: (
+        Record(record.department, record.project, record.urls, point=point) for point in record.project.plan.points()
+    ),
     PROJECT_KEY,
 )
 
 TABLES = (PROJECTS, INDICATORS, PLANS)
+#: Columns of long text, given a wide column in the XLSX.
+WIDE_COLUMNS = {"purpose", "goal", "description"}
 
 Row = tuple[Cell, ...]
-
-
-def project_rows(department: Department, project: Project, layout: SiteLayout) -> list[Row]:
-    budget = project.budget
-    return [
-        (
-            department.year,
-            department.code,
-            department.name,
-            project.code,
-            project.number,
-            project.name,
-            department.money_unit,
-            budget.total,
-            budget.fiscal,
-            budget.other,
-            project.purpose,
-            project.goal,
-            layout.public_url(layout.project(department, project)),
-        )
-    ]
-
-
-def indicator_rows(department: Department, project: Project, layout: SiteLayout) -> list[Row]:
-    page = layout.public_url(layout.project(department, project))
-    return [
-        (
-            department.year,
-            project.code,
-            indicator.id,
-            number,
-            indicator.level1,
-            indicator.level2,
-            indicator.level3,
-            indicator.description,
-            indicator.value,
-            indicator.basis,
-            f"{page}#{project.code}-{indicator.id}",
-        )
-        for number, indicator in enumerate(project.indicators, start=1)
-    ]
-
-
-def plan_rows(department: Department, project: Project, layout: SiteLayout) -> list[Row]:
-    return [
-        (department.year, project.code, point.key, point.label, point.percent, project.planned_amount(point.percent))
-        for point in project.plan.points()
-    ]
-
-
-ROWS = {PROJECTS.name: project_rows, INDICATORS.name: indicator_rows, PLANS.name: plan_rows}
 
 
 @dataclass(frozen=True)
@@ -193,11 +203,11 @@ class TableChunk:
     xlsx: tuple[str, ...]
 
 
-def project_chunks(department: Department, project: Project, layout: SiteLayout) -> dict[str, TableChunk]:
+def project_chunks(department: Department, project: Project, urls: SiteUrls) -> dict[str, TableChunk]:
     """The project's chunk of every table, by table name."""
     chunks = {}
     for table in TABLES:
-        rows = ROWS[table.name](department, project, layout)
+        rows = table.rows(department, project, urls)
         chunks[table.name] = TableChunk(csv_lines(rows), tuple(xlsx_rows(table, rows)))
     return chunks
 
@@ -290,7 +300,7 @@ def _xlsx_cell(ref: str, value: Cell, column: Column, header: bool = False) -> s
     if value is None:
         return ""
     if isinstance(value, (int, Decimal)) and not header:
-        style = f' s="{STYLE_AMOUNT}"' if column.type == "number" and column.name != "cumulative_percent" else ""
+        style = f' s="{STYLE_AMOUNT}"' if column.money else ""
         text = f"{value:f}" if isinstance(value, Decimal) else str(value)
         return f'<c r="{ref}"{style}><v>{text}</v></c>'
     text = str(value)
@@ -312,7 +322,7 @@ def xlsx_rows(table: Table, rows: Sequence[Row]) -> list[str]:
 
 def _sheet(table: Table, chunks: Iterable[Sequence[str]]) -> str:
     widths = "".join(
-        f'<col min="{i}" max="{i}" width="{36 if c.name in {"purpose", "goal", "description"} else 14}" customWidth="1"/>'
+        f'<col min="{i}" max="{i}" width="{36 if c.name in WIDE_COLUMNS else 14}" customWidth="1"/>'
         for i, c in enumerate(table.columns, start=1)
     )
     lines = [
@@ -394,73 +404,54 @@ def xlsx_file(sheets: Sequence[tuple[Table, Iterable[Sequence[str]]]]) -> bytes:
 # --- JSON ----------------------------------------------------------------------------------------
 
 
-def _decimal(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:f}"
+def _json_value(value: object) -> object:
+    """Amounts and percents as exact decimal strings; everything else as it is."""
+    return f"{value:f}" if isinstance(value, Decimal) else value
 
 
-def _goals(section: GoalSection) -> dict[str, object]:
-    return {"intro": section.intro, "items": list(section.items)}
+def model_document(item: object) -> dict[str, object]:
+    """Every declared field of a model object by its YAML key, nested objects included."""
+    document: dict[str, object] = {}
+    for entry in fields_of(type(item)):
+        value = getattr(item, entry.key)
+        if entry.group is not None:
+            document[entry.key] = model_document(value)
+        elif entry.rows is not None:
+            document[entry.key] = [model_document(row) for row in value]
+        elif entry.spec.kind is Kind.TEXT_LIST:
+            document[entry.key] = list(value)
+        else:
+            document[entry.key] = _json_value(value)
+    return document
 
 
-def project_document(department: Department, project: Project, layout: SiteLayout) -> dict[str, object]:
-    """Every field of a project, plus where it is published."""
-    page = layout.public_url(layout.project(department, project))
-    return {
+def project_document(department: Department, project: Project, urls: SiteUrls) -> dict[str, object]:
+    """Every field of a project, where it is published, and its plan with the amounts it means."""
+    document = {
         "year": department.year,
         "department": {"code": department.code, "name": department.name},
-        "code": project.code,
-        "number": project.number,
-        "name": project.name,
-        "url": page,
+        "url": urls.public_url(urls.project(department, project)),
         "money_unit": department.money_unit,
-        "budget": {
-            "total": _decimal(project.budget.total),
-            "fiscal": _decimal(project.budget.fiscal),
-            "other": _decimal(project.budget.other),
-        },
-        "purpose": project.purpose,
-        "goal": project.goal,
-        "plan": [
-            {
-                "quarter_end": point.key,
-                "label": point.label,
-                "cumulative_percent": _decimal(point.percent),
-                "cumulative_amount": _decimal(project.planned_amount(point.percent)),
-            }
-            for point in project.plan.points()
-        ],
-        "indicators": [
-            {
-                "id": indicator.id,
-                "url": f"{page}#{project.code}-{indicator.id}",
-                "level1": indicator.level1,
-                "level2": indicator.level2,
-                "level3": indicator.level3,
-                "description": indicator.description,
-                "value": indicator.value,
-                "basis": indicator.basis,
-            }
-            for indicator in project.indicators
-        ],
+        **model_document(project),
     }
+    plan_columns = [c for c in PLANS.columns if c.name not in PROJECT_KEY]
+    document["plan"] = [
+        {c.name: _json_value(c.value(record)) for c in plan_columns}
+        for record in PLANS.records(Record(department, project, urls))
+    ]
+    for row, indicator in zip(document["indicators"], project.indicators):
+        row["url"] = urls.indicator_url(department, project, indicator)
+    return document
 
 
 def department_document(
-    department: Department, layout: SiteLayout, projects: Sequence[dict[str, object]]
+    department: Department, urls: SiteUrls, projects: Sequence[dict[str, object]]
 ) -> dict[str, object]:
-    """The department's goals and every project, given as its project_documents (made once, reused)."""
+    """The department's fields and goals, and every project, given as its project_documents (made once)."""
     return {
-        "year": department.year,
-        "code": department.code,
-        "name": department.name,
-        "url": layout.public_url(layout.department(department)),
-        "money_unit": department.money_unit,
-        "total": _decimal(department.total),
-        "goals": {
-            "overall": _goals(department.overall_goals),
-            "itemized": _goals(department.itemized_goals),
-            "safeguards": _goals(department.safeguards),
-        },
+        **model_document(department),
+        "url": urls.public_url(urls.department(department)),
+        "total": _json_value(department.total),
         "projects": list(projects),
     }
 
@@ -479,14 +470,14 @@ class Download:
     """One file of the downloads: where it is served, its bytes, and a line saying what it holds."""
 
     path: str  # relative to the site root: "downloads/2024/203001/203001.xlsx"
-    content: bytes | None  # None in a listing made while the bytes are made elsewhere (plugin.py)
+    content: bytes
     format: str  # "JSON", "CSV", "XLSX"
     description: str
     owner: tuple[object, ...]  # ("site",), ("department", year, code) or ("project", year, department code, code)
 
     @property
-    def size(self) -> int | None:
-        return None if self.content is None else len(self.content)
+    def size(self) -> int:
+        return len(self.content)
 
     @property
     def name(self) -> str:
@@ -525,39 +516,31 @@ class Downloads:
         )
 
 
-def department_folder(department: Department) -> str:
-    return f"{ROOT}/{department.year}/{department.code}"
-
-
 def _table_files(
-    prefix: str, label: str, chunks: Sequence[dict[str, TableChunk]] | None, owner: tuple[object, ...]
+    path: Callable[[str], str], label: str, chunks: Sequence[dict[str, TableChunk]], owner: tuple[object, ...]
 ) -> list[Download]:
-    """The CSV of every table and the XLSX of them all; chunks None for a listing without bytes."""
+    """The CSV of every table and the XLSX of them all."""
     files = [
         Download(
-            f"{prefix}-{table.name}.csv",
-            csv_file(table, (chunk[table.name].csv for chunk in chunks)) if chunks is not None else None,
+            path(f"-{table.name}.csv"),
+            csv_file(table, (chunk[table.name].csv for chunk in chunks)),
             "CSV",
             f"{label}：{table.title}表",
             owner,
         )
         for table in TABLES
     ]
-    workbook = (
-        xlsx_file([(table, [chunk[table.name].xlsx for chunk in chunks]) for table in TABLES])
-        if chunks is not None
-        else None
-    )
-    files.append(Download(f"{prefix}.xlsx", workbook, "XLSX", f"{label}：项目、绩效指标、资金支出计划三张工作表", owner))
+    workbook = xlsx_file([(table, [chunk[table.name].xlsx for chunk in chunks]) for table in TABLES])
+    files.append(Download(path(".xlsx"), workbook, "XLSX", f"{label}：项目、绩效指标、资金支出计划三张工作表", owner))
     return files
 
 
-def datapackage(site_name: str, files: Sequence[Download]) -> dict[str, object]:
+def datapackage(site_name: str, files: Sequence[Download], urls: SiteUrls) -> dict[str, object]:
     """A Frictionless Data Package (v2) describing the site-wide CSV tables."""
     by_path = {file.path: file for file in files}
     resources = []
     for table in TABLES:
-        file = by_path[f"{ROOT}/all-{table.name}.csv"]
+        file = by_path[urls.site_file(f"-{table.name}.csv")]
         schema: dict[str, object] = {
             "$schema": "https://datapackage.org/profiles/2.0/tableschema.json",
             "fields": [
@@ -603,42 +586,40 @@ def datapackage(site_name: str, files: Sequence[Download]) -> dict[str, object]:
     }
 
 
-def build_downloads(catalog: Catalog, site_name: str, layout: SiteLayout, contents: bool = True) -> Downloads:
+def build_downloads(catalog: Catalog, site_name: str, urls: SiteUrls) -> Downloads:
     """Every download file of the catalog; the same catalog always gives the same bytes.
 
     Each project's document and table rows are made once and reused by the files of
-    its department and of the site. With `contents=False` only the listing is made
-    (paths, formats, descriptions): the pages are rendered from it while the bytes
-    are made in a second process (plugin.py).
+    its department and of the site.
     """
     files: list[Download] = []
     department_documents: list[dict[str, object]] = []
     site_chunks: list[dict[str, TableChunk]] = []
     for department in catalog.departments:
-        folder = department_folder(department)
         owner: tuple[object, ...] = ("department", department.year, department.code)
         projects = department.projects
-        documents = [project_document(department, project, layout) for project in projects] if contents else []
-        chunks = [project_chunks(department, project, layout) for project in projects] if contents else []
-        department_documents.append(department_document(department, layout, documents) if contents else {})
+        documents = [project_document(department, project, urls) for project in projects]
+        chunks = [project_chunks(department, project, urls) for project in projects]
+        department_documents.append(department_document(department, urls, documents))
         site_chunks.extend(chunks)
         files.append(
             Download(
-                f"{folder}/{department.code}.json",
-                to_json(department_documents[-1]) if contents else None,
+                urls.department_file(department, ".json"),
+                to_json(department_documents[-1]),
                 "JSON",
                 f"{department.name}：部门整体绩效目标和全部项目的全部字段",
                 owner,
             )
         )
-        table_chunks = chunks if contents else None
-        files.extend(_table_files(f"{folder}/{department.code}", department.name, table_chunks, owner))
-        for index, project in enumerate(projects):
+        files.extend(
+            _table_files(lambda suffix, d=department: urls.department_file(d, suffix), department.name, chunks, owner)
+        )
+        for project, document, chunk in zip(projects, documents, chunks):
             owner = ("project", department.year, department.code, project.code)
             files.append(
                 Download(
-                    f"{folder}/{project.code}.json",
-                    to_json(documents[index]) if contents else None,
+                    urls.project_file(department, project, ".json"),
+                    to_json(document),
                     "JSON",
                     f"{project.name}：全部字段",
                     owner,
@@ -646,8 +627,8 @@ def build_downloads(catalog: Catalog, site_name: str, layout: SiteLayout, conten
             )
             files.append(
                 Download(
-                    f"{folder}/{project.code}.csv",
-                    csv_file(INDICATORS, [chunks[index][INDICATORS.name].csv]) if contents else None,
+                    urls.project_file(department, project, ".csv"),
+                    csv_file(INDICATORS, [chunk[INDICATORS.name].csv]),
                     "CSV",
                     f"{project.name}：绩效指标表",
                     owner,
@@ -655,28 +636,21 @@ def build_downloads(catalog: Catalog, site_name: str, layout: SiteLayout, conten
             )
     site: list[Download] = [
         Download(
-            f"{ROOT}/all.json",
-            to_json({"name": site_name, "departments": department_documents}) if contents else None,
+            urls.site_file(".json"),
+            to_json({"name": site_name, "departments": department_documents}),
             "JSON",
             "全部部门：部门整体绩效目标和全部项目的全部字段",
             ("site",),
         )
     ]
-    site.extend(_table_files(f"{ROOT}/all", "全部部门", site_chunks if contents else None, ("site",)))
+    site.extend(_table_files(urls.site_file, "全部部门", site_chunks, ("site",)))
     site.append(
         Download(
-            f"{ROOT}/datapackage.json",
-            to_json(datapackage(site_name, site)) if contents else None,
+            urls.datapackage(),
+            to_json(datapackage(site_name, site, urls)),
             "JSON",
             "数据包说明（Frictionless Data Package v2）：上面三个 CSV 表的字段类型、主键和外键",
             ("site",),
         )
     )
     return Downloads(tuple(site + files))
-
-
-def with_contents(listing: Downloads, contents: dict[str, bytes]) -> Downloads:
-    """The listing with the bytes made elsewhere; they must be for exactly its files."""
-    if set(contents) != {file.path for file in listing.files}:
-        raise ValueError("the download files made in the background are not the listed ones")
-    return Downloads(tuple(replace(file, content=contents[file.path]) for file in listing.files), listing.tables)

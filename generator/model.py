@@ -1,47 +1,135 @@
 """The typed model of a published 绩效目标表: the one place each field is declared.
 
-Everything downstream (render, downloads, search) reads these frozen objects and
-never the raw YAML, so a field's type and unit are stated exactly once, here.
-Money is `Decimal` in 万元 as typed in the source, never `float`.
+Each field states here, with `declare()`, its YAML key (the attribute's name), its
+label on the official form, its kind of value, whether it must be filled in, and its
+column in the download tables. Validation, the importers' YAML writer, the download
+tables and JSON documents, the downloads page and `datapackage.json` all walk these
+declarations (`fields_of`), so adding an optional field means adding it here and to
+the template that shows it. Money is `Decimal` in 万元 as typed, never `float`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+import functools
+import typing
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from enum import Enum
 from pathlib import Path
+from typing import Any
 
 CENT = Decimal("0.01")
 
-#: Quarter-end checkpoints of the 资金支出计划, in the order of the official form.
-QUARTER_ENDS: tuple[tuple[str, str], ...] = (
-    ("mar", "3月底"),
-    ("jun", "6月底"),
-    ("oct", "10月底"),
-    ("dec", "12月底"),
-)
+
+class Kind(Enum):
+    """What a scalar field holds: how it is checked, typed in the downloads and read from a form."""
+
+    TEXT = ("text", "string", "文本")
+    CODE = ("code", "string", "编码")  # letters and digits only: it becomes a URL and a file name
+    ANCHOR = ("anchor", "string", "文本")  # a slug for an indicator row's link: quantity-1
+    CHOICE = ("choice", "string", "文本")  # one of the field's `choices`
+    AMOUNT = ("amount", "number", "数值")  # exact decimal, at least 0
+    PERCENT = ("percent", "number", "数值")  # exact decimal from 0 to 100; a form may write 20%
+    ORDINAL = ("ordinal", "integer", "整数")  # 1, 2, 3 …
+    YEAR = ("year", "integer", "整数")
+    TEXT_LIST = ("text_list", "array", "文本列表")  # paragraphs, numbering kept as typed
+
+    def __init__(self, name: str, schema_type: str, chinese: str) -> None:
+        self.schema_type = schema_type  # Frictionless Table Schema type
+        self.chinese = chinese
 
 
 @dataclass(frozen=True)
+class Spec:
+    """What the model says of one field; everything but the Python type."""
+
+    label: str  # as the official form prints it: 项目编码
+    kind: Kind | None = None  # None for a nested mapping or a list of rows (their class says)
+    required: bool = True  # must be filled in; otherwise blank (None or "") is allowed
+    optional: bool = False  # on some counties' forms only: left out of the YAML when absent
+    column: str | None = None  # its column in the download tables, for fields of a tabled class
+    description: str = ""  # what a reader of the downloads needs to know about it
+    choices: tuple[str, ...] = ()  # the values a CHOICE field may take
+    unit: str = ""  # "money": in the department's money unit; "%": a percentage
+
+
+def declare(label: str, kind: Kind | None = None, *, required: bool = True, default: Any = None, **spec: Any) -> Any:
+    """A dataclass field carrying its Spec; a field that may be blank defaults to `default`."""
+    metadata = {"spec": Spec(label, kind, required, **spec)}
+    if required:
+        return dataclasses.field(metadata=metadata)
+    return dataclasses.field(default=default, metadata=metadata)
+
+
+@dataclass(frozen=True)
+class SchemaField:
+    """A declared field of a model class, with what its annotation says about its shape."""
+
+    key: str
+    spec: Spec
+    group: type | None  # the class of a nested mapping (budget: Budget)
+    rows: type | None  # the class of each item of a list of mappings (indicators: Indicator)
+    blank: Any  # what the field holds when its cell is blank: "" for some texts, else None
+
+    @property
+    def is_scalar(self) -> bool:
+        return self.group is None and self.rows is None
+
+
+@functools.cache
+def fields_of(cls: type) -> tuple[SchemaField, ...]:
+    """The declared fields of a model class, in declaration (and YAML) order."""
+    hints = typing.get_type_hints(cls)
+    declared = []
+    for item in dataclasses.fields(cls):
+        spec = item.metadata.get("spec")
+        if spec is None:
+            continue  # filled in by the loader (projects, source), not typed by anyone
+        hint = hints[item.name]
+        group = hint if dataclasses.is_dataclass(hint) else None
+        args = typing.get_args(hint)
+        rows = args[0] if typing.get_origin(hint) is tuple and args and dataclasses.is_dataclass(args[0]) else None
+        blank = None if item.default is dataclasses.MISSING else item.default
+        declared.append(SchemaField(item.name, spec, group, rows, blank))
+    return tuple(declared)
+
+
+def field_of(cls: type, key: str) -> SchemaField:
+    return next(f for f in fields_of(cls) if f.key == key)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Indicator:
     """One row of the 绩效指标 table, all six cells verbatim."""
 
-    id: str  # stable anchor slug, unique within its project (e.g. "quantity-1")
-    level1: str  # 一级指标
-    level2: str  # 二级指标
-    level3: str  # 三级指标
-    description: str  # 绩效指标描述
-    value: str  # 指标值, kept as text: "≥100%", "2024年底前完成%", "10000个"
-    basis: str  # 指标值确定依据
+    id: str = declare(
+        "指标编号", Kind.ANCHOR, required=False, default="", column="indicator_id",
+        description="在项目内唯一且稳定，不随行序变化。",
+    )  # fmt: skip
+    level1: str = declare("一级指标", Kind.TEXT, column="level1")
+    level2: str = declare("二级指标", Kind.TEXT, column="level2")
+    level3: str = declare("三级指标", Kind.TEXT, column="level3")
+    description: str = declare("绩效指标描述", Kind.TEXT, required=False, default="", column="description")
+    value: str = declare("指标值", Kind.TEXT, column="value", description="原样保留的文字，如 ≥100%。")
+    basis: str = declare("指标值确定依据", Kind.TEXT, required=False, default="", column="basis")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Budget:
     """预算数 and its split, in the department's money unit (万元)."""
 
-    total: Decimal  # 预算数
-    fiscal: Decimal | None  # 其中：财政资金; None when the cell is blank
-    other: Decimal | None  # 其他资金; None when the cell is blank
+    total: Decimal = declare(
+        "预算数", Kind.AMOUNT, unit="money", column="budget_total", description="精确小数，单位见 money_unit。"
+    )
+    fiscal: Decimal | None = declare(
+        "其中：财政资金", Kind.AMOUNT, required=False, unit="money", column="budget_fiscal",
+        description="精确小数；原表为空时留空。",
+    )  # fmt: skip
+    other: Decimal | None = declare(
+        "其他资金", Kind.AMOUNT, required=False, unit="money", column="budget_other",
+        description="精确小数；原表为空时留空。",
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -53,32 +141,44 @@ class PlanPoint:
     percent: Decimal | None  # cumulative %, None when the cell is blank
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SpendingPlan:
-    """资金支出计划（%）: four cumulative points; a blank cell stays blank."""
+    """资金支出计划（%）: cumulative % at each quarter end, in the form's order; a blank cell stays blank."""
 
-    mar: Decimal | None
-    jun: Decimal | None
-    oct: Decimal | None
-    dec: Decimal | None
+    mar: Decimal | None = declare("3月底", Kind.PERCENT, required=False, unit="%")
+    jun: Decimal | None = declare("6月底", Kind.PERCENT, required=False, unit="%")
+    oct: Decimal | None = declare("10月底", Kind.PERCENT, required=False, unit="%")
+    dec: Decimal | None = declare("12月底", Kind.PERCENT, required=False, unit="%")
 
     def points(self) -> tuple[PlanPoint, ...]:
-        return tuple(PlanPoint(key, label, getattr(self, key)) for key, label in QUARTER_ENDS)
+        return tuple(PlanPoint(f.key, f.spec.label, getattr(self, f.key)) for f in fields_of(SpendingPlan))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Project:
     """项目支出绩效目标表 of one budget project."""
 
-    code: str  # 项目编码, the permanent identity of the project
-    name: str  # 项目名称
-    number: int  # position in the department's published document (1-based)
-    budget: Budget
-    purpose: str  # 资金用途
-    plan: SpendingPlan
-    goal: str  # 绩效目标
-    indicators: tuple[Indicator, ...]
-    source: Path = field(compare=False)  # the YAML file it was loaded from
+    code: str = declare(
+        "项目编码", Kind.CODE, column="project_code", description="项目的永久编号，同一年度内唯一。"
+    )
+    name: str = declare("项目名称", Kind.TEXT, column="project_name")
+    number: int = declare(
+        "序号", Kind.ORDINAL, column="project_number", description="在部门文件中的序号。"
+    )
+    implementing_unit: str | None = declare(
+        "实施单位", Kind.TEXT, required=False, optional=True, column="implementing_unit",
+        description="具体实施项目的单位；原表没有此项时留空。",
+    )  # fmt: skip
+    attribute: str | None = declare(
+        "项目属性", Kind.CHOICE, required=False, optional=True, choices=("新增", "延续"),
+        column="project_attribute", description="新增或延续；原表没有此项时留空。",
+    )  # fmt: skip
+    budget: Budget = declare("预算规模")
+    purpose: str = declare("资金用途", Kind.TEXT, column="purpose")
+    plan: SpendingPlan = declare("资金支出计划（%）")
+    goal: str = declare("绩效目标", Kind.TEXT, column="goal")
+    indicators: tuple[Indicator, ...] = declare("绩效指标")
+    source: Path = dataclasses.field(compare=False, default=Path())  # the YAML file it was loaded from
 
     def planned_amount(self, percent: Decimal | None) -> Decimal | None:
         """万元 spent by a plan point: the cumulative % of the total, to the cent."""
@@ -87,27 +187,34 @@ class Project:
         return (self.budget.total * percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class GoalSection:
     """One of the department's three goal sections, its paragraphs verbatim."""
 
-    intro: str | None  # the paragraph before the numbered items, if any
-    items: tuple[str, ...]  # numbered items, numbering kept as published ("1、…")
+    intro: str | None = declare("引言", Kind.TEXT, required=False, optional=True)  # the paragraph before the numbered items
+    items: tuple[str, ...] = declare("条目", Kind.TEXT_LIST)  # numbered items, numbering kept ("1、…")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
+class Goals:
+    """部门整体绩效目标: the first part of the department's document."""
+
+    overall: GoalSection = declare("总体绩效目标")
+    itemized: GoalSection = declare("分项绩效目标")
+    safeguards: GoalSection = declare("工作保障措施")
+
+
+@dataclass(frozen=True, kw_only=True)
 class Department:
     """A budget unit's document for one year: its goals and its projects."""
 
-    year: int
-    code: str  # 单位编码, e.g. "203001"
-    name: str
-    money_unit: str  # "万元"
-    overall_goals: GoalSection  # 总体绩效目标
-    itemized_goals: GoalSection  # 分项绩效目标
-    safeguards: GoalSection  # 工作保障措施
-    projects: tuple[Project, ...]  # in published order
-    source: Path = field(compare=False)
+    year: int = declare("年度", Kind.YEAR, column="year")
+    code: str = declare("单位编码", Kind.CODE, column="department_code")
+    name: str = declare("单位名称", Kind.TEXT, column="department_name")
+    money_unit: str = declare("金额单位", Kind.TEXT, column="money_unit")
+    goals: Goals = declare("部门整体绩效目标")
+    projects: tuple[Project, ...] = ()  # in published order; each from its own file
+    source: Path = dataclasses.field(compare=False, default=Path())
 
     @property
     def total(self) -> Decimal:
@@ -134,3 +241,7 @@ class Catalog:
     @property
     def projects(self) -> tuple[tuple[Department, Project], ...]:
         return tuple((d, p) for d in self.departments for p in d.projects)
+
+
+#: The classes a content file is made of, each reachable from Department or Project.
+MODEL_CLASSES = (Department, Goals, GoalSection, Project, Budget, SpendingPlan, Indicator)

@@ -61,3 +61,24 @@ def content_epoch(content_dir: Path, catalog: Catalog) -> int:
         pass
     year = max(catalog.years, default=1970)
     return int(datetime(year, 1, 1, tzinfo=timezone.utc).timestamp())
+
+
+class BuildDate:
+    """Dates the build by its content through SOURCE_DATE_EPOCH, which MkDocs reads for sitemap.xml.
+
+    Set only when the caller has not set it, and removed after the build, so that
+    nothing of one build's date is left for the next.
+    """
+
+    def __init__(self) -> None:
+        self._set_here = False
+
+    def set(self, content_dir: Path, catalog: Catalog) -> None:
+        if "SOURCE_DATE_EPOCH" not in os.environ:
+            os.environ["SOURCE_DATE_EPOCH"] = str(content_epoch(content_dir, catalog))
+            self._set_here = True
+
+    def forget(self) -> None:
+        if self._set_here:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+            self._set_here = False

@@ -10,95 +10,16 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
-from html import unescape
-from typing import TYPE_CHECKING
 
 import jinja2
 from markupsafe import Markup, escape
 
 from generator import charts
-from generator.model import Catalog, Department, Indicator, Project
-
-if TYPE_CHECKING:  # downloads imports SiteLayout from here
-    from generator.downloads import Download, Downloads
-
-
-@dataclass(frozen=True)
-class RenderedPage:
-    """One generated page: where it lives in the docs tree, and its Markdown."""
-
-    src_uri: str  # e.g. "2024/203001/13022524P00442P10057D.md"
-    markdown: str
-
-
-@dataclass(frozen=True)
-class SiteLayout:
-    """Where each page lives, and how one page links to another.
-
-    Links inside HTML blocks are not rewritten by MkDocs, so they are written
-    here as final relative URLs, for either URL style of `use_directory_urls`.
-    """
-
-    directory_urls: bool = True
-    site_url: str = ""  # config.site_url, ending in "/", or "" when unset
-
-    def home(self) -> str:
-        return "index.md"
-
-    def department(self, department: Department) -> str:
-        return f"{department.year}/{department.code}/index.md"
-
-    def project(self, department: Department, project: Project) -> str:
-        return f"{department.year}/{department.code}/{project.code}.md"
-
-    def year(self, year: int) -> str:
-        return f"{year}/index.md"
-
-    def downloads(self) -> str:
-        return "downloads/index.md"
-
-    def url(self, src_uri: str) -> str:
-        """The URL path of a page, relative to the site root (src_uri is a clean path: a/b/c.md)."""
-        stem = src_uri.removesuffix(".md")
-        if not self.directory_urls:
-            return f"{stem}.html"
-        if stem == "index" or stem.endswith("/index"):
-            return stem.removesuffix("index")
-        return f"{stem}/"
-
-    def link(self, from_src: str, to_src: str) -> str:
-        """A relative link from one page to another, as the browser resolves it."""
-        target = self.url(to_src)
-        relative = _relative(target.rstrip("/"), self.url(from_src))
-        if target.endswith("/") or not target:
-            relative = "./" if relative == "." else relative + "/"
-        return relative
-
-    def file_link(self, from_src: str, path: str) -> str:
-        """A relative link from a page to a file served as is (a download), given its path from the site root."""
-        return _relative(path, self.url(from_src))
-
-    def public_url(self, src_uri: str) -> str:
-        """The address to cite a page by: absolute when site_url is set, else its path from the site root."""
-        return f"{self.site_url}{self.url(src_uri)}" if self.site_url else f"/{self.url(src_uri)}"
-
-
-def _relative(target: str, here: str) -> str:
-    """The path from the page at URL `here` to `target`, both relative to the site root.
-
-    Plain string work: posixpath.relpath asks the file system for the working
-    directory on every call, ten thousand times a build.
-    """
-    base = [part for part in here.split("/")[:-1] if part]  # the folder the browser resolves from
-    parts = [part for part in target.split("/") if part]
-    common = 0
-    while common < min(len(base), len(parts)) and base[common] == parts[common]:
-        common += 1
-    return "/".join([".."] * (len(base) - common) + parts[common:]) or "."
+from generator.downloads import Download, Downloads
+from generator.model import Catalog, Department, GoalSection, Goals, Indicator, Project, fields_of
+from generator.urls import SiteUrls
 
 
 def format_amount(value: Decimal | None) -> str:
@@ -127,24 +48,9 @@ def format_size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-#: Where a file's size goes in a page rendered before the file's bytes exist (plugin.py).
-SIZE_PLACEHOLDER = re.compile(r"<!--bp-size:([^>]*)-->")
-
-
 def size_note(file: Download) -> Markup:
-    """A file's size for a reader, with the exact bytes on hover; a placeholder until the bytes exist."""
-    if file.size is None:
-        return Markup("<!--bp-size:{}-->").format(file.path)
-    return _size_note(file.size)
-
-
-def _size_note(size: int) -> Markup:
-    return Markup('<span title="{} 字节">{}</span>').format(size, format_size(size))
-
-
-def fill_sizes(html: str, sizes: Mapping[str, int]) -> str:
-    """Put the sizes of the files into a page rendered with placeholders for them."""
-    return SIZE_PLACEHOLDER.sub(lambda match: _size_note(sizes[unescape(match.group(1))]), html)
+    """A file's size for a reader, with the exact bytes on hover."""
+    return Markup('<span title="{} 字节">{}</span>').format(file.size, format_size(file.size))
 
 
 def multiline(text: str) -> Markup:
@@ -176,11 +82,6 @@ def indicator_rows(indicators: tuple[Indicator, ...]) -> list[IndicatorRow]:
     return rows
 
 
-def indicator_anchor(project: Project, indicator: Indicator) -> str:
-    """The HTML id of an indicator row: the project code plus the row's own stable id."""
-    return f"{project.code}-{indicator.id}"
-
-
 def front_matter(title: str) -> str:
     """YAML front matter; JSON is valid YAML, so json.dumps quotes any title safely.
 
@@ -210,91 +111,87 @@ def _environment() -> jinja2.Environment:
         multiline=multiline,
         size_note=size_note,
     )
-    env.globals.update(indicator_rows=indicator_rows, indicator_anchor=indicator_anchor)
+    env.globals.update(indicator_rows=indicator_rows, goal_sections=goal_sections)
     return env
+
+
+def goal_sections(department: Department) -> list[tuple[str, str, GoalSection]]:
+    """The department's goal sections as the document numbers them: (key, "一、总体绩效目标", section)."""
+    return [
+        (field.key, f"{number}、{field.spec.label}", getattr(department.goals, field.key))
+        for number, field in zip("一二三四五六七八九", fields_of(Goals))
+    ]
 
 
 class Renderer:
     """Renders every page of the catalog; one Jinja environment for the whole build."""
 
-    def __init__(self, site_name: str, layout: SiteLayout | None = None, downloads: Downloads | None = None) -> None:
+    def __init__(self, site_name: str, urls: SiteUrls = SiteUrls(), downloads: Downloads = Downloads(())) -> None:
         self.site_name = site_name
-        self.layout = layout or SiteLayout()
+        self.urls = urls
         self.downloads = downloads
         self.env = _environment()
 
-    def _render(self, template: str, src_uri: str, title: str, **context: object) -> RenderedPage:
-        layout = self.layout
+    def _render(self, template: str, src_uri: str, title: str, **context: object) -> str:
+        urls = self.urls
 
         def link(target: str) -> str:
-            return layout.link(src_uri, target)
+            return urls.link(src_uri, target)
 
         def file_link(path: str) -> str:
-            return layout.file_link(src_uri, path)
-
-        def files_of(*owner: object) -> tuple:
-            return self.downloads.of(*owner) if self.downloads else ()
-
-        def files_within(year: int, department_code: str) -> tuple:
-            return self.downloads.within(year, department_code) if self.downloads else ()
+            return urls.file_link(src_uri, path)
 
         body = self.env.get_template(template).render(
             link=link,
             file_link=file_link,
-            files_of=files_of,
-            files_within=files_within,
-            has_downloads=self.downloads is not None,
-            here=layout.public_url(src_uri),
-            layout=layout,
+            downloads=self.downloads,
+            here=urls.public_url(src_uri),
+            urls=urls,
             site_name=self.site_name,
             **context,
         )
-        return RenderedPage(src_uri, front_matter(title) + body)
+        return front_matter(title) + body
 
-    def home(self, catalog: Catalog) -> RenderedPage:
-        return self._render("home.md.j2", self.layout.home(), self.site_name, catalog=catalog)
+    def home(self, catalog: Catalog) -> str:
+        return self._render("home.md.j2", self.urls.home(), self.site_name, catalog=catalog)
 
-    def year(self, catalog: Catalog, year: int) -> RenderedPage:
-        return self._render("year.md.j2", self.layout.year(year), f"{year}年", catalog=catalog, year=year)
+    def year(self, catalog: Catalog, year: int) -> str:
+        return self._render("year.md.j2", self.urls.year(year), f"{year}年", catalog=catalog, year=year)
 
-    def department(self, department: Department) -> RenderedPage:
+    def department(self, department: Department) -> str:
         return self._render(
             "department.md.j2",
-            self.layout.department(department),
+            self.urls.department(department),
             department.name,
             department=department,
             chart=charts.share_chart(department),
         )
 
-    def project(self, department: Department, project: Project) -> RenderedPage:
+    def project(self, department: Department, project: Project) -> str:
         return self._render(
             "project.md.j2",
-            self.layout.project(department, project),
+            self.urls.project(department, project),
             project.name,
             department=department,
             project=project,
             chart=charts.plan_chart(project),
         )
 
-    def downloads_page(self, catalog: Catalog, downloads: Downloads) -> RenderedPage:
-        return self._render("downloads.md.j2", self.layout.downloads(), "下载数据", catalog=catalog, downloads=downloads)
+    def downloads_page(self, catalog: Catalog) -> str:
+        return self._render("downloads.md.j2", self.urls.downloads(), "下载数据", catalog=catalog)
 
-    def page_makers(self, catalog: Catalog) -> dict[str, Callable[[], RenderedPage]]:
-        """Every page of the catalog by src_uri, in build order, each rendered when called."""
-        layout = self.layout
-        makers: dict[str, Callable[[], RenderedPage]] = {layout.home(): partial(self.home, catalog)}
+    def pages(self, catalog: Catalog) -> dict[str, str]:
+        """Every page of the catalog: its Markdown by its path in the docs tree, in build order."""
+        urls = self.urls
+        pages = {urls.home(): self.home(catalog)}
         for year in catalog.years:
-            makers[layout.year(year)] = partial(self.year, catalog, year)
+            pages[urls.year(year)] = self.year(catalog, year)
         for department in catalog.departments:
-            makers[layout.department(department)] = partial(self.department, department)
+            pages[urls.department(department)] = self.department(department)
             for project in department.projects:
-                makers[layout.project(department, project)] = partial(self.project, department, project)
-        if self.downloads is not None:
-            makers[layout.downloads()] = partial(self.downloads_page, catalog, self.downloads)
-        return makers
-
-    def all_pages(self, catalog: Catalog) -> list[RenderedPage]:
-        return [make() for make in self.page_makers(catalog).values()]
+                pages[urls.project(department, project)] = self.project(department, project)
+        pages[urls.downloads()] = self.downloads_page(catalog)
+        return pages
 
 
 BLOCK_PLACEHOLDER = re.compile(r"<!--bp-block-(\d+)-->")

@@ -26,20 +26,16 @@ them are "words" decide what a citizen can find. This module rewrites the index
 from __future__ import annotations
 
 import functools
-import gc
 import itertools
 import json
-import logging
 import re
-import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import BinaryIO
 
 import jieba
 
-from generator.background import Background, BackgroundFailed, messages, replies
 from generator.load import collector_paused
+from generator.urls import PROJECT_CODE, project_code_of
 
 #: Between indexed words; Material's config.separator contains it and it is invisible.
 ZWSP = "\u200b"
@@ -57,8 +53,6 @@ REACH = 3
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
 TAG = re.compile(r"<[^>]*>")
-#: A code such as 13022524P00442P10057D: letters and digits, at least one of each.
-CODE = re.compile(r"(?=[0-9A-Za-z]*[A-Za-z])(?=[0-9A-Za-z]*[0-9])[0-9A-Za-z]{8,}")
 CODE_GROUP = re.compile(r"[A-Za-z]+|[0-9]+")
 MIN_CODE_TAIL = 4
 
@@ -145,7 +139,7 @@ def hidden_tokens(run: str) -> frozenset[str]:
 def code_tails(text: str) -> set[str]:
     """The tails of every project code in a text, from each letter/digit group on."""
     tails = set()
-    for match in CODE.finditer(text):
+    for match in PROJECT_CODE.finditer(text):
         code = match.group(0)
         for group in CODE_GROUP.finditer(code):
             tail = code[group.start() :]
@@ -197,23 +191,11 @@ def _replace_outside_tags(text: str, replace: Callable[[str], str]) -> str:
     return joined.strip(ZWSP)
 
 
-def page_code(location: str) -> str | None:
-    """The project code a page's entry is named after (2024/203001/<code>/ or <code>.html), if any.
-
-    A code is the project's identity, so it is searched like the project's name.
-    """
-    if "#" in location:
-        return None  # a section: the page's own entry carries the code
-    path = location.rstrip("/")
-    name = path.rsplit("/", 1)[-1].removesuffix(".html")
-    return name if CODE.fullmatch(name) else None
-
-
 def rewrite_entry(doc: dict) -> dict:
     """One entry of Material's index with small visible words and hidden sub-word fields."""
     doc = dict(doc)
     doc["title"], title_tokens = segment_field(doc["title"])
-    code = page_code(doc["location"])
+    code = project_code_of(doc["location"])
     if code:
         title_tokens = sorted({*title_tokens, code.lower(), *(t.lower() for t in code_tails(code))})
     doc["text"], text_tokens = segment_field(doc["text"])
@@ -226,17 +208,12 @@ def rewrite_entry(doc: dict) -> dict:
     return doc
 
 
-def rewrite_index(data: dict, rewritten: Callable[[int, dict], dict | None] | None = None) -> dict:
-    """The search index with small visible words and hidden sub-word fields.
-
-    `rewritten(i, doc)` may give an entry already rewritten elsewhere (BackgroundRewriter);
-    every other entry is rewritten here.
-    """
+def rewrite_index(data: dict) -> dict:
+    """The search index with small visible words and hidden sub-word fields."""
     fields = data["config"]["fields"]
     fields[TITLE_FIELD] = {"boost": fields.get("title", {}).get("boost", 1000.0)}
     fields[TEXT_FIELD] = {"boost": fields.get("text", {}).get("boost", 1.0)}
-    done = rewritten or (lambda index, doc: None)
-    data["docs"] = [done(i, doc) or rewrite_entry(doc) for i, doc in enumerate(data["docs"])]
+    data["docs"] = [rewrite_entry(doc) for doc in data["docs"]]
     return data
 
 
@@ -245,72 +222,12 @@ def dumps(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def rewrite_index_file(path: Path, background: BackgroundRewriter | None = None) -> tuple[int, int] | None:
+def rewrite_index_file(path: Path) -> tuple[int, int] | None:
     """Rewrite Material's search_index.json in place; its size in bytes before and after."""
     if not path.is_file():
-        if background is not None:
-            background.close()
         return None  # search is disabled
     before = path.read_bytes()
-    rewritten = background.results() if background is not None else None
     with collector_paused():
-        after = dumps(rewrite_index(json.loads(before), rewritten)).encode("utf-8")
+        after = dumps(rewrite_index(json.loads(before))).encode("utf-8")
     path.write_bytes(after)
     return len(before), len(after)
-
-
-class BackgroundRewriter:
-    """Rewrites index entries in a second process while MkDocs is still building pages.
-
-    Cutting every entry takes ~1 s per 1,000 projects, plus 0.6 s to load jieba's
-    dictionary; in the background (generator/background.py) it runs on the otherwise
-    idle second core, and the build waits only for what is left when the last page
-    is done. Entries are matched back by position and value: whatever was not sent
-    (an entry kept from an earlier `mkdocs serve --dirty` build), or all of them if
-    the process failed, is rewritten in the build's own process.
-    """
-
-    def __init__(self) -> None:
-        self._background = Background("generator.search")
-        self.sent: list[dict] = []
-
-    @property
-    def failed(self) -> bool:
-        return self._background.failed
-
-    def send(self, docs: list[dict]) -> None:
-        if docs and self._background.send(docs):
-            self.sent.extend(docs)
-
-    def results(self) -> Callable[[int, dict], dict | None]:
-        """Wait for every sent entry; then look entries up by position, checking they are the same."""
-        self._background.finish_sending()
-        try:
-            done: list[dict] = self._background.receive()
-        except BackgroundFailed:
-            done = []
-        self._background.close()
-        sent = self.sent
-
-        def rewritten(index: int, doc: dict) -> dict | None:
-            return done[index] if index < len(done) and sent[index] == doc else None
-
-        return rewritten
-
-    def close(self) -> None:
-        self._background.close()
-
-
-def _rewrite_in_background(incoming: BinaryIO, outgoing: BinaryIO) -> None:
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()  # while the first pages are built
-    gc.freeze()  # jieba's dictionary, 350,000 words, lives as long as this process: never walk it
-    done: list[dict] = []
-    for docs in messages(incoming):
-        done.extend(rewrite_entry(doc) for doc in docs)
-    with replies(outgoing) as outbox:
-        outbox.send(done)
-
-
-if __name__ == "__main__":
-    _rewrite_in_background(sys.stdin.buffer, sys.stdout.buffer)

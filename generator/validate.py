@@ -1,14 +1,16 @@
 """Check parsed YAML against the model and build it, collecting every problem.
 
-Nothing is rendered until the whole catalog is valid: each check adds a
-`Problem` (file, line, field, what is wrong and what was expected) and the
-caller stops once, with all of them, so staff fix a batch of typos in one go.
+The checks follow the model's declarations (`model.fields_of`): each field is read
+by its kind, its label names it in messages, and a mapping may hold only the declared
+keys. What no single field can say (a budget's parts add up, a plan never decreases,
+a file is named by its code) is checked per class below. Nothing is rendered until
+the whole catalog is valid: each check adds a `Problem` (file, line, field, what is
+wrong and what was expected) and the caller stops once, with all of them.
 """
 
 from __future__ import annotations
 
 import difflib
-import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -25,17 +27,9 @@ from generator.load import (
     collector_paused,
     read_content,
 )
-from generator.model import (
-    QUARTER_ENDS,
-    Budget,
-    Catalog,
-    Department,
-    GoalSection,
-    Indicator,
-    Project,
-    SpendingPlan,
-)
+from generator.model import Budget, Catalog, Department, Kind, Project, SchemaField, SpendingPlan, fields_of
 from generator.problems import ContentError, Problem, display_path
+from generator.urls import derived_indicator_id
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9]+$")
 INDICATOR_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -76,37 +70,17 @@ class _Fields:
     def fail(self, key: str | None, line: int | None, message: str) -> None:
         self.problems.append(Problem(self.path, line, self.field_path(key), message))
 
-    def missing(self, key: str) -> None:
-        self.fail(key, self.line, f"缺少必填字段（应填写{FIELD_LABELS.get(key, key)}）")
+    def missing(self, field: SchemaField) -> None:
+        self.fail(field.key, self.line, f"缺少必填字段（应填写{field.spec.label}）")
 
-    def get(self, key: str, check: Callable[[Any], tuple[Any, str | None]], *, required: bool = True) -> Any:
-        if key not in self.data or self.data[key] is None:
-            if required and self.ok:
-                self.missing(key)
-            return None
-        value, error = check(self.data[key])
-        if error:
-            self.fail(key, self.line_of(key), error)
-            return None
-        return value
-
-    def text(self, key: str, *, required: bool = True) -> str | None:
-        value = self.get(key, _check_text, required=required)
-        if value is not None and required and not value.strip():
-            self.fail(key, self.line_of(key), "不能为空（应填写文字）")
-            return None
-        return value
-
-    def amount(self, key: str, *, required: bool = True) -> Decimal | None:
-        if not required and self.data.get(key) == "":
-            return None
-        return self.get(key, _check_amount, required=required)
-
-    def child(self, key: str, allowed: tuple[str, ...]) -> _Fields:
-        if self.ok and self.data.get(key) is None:
-            self.missing(key)
-            return _Fields(None, self.path, self.field_path(key), [], self.line, allowed)
-        return _Fields(self.data.get(key), self.path, self.field_path(key), self.problems, self.line_of(key), allowed)
+    def child(self, field: SchemaField) -> _Fields:
+        """The reader of a nested mapping; a missing one is reported and read as empty."""
+        allowed = tuple(f.key for f in fields_of(field.group))
+        if self.ok and self.data.get(field.key) is None:
+            self.missing(field)
+            return _Fields(None, self.path, self.field_path(field.key), [], self.line, allowed)
+        value = self.data.get(field.key)
+        return _Fields(value, self.path, self.field_path(field.key), self.problems, self.line_of(field.key), allowed)
 
 
 def _describe(value: Any) -> str:
@@ -123,13 +97,18 @@ def _describe(value: Any) -> str:
     return f"“{value}”"
 
 
-def _check_text(value: Any) -> tuple[str | None, str | None]:
-    if isinstance(value, str):
-        return value, None
-    return None, f"应为文字，实际为{_describe(value)}（如需原样保存数字或 yes/no，请加引号）"
+Check = Callable[[Any, SchemaField], tuple[Any, str | None]]
 
 
-def _check_code(value: Any) -> tuple[str | None, str | None]:
+def _check_text(value: Any, field: SchemaField) -> tuple[str | None, str | None]:
+    if not isinstance(value, str):
+        return None, f"应为文字，实际为{_describe(value)}（如需原样保存数字或 yes/no，请加引号）"
+    if field.spec.required and not value.strip():
+        return None, "不能为空（应填写文字）"
+    return value, None
+
+
+def _check_code(value: Any, field: SchemaField) -> tuple[str | None, str | None]:
     if not isinstance(value, str):
         return None, f"应为加引号的编码文字，实际为{_describe(value)}"
     if not CODE_PATTERN.match(value):
@@ -137,7 +116,19 @@ def _check_code(value: Any) -> tuple[str | None, str | None]:
     return value, None
 
 
-def _check_amount(value: Any) -> tuple[Decimal | None, str | None]:
+def _check_anchor(value: Any, field: SchemaField) -> tuple[str | None, str | None]:
+    if isinstance(value, str) and INDICATOR_ID_PATTERN.match(value):
+        return value, None
+    return None, f"{_describe(value)}不能用作链接锚点（应为小写字母、数字和连字符，如 quantity-1）"
+
+
+def _check_choice(value: Any, field: SchemaField) -> tuple[str | None, str | None]:
+    if isinstance(value, str) and value in field.spec.choices:
+        return value, None
+    return None, f"{_describe(value)}不是可选的值（应为 {'、'.join(field.spec.choices)} 之一）"
+
+
+def _check_amount(value: Any, field: SchemaField | None = None) -> tuple[Decimal | None, str | None]:
     number: Decimal | None = None
     if isinstance(value, bool):
         number = None
@@ -155,7 +146,7 @@ def _check_amount(value: Any) -> tuple[Decimal | None, str | None]:
     return number, None
 
 
-def _check_percent(value: Any) -> tuple[Decimal | None, str | None]:
+def _check_percent(value: Any, field: SchemaField) -> tuple[Decimal | None, str | None]:
     if isinstance(value, str) and value.strip().endswith("%"):
         value = value.strip()[:-1]
     number, error = _check_amount(value)
@@ -167,213 +158,196 @@ def _check_percent(value: Any) -> tuple[Decimal | None, str | None]:
     return number, None
 
 
-def _check_positive_int(value: Any) -> tuple[int | None, str | None]:
+def _check_ordinal(value: Any, field: SchemaField) -> tuple[int | None, str | None]:
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value, None
     return None, f"{_describe(value)}不是正整数（应为 1、2、3……）"
 
 
-def _check_year(value: Any) -> tuple[int | None, str | None]:
+def _check_year(value: Any, field: SchemaField) -> tuple[int | None, str | None]:
     if isinstance(value, int) and not isinstance(value, bool) and 1949 <= value <= 2999:
         return value, None
     return None, f"{_describe(value)}不是年份（应为四位数字，如 2024）"
 
 
-def _goal_section(fields: _Fields, key: str) -> GoalSection | None:
-    section = fields.child(key, ("intro", "items"))
-    if not section.ok:
+CHECKS: dict[Kind, Check] = {
+    Kind.TEXT: _check_text,
+    Kind.CODE: _check_code,
+    Kind.ANCHOR: _check_anchor,
+    Kind.CHOICE: _check_choice,
+    Kind.AMOUNT: _check_amount,
+    Kind.PERCENT: _check_percent,
+    Kind.ORDINAL: _check_ordinal,
+    Kind.YEAR: _check_year,
+}
+
+
+def _read(cls: type, fields: _Fields) -> dict[str, Any] | None:
+    """The values of a mapping's declared fields by key, or None if it is not a mapping."""
+    if not fields.ok:
         return None
-    intro = section.text("intro", required=False)
-    items = _text_list(section, "items")
-    return GoalSection(intro, items) if items is not None else None
+    values: dict[str, Any] = {}
+    for field in fields_of(cls):
+        if field.group is not None:
+            values[field.key] = _read(field.group, fields.child(field))
+        elif field.rows is not None:
+            values[field.key] = _rows(field, fields)
+        elif field.spec.kind is Kind.TEXT_LIST:
+            values[field.key] = _text_list(field, fields)
+        else:
+            values[field.key] = _scalar(field, fields)
+    CROSS_CHECKS.get(cls, _no_cross_check)(values, fields)
+    return values
 
 
-def _text_list(fields: _Fields, key: str) -> tuple[str, ...] | None:
-    value = fields.data.get(key)
+def _scalar(field: SchemaField, fields: _Fields) -> Any:
+    value = fields.data.get(field.key)
+    if value is None or (value == "" and not field.spec.required):
+        if field.spec.required and fields.ok:
+            fields.missing(field)
+        return field.blank
+    checked, error = CHECKS[field.spec.kind](value, field)
+    if error:
+        fields.fail(field.key, fields.line_of(field.key), error)
+    return checked
+
+
+def _text_list(field: SchemaField, fields: _Fields) -> tuple[str, ...] | None:
+    value = fields.data.get(field.key)
     if value is None:
-        fields.missing(key)
+        fields.missing(field)
         return None
     if not isinstance(value, list) or not value:
-        fields.fail(key, fields.line_of(key), f"应为至少一项的文字列表，实际为{_describe(value)}")
+        fields.fail(field.key, fields.line_of(field.key), f"应为至少一项的文字列表，实际为{_describe(value)}")
         return None
     lines = value.item_lines if isinstance(value, LineList) else [fields.line] * len(value)
     items = []
     for index, (item, line) in enumerate(zip(value, lines)):
         if not isinstance(item, str) or not item.strip():
-            fields.fail(f"{key}[{index}]", line, f"应为非空文字，实际为{_describe(item)}")
+            fields.fail(f"{field.key}[{index}]", line, f"应为非空文字，实际为{_describe(item)}")
         else:
             items.append(item)
-    return tuple(items) if len(items) == len(value) else None
+    return tuple(items)
 
 
-#: What each field is called on the official form, for messages that staff can act on.
-FIELD_LABELS = {
-    "year": "年度",
-    "code": "编码",
-    "name": "名称",
-    "money_unit": "金额单位，如 万元",
-    "goals": "部门整体绩效目标",
-    "overall": "总体绩效目标",
-    "itemized": "分项绩效目标",
-    "safeguards": "工作保障措施",
-    "number": "在部门文件中的序号",
-    "budget": "预算规模",
-    "total": "预算数",
-    "purpose": "资金用途",
-    "plan": "资金支出计划",
-    "goal": "绩效目标",
-    "indicators": "绩效指标",
-    "level1": "一级指标",
-    "level2": "二级指标",
-    "level3": "三级指标",
-    "value": "指标值",
+def _rows(field: SchemaField, fields: _Fields) -> list[tuple[_Fields, dict[str, Any]]] | None:
+    """Each row of a list of mappings, with the reader that knows its lines."""
+    value = fields.data.get(field.key)
+    if value is None:
+        fields.missing(field)
+        return None
+    if not isinstance(value, list) or not value:
+        fields.fail(field.key, fields.line_of(field.key), f"应为至少一行的{field.spec.label}列表，实际为{_describe(value)}")
+        return None
+    lines = value.item_lines if isinstance(value, LineList) else [fields.line] * len(value)
+    allowed = tuple(f.key for f in fields_of(field.rows))
+    rows = []
+    for index, (row, line) in enumerate(zip(value, lines)):
+        cells = _Fields(row, fields.path, f"{field.key}[{index}]", fields.problems, line, allowed)
+        values = _read(field.rows, cells)
+        if values is not None:
+            rows.append((cells, values))
+    return rows
+
+
+# --- What no single field can say ----------------------------------------------------------------
+
+
+def _no_cross_check(values: dict[str, Any], fields: _Fields) -> None:
+    pass
+
+
+def _budget_adds_up(values: dict[str, Any], fields: _Fields) -> None:
+    total, fiscal, other = values["total"], values["fiscal"], values["other"]
+    if total is None or (fiscal is None and other is None):
+        return
+    parts = (fiscal or Decimal(0)) + (other or Decimal(0))
+    if parts != total:
+        fields.fail(
+            "total", fields.line_of("total"), f"{total} 不等于财政资金 {fiscal or 0} 加其他资金 {other or 0}（应为 {parts}）"
+        )
+
+
+def _plan_never_decreases(values: dict[str, Any], fields: _Fields) -> None:
+    previous: Decimal | None = None
+    for field in fields_of(SpendingPlan):
+        value = values[field.key]
+        if value is None:
+            continue
+        if previous is not None and value < previous:
+            fields.fail(
+                field.key,
+                fields.line_of(field.key),
+                f"{field.spec.label}累计 {value}% 小于前一时点的 {previous}%（累计百分比不能减少）",
+            )
+        previous = value
+
+
+def _indicator_ids_are_unique(values: dict[str, Any], fields: _Fields) -> None:
+    """Every row has an id, unique in the project: typed, or derived from the row's text."""
+    seen: dict[str, int] = {}
+    for index, (cells, row) in enumerate(values["indicators"] or ()):
+        if not row["id"] and row["level2"] and row["level3"]:
+            row["id"] = derived_indicator_id(row["level2"], row["level3"])
+        if row["id"] in seen:
+            cells.fail("id", cells.line_of("id"), f"“{row['id']}”与 indicators[{seen[row['id']]}] 重复（同一项目内应唯一）")
+        elif row["id"]:
+            seen[row["id"]] = index
+
+
+CROSS_CHECKS: dict[type, Callable[[dict[str, Any], _Fields], None]] = {
+    Budget: _budget_adds_up,
+    SpendingPlan: _plan_never_decreases,
+    Project: _indicator_ids_are_unique,
 }
 
-DEPARTMENT_FIELDS = ("year", "code", "name", "money_unit", "goals")
-GOAL_FIELDS = ("overall", "itemized", "safeguards")
-PROJECT_FIELDS = ("code", "name", "number", "budget", "purpose", "plan", "goal", "indicators")
-BUDGET_FIELDS = ("total", "fiscal", "other")
-PLAN_FIELDS = tuple(key for key, _ in QUARTER_ENDS)
-INDICATOR_FIELDS = ("id", "level1", "level2", "level3", "description", "value", "basis")
+
+def _build(cls: type, values: dict[str, Any], **context: Any) -> Any:
+    """The model object of values read by `_read`, nested objects included."""
+    arguments = dict(context)
+    for field in fields_of(cls):
+        value = values[field.key]
+        if field.group is not None:
+            value = _build(field.group, value)
+        elif field.rows is not None:
+            value = tuple(_build(field.rows, row) for _, row in value)
+        arguments[field.key] = value
+    return cls(**arguments)
+
+
+# --- Files and folders ---------------------------------------------------------------------------
 
 
 def _project(file: ContentFile, problems: list[Problem]) -> Project | None:
     start = len(problems)
-    fields = _Fields(file.data, file.path, "", problems, 1, PROJECT_FIELDS)
-    if not fields.ok:
+    fields = _Fields(file.data, file.path, "", problems, 1, tuple(f.key for f in fields_of(Project)))
+    values = _read(Project, fields)
+    if values is None:
         return None
-    code = fields.get("code", _check_code)
-    name = fields.text("name")
-    number = fields.get("number", _check_positive_int)
-    purpose = fields.text("purpose")
-    goal = fields.text("goal")
-    budget = _budget(fields.child("budget", BUDGET_FIELDS))
-    plan = _plan(fields.child("plan", PLAN_FIELDS))
-    indicators = _indicators(fields)
+    code = values["code"]
     if code is not None and file.path.stem != code:
         fields.fail("code", fields.line_of("code"), f"“{code}”与文件名 {file.path.name} 不一致（文件应命名为 {code}.yaml）")
     if len(problems) > start:
         return None
-    return Project(code, name, number, budget, purpose, plan, goal, indicators, file.path)
-
-
-def _budget(fields: _Fields) -> Budget | None:
-    if not fields.ok:
-        return None
-    total = fields.amount("total")
-    fiscal = fields.amount("fiscal", required=False)
-    other = fields.amount("other", required=False)
-    if total is None:
-        return None
-    parts = (fiscal or Decimal(0)) + (other or Decimal(0))
-    if (fiscal is not None or other is not None) and parts != total:
-        fields.fail(
-            "total",
-            fields.line_of("total"),
-            f"{total} 不等于财政资金 {fiscal or 0} 加其他资金 {other or 0}（应为 {parts}）",
-        )
-    return Budget(total, fiscal, other)
-
-
-def _plan(fields: _Fields) -> SpendingPlan | None:
-    if not fields.ok:
-        return None
-    values = {key: fields.get(key, _check_percent, required=False) for key in PLAN_FIELDS}
-    previous: tuple[str, Decimal] | None = None
-    for key, label in QUARTER_ENDS:
-        value = values[key]
-        if value is None:
-            continue
-        if previous and value < previous[1]:
-            fields.fail(
-                key,
-                fields.line_of(key),
-                f"{label}累计 {value}% 小于前一时点的 {previous[1]}%（累计百分比不能减少）",
-            )
-        previous = (label, value)
-    return SpendingPlan(**values)
-
-
-def _indicators(fields: _Fields) -> tuple[Indicator, ...] | None:
-    rows = fields.data.get("indicators")
-    if rows is None:
-        fields.missing("indicators")
-        return None
-    if not isinstance(rows, list) or not rows:
-        fields.fail("indicators", fields.line_of("indicators"), f"应为至少一行的指标列表，实际为{_describe(rows)}")
-        return None
-    lines = rows.item_lines if isinstance(rows, LineList) else [fields.line] * len(rows)
-    indicators = []
-    seen: dict[str, int] = {}
-    for index, (row, line) in enumerate(zip(rows, lines)):
-        cells = _Fields(row, fields.path, f"indicators[{index}]", fields.problems, line, INDICATOR_FIELDS)
-        if not cells.ok:
-            continue
-        texts = {key: cells.text(key) for key in ("level1", "level2", "level3", "value")}
-        texts["description"] = cells.text("description", required=False) or ""
-        texts["basis"] = cells.text("basis", required=False) or ""
-        row_id = cells.get("id", _check_indicator_id, required=False)
-        if row_id is None and texts["level2"] and texts["level3"]:
-            row_id = derived_indicator_id(texts["level2"], texts["level3"])
-        if row_id in seen:
-            cells.fail("id", cells.line_of("id"), f"“{row_id}”与 indicators[{seen[row_id]}] 重复（同一项目内应唯一）")
-        elif row_id is not None:
-            seen[row_id] = index
-        indicators.append(Indicator(id=row_id or "", **texts))
-    return tuple(indicators)
-
-
-def _check_indicator_id(value: Any) -> tuple[str | None, str | None]:
-    if isinstance(value, str) and INDICATOR_ID_PATTERN.match(value):
-        return value, None
-    return None, f"{_describe(value)}不能用作链接锚点（应为小写字母、数字和连字符，如 quantity-1）"
-
-
-#: English slugs for the standard 二级指标, so that anchors read well in a URL.
-LEVEL2_SLUGS = {
-    "数量指标": "quantity",
-    "质量指标": "quality",
-    "时效指标": "timeliness",
-    "成本指标": "cost",
-    "经济效益指标": "economic-benefit",
-    "社会效益指标": "social-benefit",
-    "生态效益指标": "ecological-benefit",
-    "可持续影响指标": "sustainability",
-    "服务对象满意度指标": "satisfaction",
-    "满意度指标": "satisfaction",
-}
-
-
-def level2_slug(level2: str) -> str:
-    return LEVEL2_SLUGS.get(level2.strip(), "indicator")
-
-
-def derived_indicator_id(level2: str, level3: str) -> str:
-    """An anchor for a row typed without an `id`: stable while its 三级指标 stays the same."""
-    digest = hashlib.sha1(level3.strip().encode("utf-8")).hexdigest()[:6]
-    return f"{level2_slug(level2)}-{digest}"
+    return _build(Project, values, source=file.path)
 
 
 def _department(folder: DepartmentFolder, problems: list[Problem]) -> Department | None:
     file = folder.department
     assert file is not None
     start = len(problems)
-    fields = _Fields(file.data, file.path, "", problems, 1, DEPARTMENT_FIELDS)
-    if not fields.ok:
+    fields = _Fields(file.data, file.path, "", problems, 1, tuple(f.key for f in fields_of(Department)))
+    values = _read(Department, fields)
+    if values is None:
         return None
-    year = fields.get("year", _check_year)
-    code = fields.get("code", _check_code)
-    name = fields.text("name")
-    money_unit = fields.text("money_unit")
-    goals = fields.child("goals", GOAL_FIELDS)
-    sections = [_goal_section(goals, key) if goals.ok else None for key in GOAL_FIELDS]
+    year, code = values["year"], values["code"]
     if year is not None and folder.folder.parent.name != str(year):
         fields.fail("year", fields.line_of("year"), f"{year} 与所在目录 {folder.folder.parent.name}/ 不一致（应相同）")
     if code is not None and folder.folder.name != code:
         fields.fail("code", fields.line_of("code"), f"“{code}”与所在目录 {folder.folder.name}/ 不一致（应相同）")
     if len(problems) > start:
         return None
-    return Department(year, code, name, money_unit, *sections, projects=(), source=file.path)
+    return _build(Department, values, source=file.path)
 
 
 def build_catalog(folders: list[DepartmentFolder]) -> Catalog:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from generator.importer import department_yaml, project_yaml
+from generator.model import Budget, Department, GoalSection, Goals, Indicator, Project, SpendingPlan
+from generator.yaml_writer import department_yaml, project_yaml
 
 HOSTILE = (
     "<script>alert('x')</script>",
@@ -24,46 +25,40 @@ def write_hostile_content(content: Path) -> None:
     folder = content / "2024" / "999001"
     folder.mkdir(parents=True)
     text = "\n".join(HOSTILE)
-    (folder / "department.yaml").write_text(
-        department_yaml(
-            {
-                "year": 2024,
-                "code": "999001",
-                "name": HOSTILE_DEPARTMENT,
-                "money_unit": "万元",
-                "goals": {
-                    "overall": {"intro": HOSTILE[0], "items": list(HOSTILE)},
-                    "itemized": {"items": [HOSTILE[2]]},
-                    "safeguards": {"items": [HOSTILE[4]]},
-                },
-            }
+    department = Department(
+        year=2024,
+        code="999001",
+        name=HOSTILE_DEPARTMENT,
+        money_unit="万元",
+        goals=Goals(
+            overall=GoalSection(intro=HOSTILE[0], items=HOSTILE),
+            itemized=GoalSection(items=(HOSTILE[2],)),
+            safeguards=GoalSection(items=(HOSTILE[4],)),
         ),
-        encoding="utf-8",
     )
-    indicators = [
-        {
-            "id": f"quantity-{index}",
-            "level1": "产出指标" if index < 3 else hostile,
-            "level2": hostile,
-            "level3": hostile,
-            "description": hostile,
-            "value": hostile,
-            "basis": hostile,
-        }
+    (folder / "department.yaml").write_text(department_yaml(department), encoding="utf-8")
+    indicators = tuple(
+        Indicator(
+            id=f"quantity-{index}",
+            level1="产出指标" if index < 3 else hostile,
+            level2=hostile,
+            level3=hostile,
+            description=hostile,
+            value=hostile,
+            basis=hostile,
+        )
         for index, hostile in enumerate(HOSTILE, start=1)
-    ]
-    (folder / "X999.yaml").write_text(
-        project_yaml(
-            {
-                "code": "X999",
-                "name": HOSTILE_NAME,
-                "number": 1,
-                "budget": {"total": Decimal("10.00"), "fiscal": Decimal("10.00"), "other": None},
-                "purpose": text,
-                "plan": {"mar": Decimal(10), "jun": Decimal(20), "oct": None, "dec": Decimal(100)},
-                "goal": text,
-                "indicators": indicators,
-            }
-        ),
-        encoding="utf-8",
     )
+    project = Project(
+        code="X999",
+        name=HOSTILE_NAME,
+        number=1,
+        implementing_unit=HOSTILE[1],
+        attribute="新增",
+        budget=Budget(total=Decimal("10.00"), fiscal=Decimal("10.00"), other=None),
+        purpose=text,
+        plan=SpendingPlan(mar=Decimal(10), jun=Decimal(20), oct=None, dec=Decimal(100)),
+        goal=text,
+        indicators=indicators,
+    )
+    (folder / "X999.yaml").write_text(project_yaml(project), encoding="utf-8")

@@ -19,16 +19,17 @@ from conftest import ROOT, SEED, build_site, copy_project
 from seed_cells import FORM_LABELS, project_blocks, squash
 
 from generator.downloads import INDICATORS, PLANS, PROJECTS, ZIP_DATE, build_downloads, to_xlsx
-from generator.importer import parse_seed
-from generator.model import CENT, QUARTER_ENDS
-from generator.render import Renderer, SiteLayout, format_size
+from generator.model import CENT, Indicator, Project, SpendingPlan, fields_of
+from generator.readers import read_document
+from generator.render import Renderer, format_size
+from generator.urls import SiteUrls
 from generator.validate import load_catalog
 
-IMPORTED = parse_seed(SEED)
-DEPARTMENT = IMPORTED.data
-EXPECTED = [project.data for project in IMPORTED.projects]  # in published order
+DEPARTMENT = read_document(SEED)
+EXPECTED = DEPARTMENT.projects  # in published order
 FOLDER = "downloads/2024/203001"
 BOM = b"\xef\xbb\xbf"
+QUARTER_ENDS = [(f.key, f.spec.label) for f in fields_of(SpendingPlan)]
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -46,70 +47,81 @@ def planned(total: Decimal, percent: Decimal | None) -> Decimal | None:
     return None if percent is None else (total * percent / 100).quantize(CENT)
 
 
-def expected_project_row(data: dict) -> dict[str, str]:
-    budget = data["budget"]
+def expected_project_row(project: Project) -> dict[str, str]:
+    budget = project.budget
     return {
         "year": "2024",
         "department_code": "203001",
-        "department_name": DEPARTMENT["name"],
-        "project_code": data["code"],
-        "project_number": str(data["number"]),
-        "project_name": data["name"],
+        "department_name": DEPARTMENT.name,
         "money_unit": "万元",
-        "budget_total": exact(budget["total"]),
-        "budget_fiscal": exact(budget["fiscal"]),
-        "budget_other": exact(budget["other"]),
-        "purpose": data["purpose"],
-        "goal": data["goal"],
-        "url": f"/2024/203001/{data['code']}/",
+        "project_code": project.code,
+        "project_name": project.name,
+        "project_number": str(project.number),
+        "implementing_unit": "",  # not on this county's form
+        "project_attribute": "",
+        "budget_total": exact(budget.total),
+        "budget_fiscal": exact(budget.fiscal),
+        "budget_other": exact(budget.other),
+        "purpose": project.purpose,
+        "goal": project.goal,
+        "url": f"/2024/203001/{project.code}/",
     }
 
 
-def expected_indicator_rows(data: dict) -> list[dict[str, str]]:
+def cells(indicator: Indicator) -> dict[str, str]:
+    return {f.key: getattr(indicator, f.key) for f in fields_of(Indicator)}
+
+
+def expected_indicator_rows(project: Project) -> list[dict[str, str]]:
     return [
         {
             "year": "2024",
-            "project_code": data["code"],
-            "indicator_id": row["id"],
+            "project_code": project.code,
+            "indicator_id": indicator.id,
+            **{key: value for key, value in cells(indicator).items() if key != "id"},
             "row_number": str(number),
-            **{key: row[key] for key in ("level1", "level2", "level3", "description", "value", "basis")},
-            "url": f"/2024/203001/{data['code']}/#{data['code']}-{row['id']}",
+            "url": f"/2024/203001/{project.code}/#{project.code}-{indicator.id}",
         }
-        for number, row in enumerate(data["indicators"], start=1)
+        for number, indicator in enumerate(project.indicators, start=1)
     ]
 
 
-def expected_plan_rows(data: dict) -> list[dict[str, str]]:
+def expected_plan_rows(project: Project) -> list[dict[str, str]]:
     return [
         {
             "year": "2024",
-            "project_code": data["code"],
+            "project_code": project.code,
             "quarter_end": key,
             "label": label,
-            "cumulative_percent": exact(data["plan"][key]),
-            "cumulative_amount": exact(planned(data["budget"]["total"], data["plan"][key])),
+            "cumulative_percent": exact(getattr(project.plan, key)),
+            "cumulative_amount": exact(planned(project.budget.total, getattr(project.plan, key))),
         }
         for key, label in QUARTER_ENDS
     ]
 
 
 def test_project_json_holds_every_field_of_the_seed_exactly(seed_site: Path) -> None:
-    for data in EXPECTED:
-        text = (seed_site / FOLDER / f"{data['code']}.json").read_text(encoding="utf-8")
-        document = json.loads(text)
-        assert (document["year"], document["department"]) == (2024, {"code": "203001", "name": DEPARTMENT["name"]})
-        assert (document["code"], document["name"], document["number"]) == (data["code"], data["name"], data["number"])
-        assert (document["purpose"], document["goal"]) == (data["purpose"], data["goal"])
+    for project in EXPECTED:
+        document = json.loads((seed_site / FOLDER / f"{project.code}.json").read_text(encoding="utf-8"))
+        assert (document["year"], document["department"]) == (2024, {"code": "203001", "name": DEPARTMENT.name})
+        assert (document["code"], document["name"], document["number"]) == (project.code, project.name, project.number)
+        assert (document["purpose"], document["goal"]) == (project.purpose, project.goal)
+        assert (document["implementing_unit"], document["attribute"]) == (None, None)  # not on this county's form
         # Amounts are strings holding the exact decimal, scale included ("1700.00"); blank is null.
-        assert document["budget"] == {key: value and f"{value:f}" for key, value in data["budget"].items()}
+        budget = project.budget
+        assert document["budget"] == {
+            key: value and f"{value:f}" for key, value in (("total", budget.total), ("fiscal", budget.fiscal), ("other", budget.other))
+        }
         assert [point["cumulative_percent"] for point in document["plan"]] == [
-            data["plan"][key] and f"{data['plan'][key]:f}" for key, _ in QUARTER_ENDS
+            exact(getattr(project.plan, key)) or None for key, _ in QUARTER_ENDS
         ]
         assert [point["cumulative_amount"] for point in document["plan"]] == [
-            row["cumulative_amount"] or None for row in expected_plan_rows(data)
+            row["cumulative_amount"] or None for row in expected_plan_rows(project)
         ]
-        assert [{k: v for k, v in row.items() if k != "url"} for row in document["indicators"]] == data["indicators"]
-        assert document["url"] == f"/2024/203001/{data['code']}/"
+        assert [{k: v for k, v in row.items() if k != "url"} for row in document["indicators"]] == [
+            cells(indicator) for indicator in project.indicators
+        ]
+        assert document["url"] == f"/2024/203001/{project.code}/"
 
 
 #: Cells of the printed form that are labels, not data: the JSON names them by its keys.
@@ -127,19 +139,19 @@ def json_strings(value: object) -> list[str]:
 
 def test_project_json_holds_every_cell_of_the_document(seed_site: Path) -> None:
     """Against the independent reading of the export, not the importer."""
-    for (title, cells), data in zip(project_blocks(SEED), EXPECTED):
-        document = json.loads((seed_site / FOLDER / f"{data['code']}.json").read_text(encoding="utf-8"))
+    for (title, cells), project in zip(project_blocks(SEED), EXPECTED):
+        document = json.loads((seed_site / FOLDER / f"{project.code}.json").read_text(encoding="utf-8"))
         document["department"]["both"] = document["department"]["code"] + document["department"]["name"]
         for point in document["plan"]:  # the form writes 20%, the JSON the number 20
             point["cumulative_percent"] = point["cumulative_percent"] and point["cumulative_percent"] + "%"
         text = squash("|".join(json_strings(document)))
         missing = [cell for cell in cells if squash(cell) not in text and squash(cell) not in LABELS]
-        assert title == document["name"] and not missing, f"{data['code']} is missing {missing}"
+        assert title == document["name"] and not missing, f"{project.code} is missing {missing}"
 
 
 def test_project_csv_holds_its_indicators(seed_site: Path) -> None:
-    for data in EXPECTED:
-        assert read_csv(seed_site / FOLDER / f"{data['code']}.csv") == expected_indicator_rows(data)
+    for project in EXPECTED:
+        assert read_csv(seed_site / FOLDER / f"{project.code}.csv") == expected_indicator_rows(project)
 
 
 @pytest.mark.parametrize("prefix", [f"{FOLDER}/203001", "downloads/all"])
@@ -167,10 +179,10 @@ def test_xlsx_has_three_sheets_with_the_seed_values(seed_site: Path, name: str) 
         assert len(rows) == len(expected) + 1
         for row, want in zip(rows[1:], expected):
             for cell, column in zip(row, table.columns):
-                if column.type == "string":
-                    assert cell.data_type == "s" and cell.value == want[column.name], (cell.coordinate, cell.value)
-                elif want[column.name] == "":
+                if want[column.name] == "":  # a blank cell of the form, or a field this form does not have
                     assert cell.value is None, cell.coordinate
+                elif column.type == "string":
+                    assert cell.data_type == "s" and cell.value == want[column.name], (cell.coordinate, cell.value)
                 else:
                     assert Decimal(str(cell.value)) == Decimal(want[column.name]), cell.coordinate
     # The file holds the exact decimal text, not a float's digits.
@@ -185,12 +197,12 @@ def test_department_and_site_json_hold_the_goals_and_every_project(seed_site: Pa
     department = json.loads((seed_site / FOLDER / "203001.json").read_text(encoding="utf-8"))
     site = json.loads((seed_site / "downloads/all.json").read_text(encoding="utf-8"))
     assert site["departments"] == [department]
-    assert (department["name"], department["total"], department["money_unit"]) == (DEPARTMENT["name"], "7331.80", "万元")
+    assert (department["name"], department["total"], department["money_unit"]) == (DEPARTMENT.name, "7331.80", "万元")
     for key in ("overall", "itemized", "safeguards"):
-        goals = DEPARTMENT["goals"][key]
-        assert department["goals"][key] == {"intro": goals.get("intro"), "items": goals["items"]}
-    for project, data in zip(department["projects"], EXPECTED, strict=True):
-        assert project == json.loads((seed_site / FOLDER / f"{data['code']}.json").read_text(encoding="utf-8"))
+        goals = getattr(DEPARTMENT.goals, key)
+        assert department["goals"][key] == {"intro": goals.intro, "items": list(goals.items)}
+    for document, project in zip(department["projects"], EXPECTED, strict=True):
+        assert document == json.loads((seed_site / FOLDER / f"{project.code}.json").read_text(encoding="utf-8"))
 
 
 def test_datapackage_validates_and_loads_exact_decimals_with_frictionless(seed_site: Path) -> None:
@@ -208,11 +220,11 @@ def test_datapackage_validates_and_loads_exact_decimals_with_frictionless(seed_s
     package = frictionless.Package(str(descriptor))
     projects = package.get_resource("projects").read_rows()
     assert [(row["project_code"], row["budget_total"], row["budget_other"]) for row in projects] == [
-        (d["code"], d["budget"]["total"], d["budget"]["other"]) for d in EXPECTED
+        (p.code, p.budget.total, p.budget.other) for p in EXPECTED
     ]
     assert isinstance(projects[0]["budget_total"], Decimal)
     plans = package.get_resource("plans").read_rows()
-    assert [row["cumulative_percent"] for row in plans] == [d["plan"][k] for d in EXPECTED for k, _ in QUARTER_ENDS]
+    assert [row["cumulative_percent"] for row in plans] == [getattr(p.plan, k) for p in EXPECTED for k, _ in QUARTER_ENDS]
 
 
 def test_a_broken_foreign_key_fails_frictionless_validation(seed_site: Path, tmp_path: Path) -> None:
@@ -239,10 +251,10 @@ def page_links(html: str, page: str) -> list[str]:
 
 
 def test_every_project_page_links_its_own_files(seed_site: Path) -> None:
-    for data in EXPECTED:
-        page = f"2024/203001/{data['code']}/index.html"
+    for project in EXPECTED:
+        page = f"2024/203001/{project.code}/index.html"
         links = page_links((seed_site / page).read_text(encoding="utf-8"), page)
-        assert links[:2] == [f"{FOLDER}/{data['code']}.json", f"{FOLDER}/{data['code']}.csv"]
+        assert links[:2] == [f"{FOLDER}/{project.code}.json", f"{FOLDER}/{project.code}.csv"]
         assert "downloads" in links  # the downloads page
         assert all((seed_site / link).exists() for link in links)
 
@@ -292,7 +304,7 @@ def test_built_files_are_exactly_the_computed_bytes_whatever_the_clock(
 ) -> None:
     monkeypatch.setattr("time.time", lambda: 4_000_000_000.0)
     catalog = load_catalog(ROOT / "content")
-    downloads = build_downloads(catalog, "乐亭县预算绩效目标公开", SiteLayout())
+    downloads = build_downloads(catalog, "乐亭县预算绩效目标公开", SiteUrls())
     for file in downloads.files:
         assert (seed_site / file.path).read_bytes() == file.content, file.path
 
@@ -320,8 +332,9 @@ def test_formula_like_text_is_defused_in_csv_and_exact_elsewhere() -> None:
     project = replace(project, indicators=indicators, name=HOSTILE[0])
     department = replace(department, projects=(project,))
     catalog = replace(catalog, departments=(department,))
-    layout = SiteLayout()
-    files = {file.path: file.content for file in build_downloads(catalog, "站点", layout).files}
+    urls = SiteUrls()
+    downloads = build_downloads(catalog, "站点", urls)
+    files = {file.path: file.content for file in downloads.files}
 
     rows = list(csv.DictReader(io.StringIO(files[f"{FOLDER}/{project.code}.csv"].decode("utf-8-sig"), newline="")))
     written = [row["value"] for row in rows]
@@ -330,24 +343,26 @@ def test_formula_like_text_is_defused_in_csv_and_exact_elsewhere() -> None:
     assert [value[1:] if value.startswith("'") else value for value in written] == HOSTILE
 
     workbook = openpyxl.load_workbook(io.BytesIO(files[f"{FOLDER}/203001.xlsx"]))
-    cells = [row[8] for row in workbook["绩效指标"].iter_rows(min_row=2)]
-    assert all(cell.data_type == "s" for cell in cells)
-    assert [cell.value for cell in cells[:-1]] == HOSTILE[:-1]
-    assert workbook["项目"]["F2"].value == HOSTILE[0]
+    value_column = [c.name for c in INDICATORS.columns].index("value")
+    written_cells = [row[value_column] for row in workbook["绩效指标"].iter_rows(min_row=2)]
+    assert all(cell.data_type == "s" for cell in written_cells)
+    assert [cell.value for cell in written_cells[:-1]] == HOSTILE[:-1]
+    name_column = [c.name for c in PROJECTS.columns].index("project_name")
+    assert [row[name_column].value for row in workbook["项目"].iter_rows(min_row=2)] == [HOSTILE[0]]
 
     document = json.loads(files[f"{FOLDER}/{project.code}.json"])
     assert [row["value"] for row in document["indicators"]] == HOSTILE
 
-    page = Renderer("站点", layout).project(department, project).markdown
+    page = Renderer("站点", urls, downloads).project(department, project)
     cite = page[page.index("bp-citation") :]
     assert "&lt;b&gt;" not in cite and "=HYPERLINK(&#34;http://x&#34;" in cite
 
 
 def test_xml_illegal_characters_are_escaped_the_ooxml_way() -> None:
     """XML cannot hold a bell; OOXML writes _x0007_, and escapes a literal "_x0041_" so Excel shows it as typed."""
-    rows = [(2024, "C1", "x", 1, "a", "b", "c", "bell\x07here", "a_x0041_b", "w", "u")]
+    rows = [(2024, "C1", "x", "a", "b", "c", "bell\x07here", "a_x0041_b", "w", 1, "u")]
     with zipfile.ZipFile(io.BytesIO(to_xlsx([(INDICATORS, rows)]))) as archive:
         sheet = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
     assert ">bell_x0007_here<" in sheet and ">a_x005F_x0041_b<" in sheet
     workbook = openpyxl.load_workbook(io.BytesIO(to_xlsx([(INDICATORS, rows)])))  # still a valid workbook
-    assert workbook.active["G2"].value == "c"
+    assert workbook.active["F2"].value == "c"

@@ -1,59 +1,54 @@
-"""The importer reads the Word export exactly, and content/ is its committed output."""
+"""The text-export reader reads the Word export exactly, and content/ is what `import` writes of it."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, SEED
 
-from generator.importer import parse_seed, write_content
+from generator.readers import ReadError, read_document
 from generator.validate import load_catalog
+from generator.yaml_writer import write_content
+
+CONTENT = load_catalog(ROOT / "content").departments[0]
 
 
-def test_content_holds_every_cell_of_the_reparsed_seed() -> None:
-    imported = parse_seed(SEED)
-    department = load_catalog(ROOT / "content").departments[0]
-    assert (department.year, department.code, department.name, department.money_unit) == (
+def test_content_holds_exactly_the_model_the_reader_makes_of_the_seed() -> None:
+    imported = read_document(SEED)
+    assert (CONTENT.year, CONTENT.code, CONTENT.name, CONTENT.money_unit) == (
         2024,
         "203001",
         "中国共产党乐亭县委员会组织部本级",
         "万元",
     )
-    assert len(imported.projects) == len(department.projects) == 13
-    for source, loaded in zip(imported.projects, department.projects):
-        data = source.data
-        assert (loaded.code, loaded.name, loaded.number) == (data["code"], data["name"], data["number"])
-        assert (loaded.budget.total, loaded.budget.fiscal, loaded.budget.other) == tuple(data["budget"].values())
-        assert (loaded.plan.mar, loaded.plan.jun, loaded.plan.oct, loaded.plan.dec) == tuple(data["plan"].values())
-        assert (loaded.purpose, loaded.goal) == (data["purpose"], data["goal"])
-        rows = [
-            (i.id, i.level1, i.level2, i.level3, i.description, i.value, i.basis) for i in loaded.indicators
-        ]
-        assert rows == [tuple(row.values()) for row in data["indicators"]]
+    assert len(imported.projects) == 13
+    # Model objects compare every declared field (not where they were read from).
+    assert imported == CONTENT
 
 
 def test_department_goals_are_imported_word_for_word() -> None:
-    department = load_catalog(ROOT / "content").departments[0]
-    assert len(department.overall_goals.items) == 8
-    assert len(department.itemized_goals.items) == 10
-    assert len(department.safeguards.items) == 3
-    assert department.overall_goals.intro.startswith("我单位将紧紧围绕全年目标任务")
-    assert department.itemized_goals.items[5].endswith("建设“两新”党建阵地和党建示范点（带）,围绕建党100周年开展系列活动。")
+    assert len(CONTENT.goals.overall.items) == 8
+    assert len(CONTENT.goals.itemized.items) == 10
+    assert len(CONTENT.goals.safeguards.items) == 3
+    assert CONTENT.goals.overall.intro.startswith("我单位将紧紧围绕全年目标任务")
+    assert CONTENT.goals.itemized.intro is None
+    assert CONTENT.goals.itemized.items[5].endswith("建设“两新”党建阵地和党建示范点（带）,围绕建党100周年开展系列活动。")
 
 
 def test_amounts_stay_exact_decimals() -> None:
-    department = load_catalog(ROOT / "content").departments[0]
-    first = department.projects[0]
+    first = CONTENT.projects[0]
     assert first.budget.total == Decimal("4916.86") and str(first.budget.total) == "4916.86"
-    assert str(department.projects[1].budget.total) == "1700.00"
-    assert department.total == Decimal("7331.80")
+    assert str(CONTENT.projects[1].budget.total) == "1700.00"
+    assert CONTENT.total == Decimal("7331.80")
     assert first.budget.other is None  # blank in the form
 
 
 def test_odd_cells_are_kept_as_published() -> None:
-    department = load_catalog(ROOT / "content").departments[0]
-    by_code = {p.code: p for p in department.projects}
+    by_code = {p.code: p for p in CONTENT.projects}
     assert by_code["13022524P00442P10054J"].indicators[2].value == "2024年底前完成%"
     assert by_code["13022524P00442P10059L"].goal == "1.\n对全县非公企业及社会组织书记和党务工作者开展教育培训"
     blank_plan = by_code["13022524P00442P10051P"].plan
@@ -62,7 +57,48 @@ def test_odd_cells_are_kept_as_published() -> None:
 
 
 def test_committed_content_is_exactly_what_the_importer_writes(tmp_path: Path) -> None:
-    written = write_content(parse_seed(SEED), tmp_path)
+    written = write_content(read_document(SEED), tmp_path)
+    assert len(written) == 14
     for path in written:
         committed = ROOT / "content" / path.relative_to(tmp_path)
         assert committed.read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), committed
+
+
+def with_optional_fields(tmp_path: Path) -> Path:
+    """The seed as another county's form would have it: 实施单位 and 项目属性 rows in the first table."""
+    text = SEED.read_text(encoding="utf-8")
+    first_code_row = "\t项目编码\n\t13022524P00442P10057D\n\t项目名称\n\t村干部基础职务补贴\n\n"
+    assert first_code_row in text
+    extra = "\t实施单位\n\t乐亭县 委组织部\n\t项目属性\n\t延续项目\n\n"
+    source = tmp_path / "form.txt"
+    source.write_text(text.replace(first_code_row, first_code_row + extra, 1), encoding="utf-8")
+    return source
+
+
+def test_optional_fields_of_a_form_are_read_and_written_when_present(tmp_path: Path) -> None:
+    department = read_document(with_optional_fields(tmp_path))
+    first, second = department.projects[:2]
+    assert (first.implementing_unit, first.attribute) == ("乐亭县 委组织部", "延续")
+    assert (second.implementing_unit, second.attribute) == (None, None)
+    write_content(department, tmp_path / "content")
+    text = (tmp_path / "content/2024/203001/13022524P00442P10057D.yaml").read_text(encoding="utf-8")
+    assert "implementing_unit: 乐亭县 委组织部  # 实施单位\nattribute: 延续  # 项目属性\n" in text
+    assert "implementing_unit" not in (tmp_path / "content/2024/203001/13022524P00442P10063T.yaml").read_text()
+    assert load_catalog(tmp_path / "content").departments[0] == department
+
+
+def test_a_file_of_an_unknown_kind_is_refused_naming_what_can_be_imported(tmp_path: Path) -> None:
+    pdf = tmp_path / "部门.pdf"
+    pdf.write_bytes(b"%PDF-1.7")
+    with pytest.raises(ReadError, match=r"部门\.pdf: 不能导入 \.pdf 文件（可导入：\.txt）"):
+        read_document(pdf)
+
+
+def test_import_command_writes_the_content_and_says_where(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "import", str(SEED), "--out", str(tmp_path)],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("已导入 2024 年 203001 的 13 个项目，写入 14 个文件：")
+    assert (tmp_path / "2024/203001/department.yaml").is_file()

@@ -11,7 +11,8 @@ from urllib.parse import urljoin
 import pytest
 from conftest import ROOT
 
-from generator.render import Renderer, SiteLayout
+from generator.render import Renderer
+from generator.urls import SiteUrls
 from generator.validate import load_catalog
 
 CODE = "13022524P00442P10057D"
@@ -37,7 +38,7 @@ def row_ids(content: Path, code: str = CODE) -> dict[str, str]:
     """三级指标 -> the id of its row on the rendered page."""
     department = load_catalog(content).departments[0]
     project = next(p for p in department.projects if p.code == code)
-    page = Renderer("站点").project(department, project).markdown
+    page = Renderer("站点").project(department, project)
     rows = re.findall(r'<tr id="([^"]+)">.*?</td><td[^>]*>(.*?)</td><td', page)
     assert len(rows) == len(project.indicators)
     return {level3: row_id for row_id, level3 in rows}
@@ -71,7 +72,7 @@ def test_rows_typed_without_an_id_get_one_from_their_text_not_their_position(tmp
 
 def test_project_url_is_built_from_its_code_only(tmp_path: Path) -> None:
     content = content_copy(tmp_path)
-    layout = SiteLayout()
+    layout = SiteUrls()
     department = load_catalog(content).departments[0]
     url = layout.url(layout.project(department, department.projects[0]))
     path = content / YAML
@@ -129,10 +130,10 @@ def test_cite_text_names_the_department_project_year_and_address(seed_site: Path
 def test_cite_text_uses_the_absolute_address_when_site_url_is_set() -> None:
     catalog = load_catalog(ROOT / "content")
     department = catalog.departments[0]
-    renderer = Renderer("乐亭县预算绩效目标公开", SiteLayout(site_url=SITE_URL))
-    page = renderer.project(department, department.projects[0]).markdown
+    renderer = Renderer("乐亭县预算绩效目标公开", SiteUrls(site_url=SITE_URL))
+    page = renderer.project(department, department.projects[0])
     assert f"《村干部基础职务补贴 项目支出绩效目标表》，2024年，{SITE_URL}2024/203001/{CODE}/</p>" in page
-    flat = Renderer("站", SiteLayout(directory_urls=False, site_url=SITE_URL)).department(department).markdown
+    flat = Renderer("站", SiteUrls(directory_urls=False, site_url=SITE_URL)).department(department)
     assert f"，2024年，{SITE_URL}2024/203001/index.html</p>" in flat
 
 
@@ -142,7 +143,7 @@ FILES = ["downloads/all.json", "downloads/2024/203001/P1.csv"]
 
 @pytest.mark.parametrize("directory_urls", [True, False])
 def test_every_relative_link_resolves_in_the_browser_to_its_target(directory_urls: bool) -> None:
-    layout = SiteLayout(directory_urls=directory_urls, site_url="https://example.gov.cn/zwgk/ys/")
+    layout = SiteUrls(directory_urls=directory_urls, site_url="https://example.gov.cn/zwgk/ys/")
     root = layout.site_url
     for here in PAGES:
         page_url = root + layout.url(here)

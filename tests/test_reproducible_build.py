@@ -12,7 +12,6 @@ import pytest
 from conftest import build_site, copy_project
 from mkdocs.exceptions import Abort
 
-from generator.background import Background
 
 SITE_URL = "https://example.gov.cn/zwgk/ys/"
 
@@ -42,26 +41,6 @@ def test_two_builds_on_different_days_are_byte_identical(tmp_path: Path, monkeyp
         assert name in first
     sitemap = (tmp_path / "first" / "sitemap.xml").read_text(encoding="utf-8")
     assert "<lastmod>2024-01-01</lastmod>" in sitemap  # not in git here: dated by the newest budget year
-
-
-class _BrokenBackground(Background):
-    """A second process that fails at once, as one would if it crashed."""
-
-    def __init__(self, module: str) -> None:
-        super().__init__("generator.no_such_module")
-
-
-def test_the_site_is_the_same_when_the_background_processes_fail(
-    tmp_path: Path, seed_site: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    # The pages, the download files and the search index are made in second processes (background.py);
-    # if those fail, the build makes the same bytes in its own process.
-    monkeypatch.setattr("generator.site_parts.Background", _BrokenBackground)
-    monkeypatch.setattr("generator.search.Background", _BrokenBackground)
-    site = build_site(copy_project(tmp_path / "project"), tmp_path / "site")
-    assert digest_tree(site) == digest_tree(seed_site)
-    assert caplog.text.count("its work is done in this process") >= 2
-    assert not [page for page in site.rglob("*.html") if "bp-size" in page.read_text(encoding="utf-8")]
 
 
 def test_build_date_is_not_left_in_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

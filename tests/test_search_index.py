@@ -10,6 +10,7 @@ from material.plugins.search.plugin import SearchIndex
 
 from generator import search
 from generator.search import JOINER, TAIL, ZWSP
+from generator.urls import project_code_of
 
 
 def words(field: str) -> list[str]:
@@ -50,10 +51,10 @@ def test_code_tails_start_at_each_letter_or_digit_group() -> None:
 
 
 def test_page_code_is_read_from_a_project_pages_own_entry() -> None:
-    assert search.page_code("2024/203001/13022524P00442P10057D/") == "13022524P00442P10057D"
-    assert search.page_code("2024/203001/13022524P00442P10057D.html") == "13022524P00442P10057D"
-    assert search.page_code("2024/203001/13022524P00442P10057D/#plan") is None
-    assert search.page_code("2024/203001/") is None
+    assert project_code_of("2024/203001/13022524P00442P10057D/") == "13022524P00442P10057D"
+    assert project_code_of("2024/203001/13022524P00442P10057D.html") == "13022524P00442P10057D"
+    assert project_code_of("2024/203001/13022524P00442P10057D/#plan") is None
+    assert project_code_of("2024/203001/") is None
 
 
 def test_compact_drops_tokens_that_start_a_longer_token_of_the_entry() -> None:
@@ -95,57 +96,3 @@ def test_rewrite_keeps_the_text_and_adds_hidden_fields(tmp_path: Path) -> None:
 
 def test_no_index_is_left_alone(tmp_path: Path) -> None:
     assert search.rewrite_index_file(tmp_path / "search_index.json") is None
-
-
-def test_materials_own_jieba_pass_is_skipped_because_the_rewrite_cuts_every_entry_again(
-    tmp_path: Path, monkeypatch
-) -> None:
-    def segmented_twice(self, data: str) -> str:
-        raise AssertionError("Material segmented a page that generator/search.py segments again")
-
-    monkeypatch.setattr(SearchIndex, "_segment_chinese", segmented_twice)
-    site = build_site(copy_project(tmp_path / "project"))
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert any(search.TITLE_FIELD in doc for doc in index["docs"])  # the rewrite still ran
-
-
-SECTIONS = [
-    {"location": "2024/203001/13022524P00442P10057D/", "title": "村干部基础职务补贴", "text": "<p>用于发入村干部基础职务补贴</p>"},
-    {"location": "2024/203001/#goals", "title": "部门整体绩效目标", "text": "<p>组织史征编工作专项经费</p>"},
-    {"location": "about/", "title": "关于本站", "text": "<p>远程教育网络</p>"},
-]
-
-
-def index_of(docs: list[dict]) -> dict:
-    return {"config": {"fields": {"title": {"boost": 1000.0}}}, "docs": [dict(doc) for doc in docs]}
-
-
-def test_entries_rewritten_in_the_background_are_the_entries_rewritten_in_process() -> None:
-    rewriter = search.BackgroundRewriter()
-    rewriter.send(SECTIONS[:2])
-    rewriter.send(SECTIONS[2:])
-    assert rewriter.sent == SECTIONS
-    rewritten = rewriter.results()
-    assert not rewriter.failed
-    assert all(rewritten(i, dict(doc)) is not None for i, doc in enumerate(SECTIONS))
-    background = search.rewrite_index(index_of(SECTIONS), rewritten)
-    assert background == search.rewrite_index(index_of(SECTIONS))
-    assert background["docs"][0] == search.rewrite_entry(SECTIONS[0])
-
-
-def test_an_entry_not_sent_or_changed_since_is_rewritten_in_process() -> None:
-    rewriter = search.BackgroundRewriter()
-    rewriter.send(SECTIONS[:1])
-    changed = [{**SECTIONS[0], "title": "远程教育"}, *SECTIONS[1:]]  # e.g. kept from an earlier dirty build
-    assert search.rewrite_index(index_of(changed), rewriter.results()) == search.rewrite_index(index_of(changed))
-
-
-def test_a_failed_background_process_costs_time_not_the_index(caplog) -> None:
-    rewriter = search.BackgroundRewriter()
-    rewriter._background._process.kill()
-    rewriter._background._process.wait()
-    for doc in SECTIONS:
-        rewriter.send([doc])
-    data = search.rewrite_index(index_of(SECTIONS), rewriter.results())
-    assert data == search.rewrite_index(index_of(SECTIONS))
-    assert "its work is done in this process" in caplog.text

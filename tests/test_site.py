@@ -132,7 +132,7 @@ def test_charts_are_inline_svg_with_a_text_alternative(seed_site: Path) -> None:
 def test_a_large_departments_chart_has_its_largest_projects_and_one_bar_for_the_rest() -> None:
     seed = DEPARTMENT
     projects = tuple(
-        replace(project, code=f"C{i:02}", name=f"项目{i}", number=i + 1, budget=Budget(Decimal(i + 1), None, None))
+        replace(project, code=f"C{i:02}", name=f"项目{i}", number=i + 1, budget=Budget(total=Decimal(i + 1), fiscal=None, other=None))
         for i, project in enumerate(seed.projects + seed.projects[:7])
     )
     department = replace(seed, projects=projects)

@@ -97,7 +97,7 @@ BAD_PROJECT_EDITS = {
     "missing project code": (
         "code: 13022524P00442P10057D  # 项目编码\n",
         "",
-        [f"{P}:4: code: 缺少必填字段（应填写编码）"],
+        [f"{P}:4: code: 缺少必填字段（应填写项目编码）"],
     ),
     "unknown field (typo)": (
         "budget:  # 预算规模",

@@ -1,0 +1,27 @@
+"""The site's generated parts, made in one pure step from the validated catalog.
+
+Every page's Markdown and every download file's bytes: the plugin hands both to
+MkDocs as generated files. The downloads come first because pages show their sizes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.downloads import Downloads, build_downloads
+from generator.model import Catalog
+from generator.render import Renderer
+from generator.urls import SiteUrls
+
+
+@dataclass(frozen=True)
+class SiteParts:
+    """What the content makes of the site: pages by their path in the docs tree, and the downloads."""
+
+    pages: dict[str, str]  # src_uri -> Markdown, in build order
+    downloads: Downloads
+
+
+def make_site(catalog: Catalog, site_name: str, urls: SiteUrls) -> SiteParts:
+    downloads = build_downloads(catalog, site_name, urls)
+    return SiteParts(Renderer(site_name, urls, downloads).pages(catalog), downloads)

@@ -1,0 +1,147 @@
+"""Every address of the site: pages, anchors and download files, one method per kind.
+
+Render, downloads and search take their links, anchors and file names from here
+only, so a URL rule is written once. Links inside our HTML blocks are not rewritten
+by MkDocs, so they are made here as final relative URLs, for either URL style of
+`use_directory_urls`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from generator.model import Department, Indicator, Project
+
+DOWNLOADS = "downloads"
+#: A project code as it appears in a page's URL: letters and digits, at least one of each.
+PROJECT_CODE = re.compile(r"(?=[0-9A-Za-z]*[A-Za-z])(?=[0-9A-Za-z]*[0-9])[0-9A-Za-z]{8,}")
+
+
+@dataclass(frozen=True)
+class SiteUrls:
+    """Where each page and file lives, and how one page links to another."""
+
+    directory_urls: bool = True
+    site_url: str = ""  # config.site_url, ending in "/", or "" when unset
+
+    # --- Pages, by their source path in the docs tree -------------------------------------------
+
+    def home(self) -> str:
+        return "index.md"
+
+    def year(self, year: int) -> str:
+        return f"{year}/index.md"
+
+    def department(self, department: Department) -> str:
+        return f"{department.year}/{department.code}/index.md"
+
+    def project(self, department: Department, project: Project) -> str:
+        return f"{department.year}/{department.code}/{project.code}.md"
+
+    def downloads(self) -> str:
+        return f"{DOWNLOADS}/index.md"
+
+    # --- Anchors --------------------------------------------------------------------------------
+
+    def indicator_anchor(self, project: Project, indicator: Indicator) -> str:
+        """The HTML id of an indicator row: the project code plus the row's own stable id."""
+        return f"{project.code}-{indicator.id}"
+
+    def indicator_url(self, department: Department, project: Project, indicator: Indicator) -> str:
+        return f"{self.public_url(self.project(department, project))}#{self.indicator_anchor(project, indicator)}"
+
+    # --- Download files, by their path from the site root ---------------------------------------
+
+    def department_files(self, department: Department) -> str:
+        """The folder of a department's files and its projects' files."""
+        return f"{DOWNLOADS}/{department.year}/{department.code}"
+
+    def department_file(self, department: Department, suffix: str) -> str:
+        """A department's file: suffix ".json", "-projects.csv", ".xlsx"."""
+        return f"{self.department_files(department)}/{department.code}{suffix}"
+
+    def project_file(self, department: Department, project: Project, extension: str) -> str:
+        return f"{self.department_files(department)}/{project.code}{extension}"
+
+    def site_file(self, suffix: str) -> str:
+        """A file of the whole site: suffix ".json", "-projects.csv", ".xlsx"."""
+        return f"{DOWNLOADS}/all{suffix}"
+
+    def datapackage(self) -> str:
+        return f"{DOWNLOADS}/datapackage.json"
+
+    # --- Turning paths into addresses -----------------------------------------------------------
+
+    def url(self, src_uri: str) -> str:
+        """The URL path of a page, relative to the site root (src_uri is a clean path: a/b/c.md)."""
+        stem = src_uri.removesuffix(".md")
+        if not self.directory_urls:
+            return f"{stem}.html"
+        if stem == "index" or stem.endswith("/index"):
+            return stem.removesuffix("index")
+        return f"{stem}/"
+
+    def link(self, from_src: str, to_src: str) -> str:
+        """A relative link from one page to another, as the browser resolves it."""
+        target = self.url(to_src)
+        relative = _relative(target.rstrip("/"), self.url(from_src))
+        if target.endswith("/") or not target:
+            relative = "./" if relative == "." else relative + "/"
+        return relative
+
+    def file_link(self, from_src: str, path: str) -> str:
+        """A relative link from a page to a file served as is (a download), given its path from the site root."""
+        return _relative(path, self.url(from_src))
+
+    def public_url(self, src_uri: str) -> str:
+        """The address to cite a page by: absolute when site_url is set, else its path from the site root."""
+        return f"{self.site_url}{self.url(src_uri)}" if self.site_url else f"/{self.url(src_uri)}"
+
+
+def project_code_of(location: str) -> str | None:
+    """The project code a page's URL is named after (2024/203001/<code>/ or <code>.html), if any."""
+    if "#" in location:
+        return None  # a section of a page, not the page
+    name = location.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html")
+    return name if PROJECT_CODE.fullmatch(name) else None
+
+
+def _relative(target: str, here: str) -> str:
+    """The path from the page at URL `here` to `target`, both relative to the site root.
+
+    Plain string work: posixpath.relpath asks the file system for the working
+    directory on every call, ten thousand times a build.
+    """
+    base = [part for part in here.split("/")[:-1] if part]  # the folder the browser resolves from
+    parts = [part for part in target.split("/") if part]
+    common = 0
+    while common < min(len(base), len(parts)) and base[common] == parts[common]:
+        common += 1
+    return "/".join([".."] * (len(base) - common) + parts[common:]) or "."
+
+
+#: English slugs for the standard 二级指标, so that indicator anchors read well in a URL.
+LEVEL2_SLUGS = {
+    "数量指标": "quantity",
+    "质量指标": "quality",
+    "时效指标": "timeliness",
+    "成本指标": "cost",
+    "经济效益指标": "economic-benefit",
+    "社会效益指标": "social-benefit",
+    "生态效益指标": "ecological-benefit",
+    "可持续影响指标": "sustainability",
+    "服务对象满意度指标": "satisfaction",
+    "满意度指标": "satisfaction",
+}
+
+
+def level2_slug(level2: str) -> str:
+    return LEVEL2_SLUGS.get(level2.strip(), "indicator")
+
+
+def derived_indicator_id(level2: str, level3: str) -> str:
+    """An anchor for a row typed without an `id`: stable while its 三级指标 stays the same."""
+    digest = hashlib.sha1(level3.strip().encode("utf-8")).hexdigest()[:6]
+    return f"{level2_slug(level2)}-{digest}"
