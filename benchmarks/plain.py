@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from generator.importer import ImportedDepartment
+from generator.model import Department, Project
 
 HOWTO = (
     "**万元**：金额单位，1 万元即 10,000 元。**预算数**是本年度安排给项目的资金，"
@@ -28,7 +28,6 @@ HOWTO = (
     "满意度（服务对象是否满意）。**二级指标**细分大类，**三级指标**是具体考核的事项，"
     "**指标值**是要达到的目标，**指标值确定依据**说明目标从何而来。\n"
 )
-QUARTERS = (("mar", "3月底"), ("jun", "6月底"), ("oct", "10月底"), ("dec", "12月底"))
 
 
 def _cell(value: Any) -> str:
@@ -50,33 +49,32 @@ def _title(title: str) -> str:
     return f"---\ntitle: {yaml.safe_dump(title, allow_unicode=True).removesuffix(chr(10) + '...' + chr(10)).strip()}\n---\n\n"
 
 
-def project_page(department: ImportedDepartment, project: dict, total: Any) -> str:
-    budget = project["budget"]
-    plan = project["plan"]
+def project_page(department: Department, project: Project, total: Any) -> str:
+    budget = project.budget
     plan_rows = [
-        [label, "—" if plan[key] is None else f"{plan[key]}%",
-         "—" if plan[key] is None else _money(budget["total"] * plan[key] / 100)]
-        for key, label in QUARTERS
+        [point.label, "—" if point.percent is None else f"{point.percent}%",
+         "—" if point.percent is None else _money(budget.total * point.percent / 100)]
+        for point in project.plan.points()
     ]
     indicators = [
-        [row["level1"], row["level2"], row["level3"], row["description"], row["value"], row["basis"]]
-        for row in project["indicators"]
+        [row.level1, row.level2, row.level3, row.description, row.value, row.basis]
+        for row in project.indicators
     ]
-    share = budget["total"] * 100 / total if total else 0
+    share = budget.total * 100 / total if total else 0
     return "".join([
-        _title(project["name"]),
-        f"[首页](../../index.md) › [{department.year}年 {department.data['name']}](index.md) › 项目 {project['number']}\n\n",
-        f"# {project['name']}\n\n",
-        f"- 项目编码：`{project['code']}`\n- 预算单位：{department.code} {department.data['name']}\n",
-        f"- 年度：{department.year}\n- 预算数：{_money(budget['total'])} 万元\n\n",
+        _title(project.name),
+        f"[首页](../../index.md) › [{department.year}年 {department.name}](index.md) › 项目 {project.number}\n\n",
+        f"# {project.name}\n\n",
+        f"- 项目编码：`{project.code}`\n- 预算单位：{department.code} {department.name}\n",
+        f"- 年度：{department.year}\n- 预算数：{_money(budget.total)} 万元\n\n",
         "## 预算规模\n\n",
         _table(["项目", "金额（万元）"], [
-            ["预算数", _money(budget["total"])],
-            ["其中：财政资金", _money(budget["fiscal"])],
-            ["其他资金", _money(budget["other"])],
+            ["预算数", _money(budget.total)],
+            ["其中：财政资金", _money(budget.fiscal)],
+            ["其他资金", _money(budget.other)],
             ["占部门预算", f"{share:.2f}%（部门合计 {_money(total)}）"],
         ]),
-        f"\n## 资金用途\n\n{project['purpose']}\n\n## 绩效目标\n\n{project['goal']}\n\n",
+        f"\n## 资金用途\n\n{project.purpose}\n\n## 绩效目标\n\n{project.goal}\n\n",
         "## 资金支出计划\n\n截至各季度末累计支出占预算数的比例，括号内为按预算数折算的金额。\n\n",
         _table(["时点", "累计支出比例", "累计支出金额（万元）"], plan_rows),
         "\n## 绩效指标\n\n",
@@ -85,20 +83,22 @@ def project_page(department: ImportedDepartment, project: dict, total: Any) -> s
     ])
 
 
-def department_page(department: ImportedDepartment, total: Any) -> str:
+def department_page(department: Department, total: Any) -> str:
     rows = [
-        [p.data["number"], f"`{p.data['code']}`", f"[{_cell(p.data['name'])}]({p.data['code']}.md)",
-         _money(p.data["budget"]["total"]), f"{p.data['budget']['total'] * 100 / total:.2f}%" if total else "0.00%"]
+        [p.number, f"`{p.code}`", f"[{_cell(p.name)}]({p.code}.md)",
+         _money(p.budget.total), f"{p.budget.total * 100 / total:.2f}%" if total else "0.00%"]
         for p in department.projects
     ]
-    goals = department.data["goals"]
+    goals = department.goals
     sections = []
-    for title, key in (("一、总体绩效目标", "overall"), ("二、分项绩效目标", "itemized"), ("三、工作保障措施", "safeguards")):
-        paragraphs = ([goals[key]["intro"]] if goals[key].get("intro") else []) + goals[key]["items"]
+    for title, section in (
+        ("一、总体绩效目标", goals.overall), ("二、分项绩效目标", goals.itemized), ("三、工作保障措施", goals.safeguards)
+    ):
+        paragraphs = ([section.intro] if section.intro else []) + list(section.items)
         sections.append(f"### {title}\n\n" + "\n\n".join(paragraphs) + "\n\n")
     return "".join([
-        _title(department.data["name"]),
-        f"[首页](../../index.md) › {department.year}年\n\n# {department.data['name']}\n\n",
+        _title(department.name),
+        f"[首页](../../index.md) › {department.year}年\n\n# {department.name}\n\n",
         f"- 单位编码：`{department.code}`\n- 年度：{department.year}\n",
         f"- 项目数：{len(department.projects)} 个\n- 项目预算合计：{_money(total)} 万元\n\n",
         "## 项目支出绩效目标\n\n",
@@ -108,11 +108,11 @@ def department_page(department: ImportedDepartment, total: Any) -> str:
     ])
 
 
-def home_page(site_name: str, departments: list[ImportedDepartment], totals: dict[str, Any]) -> str:
+def home_page(site_name: str, departments: list[Department], totals: dict[str, Any]) -> str:
     out = [_title(site_name), f"# {site_name}\n\n本站公开各预算部门的**项目支出绩效目标表**。\n\n"]
     for year in sorted({d.year for d in departments}, reverse=True):
         rows = [
-            [f"`{d.code}`", f"[{_cell(d.data['name'])}]({d.year}/{d.code}/index.md)", len(d.projects),
+            [f"`{d.code}`", f"[{_cell(d.name)}]({d.year}/{d.code}/index.md)", len(d.projects),
              f"{_money(totals[f'{d.year}/{d.code}'])} 万元"]
             for d in departments if d.year == year
         ]
@@ -120,9 +120,9 @@ def home_page(site_name: str, departments: list[ImportedDepartment], totals: dic
     return "".join(out)
 
 
-def year_page(year: int, departments: list[ImportedDepartment], totals: dict[str, Any]) -> str:
+def year_page(year: int, departments: list[Department], totals: dict[str, Any]) -> str:
     rows = [
-        [f"`{d.code}`", f"[{_cell(d.data['name'])}]({d.code}/index.md)", len(d.projects),
+        [f"`{d.code}`", f"[{_cell(d.name)}]({d.code}/index.md)", len(d.projects),
          f"{_money(totals[f'{d.year}/{d.code}'])} 万元"]
         for d in departments if d.year == year
     ]
@@ -130,18 +130,18 @@ def year_page(year: int, departments: list[ImportedDepartment], totals: dict[str
         ["单位编码", "部门", "项目数", "项目预算合计"], rows)
 
 
-def write_site(docs_dir: Path, site_name: str, departments: list[ImportedDepartment]) -> list:
+def write_site(docs_dir: Path, site_name: str, departments: list[Department]) -> list:
     """Write the Markdown pages; return the nav (home, one page per year, the downloads page)."""
     totals = {}
     for department in departments:
-        total = sum(p.data["budget"]["total"] for p in department.projects)
+        total = department.total
         totals[f"{department.year}/{department.code}"] = total
         folder = docs_dir / str(department.year) / department.code
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "index.md").write_text(department_page(department, total), encoding="utf-8")
         for project in department.projects:
-            page = project_page(department, project.data, total)
-            (folder / f"{project.data['code']}.md").write_text(page, encoding="utf-8")
+            page = project_page(department, project, total)
+            (folder / f"{project.code}.md").write_text(page, encoding="utf-8")
     (docs_dir / "index.md").write_text(home_page(site_name, departments, totals), encoding="utf-8")
     # Our site has a generated downloads page after the years (issue 5); the baseline gets one too.
     (docs_dir / "downloads").mkdir(exist_ok=True)

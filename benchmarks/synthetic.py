@@ -5,8 +5,9 @@ dozen projects per department, six indicator rows per project, amounts with two
 decimals where total = fiscal + other, and a cumulative spending plan that never
 decreases. Names and texts are drawn from vocabulary of real county budgets so that
 the Chinese search index (jieba) sees text of realistic variety, not one repeated
-string. The files are written with generator.importer's own writers, so the format
-can never drift from what `python -m generator import` produces.
+string. The content is built as the model's own objects (generator/model.py) and
+written with generator.yaml_writer, the writer of `python -m generator import`, so
+the format can never drift from what the importer produces.
 
 Everything comes from one seeded `random.Random`: the same arguments always give
 byte-identical content, so two benchmark runs build the same site.
@@ -19,7 +20,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from generator.importer import ImportedDepartment, ImportedProject, write_content
+from generator.model import Budget, Department, Goals, GoalSection, Indicator, Project, SpendingPlan
+from generator.yaml_writer import write_content
 
 COUNTY_CODE = "130225"  # 乐亭县, as in the seed's project codes
 
@@ -96,26 +98,26 @@ def _amount(rng: random.Random, low: int, high: int) -> Decimal:
     return Decimal(max(cents, 1)).scaleb(-2)
 
 
-def _budget(rng: random.Random) -> dict:
+def _budget(rng: random.Random) -> Budget:
     total = _amount(rng, 0, 3.5)  # 1 to ~3,000 万元
     shape = rng.random()
     if shape < 0.6:
-        return {"total": total, "fiscal": total, "other": None}
+        return Budget(total=total, fiscal=total, other=None)
     if shape < 0.9:
         fiscal = (total * Decimal(rng.randint(30, 95)) / 100).quantize(Decimal("0.01"))
-        return {"total": total, "fiscal": fiscal, "other": total - fiscal}
-    return {"total": total, "fiscal": None, "other": None}
+        return Budget(total=total, fiscal=fiscal, other=total - fiscal)
+    return Budget(total=total, fiscal=None, other=None)
 
 
-def _plan(rng: random.Random) -> dict:
+def _plan(rng: random.Random) -> SpendingPlan:
     """Cumulative % at each quarter end: non-decreasing, sometimes blank like the seed."""
     if rng.random() < 0.3:
-        return {"mar": None, "jun": None, "oct": None, "dec": Decimal(100)}
+        return SpendingPlan(mar=None, jun=None, oct=None, dec=Decimal(100))
     points = sorted(rng.sample(range(5, 100, 5), 3))
-    return {"mar": Decimal(points[0]), "jun": Decimal(points[1]), "oct": Decimal(points[2]), "dec": Decimal(100)}
+    return SpendingPlan(mar=Decimal(points[0]), jun=Decimal(points[1]), oct=Decimal(points[2]), dec=Decimal(100))
 
 
-def _indicators(rng: random.Random, topic: str, year: int) -> list[dict]:
+def _indicators(rng: random.Random, topic: str, year: int) -> tuple[Indicator, ...]:
     count = rng.randint(20, 5000)
     unit = rng.choice(UNITS_OF_COUNT)
     quality = rng.choice(QUALITY)
@@ -125,41 +127,41 @@ def _indicators(rng: random.Random, topic: str, year: int) -> list[dict]:
     def basis() -> str:
         return rng.choice(BASES).format(topic=topic)
 
-    return [
-        {
-            "id": "quantity-1", "level1": "产出指标", "level2": "数量指标",
-            "level3": f"{topic}{rng.choice(('覆盖', '完成', '服务', '实施'))}数量",
-            "description": f"{year}年{topic}{rng.choice(('覆盖', '完成', '服务', '实施'))}{count}{unit}",
-            "value": f"{count}{unit}", "basis": basis(),
-        },
-        {
-            "id": "quality-1", "level1": "产出指标", "level2": "质量指标",
-            "level3": f"{topic}{quality}", "description": f"{topic}{quality}达到要求",
-            "value": f"≥{rng.choice((80, 85, 90, 95, 98, 100))}%", "basis": basis(),
-        },
-        {
-            "id": "timeliness-1", "level1": "产出指标", "level2": "时效指标", "level3": "完成时间",
-            "description": f"{year}年底前完成{topic}各项任务",
-            "value": rng.choice(TIMELINESS).format(year=year), "basis": basis(),
-        },
-        {
-            "id": "cost-1", "level1": "产出指标", "level2": "成本指标", "level3": "预算资金完成率",
-            "description": "预算资金按计划支出", "value": f"≥{rng.choice((90, 95, 100))}%", "basis": basis(),
-        },
-        {
-            "id": "social-benefit-1", "level1": "效益指标", "level2": "社会效益指标",
-            "level3": benefit, "description": f"{rng.choice(VERBS)}{topic}，{benefit}",
-            "value": rng.choice(("有效提升", "明显改善", "≥80%", "持续提高")), "basis": basis(),
-        },
-        {
-            "id": "satisfaction-1", "level1": "满意度指标", "level2": "服务对象满意度指标",
-            "level3": satisfied, "description": f"{satisfied}调查结果",
-            "value": f"≥{rng.choice((85, 90, 95))}%", "basis": basis(),
-        },
-    ]
+    return (
+        Indicator(
+            id="quantity-1", level1="产出指标", level2="数量指标",
+            level3=f"{topic}{rng.choice(('覆盖', '完成', '服务', '实施'))}数量",
+            description=f"{year}年{topic}{rng.choice(('覆盖', '完成', '服务', '实施'))}{count}{unit}",
+            value=f"{count}{unit}", basis=basis(),
+        ),
+        Indicator(
+            id="quality-1", level1="产出指标", level2="质量指标",
+            level3=f"{topic}{quality}", description=f"{topic}{quality}达到要求",
+            value=f"≥{rng.choice((80, 85, 90, 95, 98, 100))}%", basis=basis(),
+        ),
+        Indicator(
+            id="timeliness-1", level1="产出指标", level2="时效指标", level3="完成时间",
+            description=f"{year}年底前完成{topic}各项任务",
+            value=rng.choice(TIMELINESS).format(year=year), basis=basis(),
+        ),
+        Indicator(
+            id="cost-1", level1="产出指标", level2="成本指标", level3="预算资金完成率",
+            description="预算资金按计划支出", value=f"≥{rng.choice((90, 95, 100))}%", basis=basis(),
+        ),
+        Indicator(
+            id="social-benefit-1", level1="效益指标", level2="社会效益指标",
+            level3=benefit, description=f"{rng.choice(VERBS)}{topic}，{benefit}",
+            value=rng.choice(("有效提升", "明显改善", "≥80%", "持续提高")), basis=basis(),
+        ),
+        Indicator(
+            id="satisfaction-1", level1="满意度指标", level2="服务对象满意度指标",
+            level3=satisfied, description=f"{satisfied}调查结果",
+            value=f"≥{rng.choice((85, 90, 95))}%", basis=basis(),
+        ),
+    )
 
 
-def _project(rng: random.Random, code: str, number: int, topics: tuple[str, ...], year: int) -> dict:
+def _project(rng: random.Random, code: str, number: int, topics: tuple[str, ...], year: int) -> Project:
     topic = rng.choice(topics)
     kind = rng.choice(PROJECT_KINDS)
     name = f"{rng.choice(PROJECT_PREFIXES).format(year=year)}{topic}{kind}"
@@ -168,30 +170,31 @@ def _project(rng: random.Random, code: str, number: int, topics: tuple[str, ...]
     purpose = rng.choice(PURPOSES).format(topic=topic, kind=kind, a=a, b=b, verb=verb)
     goals = [f"{i}.{rng.choice(VERBS)}{topic}{rng.choice(('工作', '管理', '服务', '建设'))}，{rng.choice(BENEFITS).format(topic=topic)}"
              for i in range(1, rng.randint(1, 3) + 1)]
-    return {
-        "code": code,
-        "name": name,
-        "number": number,
-        "budget": _budget(rng),
-        "purpose": purpose,
-        "plan": _plan(rng),
-        "goal": "\n".join(goals),
-        "indicators": _indicators(rng, topic, year),
-    }
+    # Keyword arguments are evaluated in order: budget, plan, then indicators draw from rng.
+    return Project(
+        code=code,
+        name=name,
+        number=number,
+        budget=_budget(rng),
+        purpose=purpose,
+        plan=_plan(rng),
+        goal="\n".join(goals),
+        indicators=_indicators(rng, topic, year),
+    )
 
 
-def _goal_items(rng: random.Random, topics: tuple[str, ...], count: int) -> list[str]:
-    return [
+def _goal_items(rng: random.Random, topics: tuple[str, ...], count: int) -> tuple[str, ...]:
+    return tuple(
         f"{i}、{rng.choice(VERBS)}{rng.choice(topics)}工作，{rng.choice(BENEFITS).format(topic=rng.choice(topics))}。"
         for i in range(1, count + 1)
-    ]
+    )
 
 
 def _check_char(rng: random.Random) -> str:
     return rng.choice("0123456789ABCDEFGHJKLMNPRSTUWXY")
 
 
-def departments(size: Size, seed: int = 2024) -> list[ImportedDepartment]:
+def departments(size: Size, seed: int = 2024) -> list[Department]:
     """The synthetic catalog: `size.projects` projects per year over `size.departments` departments."""
     rng = random.Random(seed)
     result = []
@@ -211,25 +214,20 @@ def departments(size: Size, seed: int = 2024) -> list[ImportedDepartment]:
             projects = []
             for number in range(1, count + 1):
                 project_code = f"{COUNTY_CODE}{year % 100:02d}P{index:05d}P{number:05d}{_check_char(rng)}"
-                data = _project(rng, project_code, number, topics, year)
-                projects.append(ImportedProject(number, 0, data))
-            data = {
-                "year": year,
-                "code": code,
-                "name": name,
-                "money_unit": "万元",
-                "goals": {
-                    "overall": {"intro": f"我单位将紧紧围绕{year}年目标任务，全力推进重点工作。",
-                                "items": _goal_items(rng, topics, rng.randint(3, 8))},
-                    "itemized": {"items": _goal_items(rng, topics, min(count, 10))},
-                    "safeguards": {"items": _goal_items(rng, topics, 3)},
-                },
-            }
-            result.append(ImportedDepartment(year, code, data, projects))
+                projects.append(_project(rng, project_code, number, topics, year))
+            # Drawn in this order (overall, itemized, safeguards), the same as ever for a given seed.
+            goals = Goals(
+                overall=GoalSection(intro=f"我单位将紧紧围绕{year}年目标任务，全力推进重点工作。",
+                                    items=_goal_items(rng, topics, rng.randint(3, 8))),
+                itemized=GoalSection(items=_goal_items(rng, topics, min(count, 10))),
+                safeguards=GoalSection(items=_goal_items(rng, topics, 3)),
+            )
+            result.append(Department(year=year, code=code, name=name, money_unit="万元", goals=goals,
+                                     projects=tuple(projects)))
     return result
 
 
-def write(size: Size, out_dir: Path, seed: int = 2024) -> list[ImportedDepartment]:
+def write(size: Size, out_dir: Path, seed: int = 2024) -> list[Department]:
     """Write the synthetic content under out_dir/<year>/<unit code>/, like `generator import`."""
     catalog = departments(size, seed)
     for department in catalog:

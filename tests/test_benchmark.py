@@ -7,16 +7,26 @@ seed's shape, and that the benchmark builds both sites and reports on them.
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from benchmarks import scale, synthetic
-from generator.load import read_yaml
+from generator.load import DEPARTMENT_FILE, read_yaml
 from generator.validate import load_catalog
 
 TINY = synthetic.Size(projects=12, departments=3)
+SEED = Path(__file__).resolve().parent.parent / "content/2024/203001"
+SEED_PROJECT = SEED / "13022524P00442P10057D.yaml"
+#: A key of a content file and the label in its comment: `  total: 4916.86  # 预算数`.
+LABELLED = re.compile(r"^(\s*[a-z_]+):.*  # (.+)$")
+
+
+def _labels(path: Path) -> list[tuple[str, str]]:
+    """The labelled keys of a content file, in order, with their indentation."""
+    return [match.groups() for line in path.read_text(encoding="utf-8").splitlines() if (match := LABELLED.match(line))]
 
 
 @pytest.fixture(scope="module")
@@ -39,23 +49,44 @@ def test_synthetic_content_passes_validation_with_the_requested_size(tiny_conten
             assert project.budget.fiscal + project.budget.other == project.budget.total
         points = [p.percent for p in project.plan.points() if p.percent is not None]
         assert points == sorted(points) and points[-1] == Decimal(100)
+    # What was written is what was generated: the files load back to equal model objects.
+    assert list(catalog.departments) == synthetic.departments(TINY)
 
 
 def test_synthetic_project_file_has_the_seed_format(tiny_content: Path) -> None:
-    seed = read_yaml(Path(__file__).resolve().parent.parent / "content/2024/203001/13022524P00442P10057D.yaml")
-    synthetic_file = next(p for p in sorted(tiny_content.rglob("*.yaml")) if p.name != "department.yaml")
-    parsed = read_yaml(synthetic_file)
-    assert not parsed.problems
-    assert list(parsed.data) == list(seed.data)
-    assert list(parsed.data["indicators"][0]) == list(seed.data["indicators"][0])
+    seed = read_yaml(SEED_PROJECT)
+    synthetic_file = next(p for p in sorted(tiny_content.rglob("*.yaml")) if p.name != DEPARTMENT_FILE)
+    raw = read_yaml(synthetic_file)
+    assert not raw.problems
+    # The seed's keys in the seed's order, at the top, in its nested mappings and in an indicator row.
+    assert list(raw.data) == list(seed.data)
+    for key in ("budget", "plan"):
+        assert list(raw.data[key]) == list(seed.data[key])
+    assert list(raw.data["indicators"][0]) == list(seed.data["indicators"][0])
+    # Each key labelled in a comment as in the seed, and the same header.
+    assert _labels(synthetic_file) == _labels(SEED_PROJECT)
     assert synthetic_file.read_text(encoding="utf-8").startswith("# 项目支出绩效目标表：")
+    department_file = synthetic_file.parent / DEPARTMENT_FILE
+    assert list(read_yaml(department_file).data) == list(read_yaml(SEED / DEPARTMENT_FILE).data)
+    # The file loads back as the very project that was generated, field by field.
+    parsed = next(p for _, p in load_catalog(tiny_content).projects if p.source == synthetic_file)
+    generated = next(p for d in synthetic.departments(TINY) for p in d.projects if p.code == parsed.code)
+    assert parsed == generated
+    assert parsed.indicators[0].id == "quantity-1" and parsed.budget.total > 0
 
 
 def test_synthetic_content_is_the_same_for_the_same_seed(tmp_path: Path) -> None:
     first, second = synthetic.departments(TINY, seed=7), synthetic.departments(TINY, seed=7)
-    assert [d.data for d in first] == [d.data for d in second]
-    assert [p.data for d in first for p in d.projects] == [p.data for d in second for p in d.projects]
-    names = {p.data["name"] for d in synthetic.departments(synthetic.Size(60, 6), seed=7) for p in d.projects}
+    assert first == second  # departments, their goals and projects, every field
+    assert [p for d in first for p in d.projects] == [p for d in second for p in d.projects]
+    assert first != synthetic.departments(TINY, seed=8)
+    # Written twice, the same bytes.
+    for folder in (tmp_path / "a", tmp_path / "b"):
+        synthetic.write(TINY, folder, seed=7)
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.yaml"))
+    assert len(files) == 3 + 12
+    assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files)
+    names = {p.name for d in synthetic.departments(synthetic.Size(60, 6), seed=7) for p in d.projects}
     assert len(names) > 30  # varied names, not one repeated string
 
 
@@ -72,8 +103,11 @@ def test_benchmark_builds_both_sites_and_reports_every_figure(tmp_path: Path, ca
     assert result["ours"]["pages"] == result["plain"]["pages"] >= 16
     assert result["ours"]["search_index_kb"] > 0 and result["plain"]["search_index_kb"] > 0
     assert 0 < result["own_code_share"] < 1
-    # The second processes (pages, downloads, search) ran, and their CPU time and memory are counted.
-    assert result["ours_children_peak_mib"] > 0
+    # The hooks named in the breakdown are our plugin's: they ran, and are part of all our code's time.
+    assert 0 < result["pipeline_share"] and 0 < result["post_build_share"]
+    assert result["pipeline_share"] + result["post_build_share"] <= result["own_code_share"] + 1e-9
+    # Everything runs in the build's own process (its only child is `git log`); CPU time is counted.
+    assert result["ours_children_peak_mib"] >= 0
     assert result["ours_cpu_seconds"] > 0 and result["plain_cpu_seconds"] > 0
     ours = tmp_path / "p12" / "ours" / "site"
     plain = tmp_path / "p12" / "plain" / "site"
