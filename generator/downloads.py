@@ -153,7 +153,7 @@ INDICATORS = Table(
             lambda record: record.urls.indicator_url(record.department, record.project, record.indicator),
             "项目页面上这一行的链接。",
         ),
-    ),  # fmt: skip
+    ),
     PROJECT_KEY + (field_of(Indicator, "id").spec.column,),
     lambda record: (
         Record(record.department, record.project, record.urls, number, indicator)
@@ -176,7 +176,7 @@ PLANS = Table(
             "cumulative_amount", "number", "累计支出金额", lambda r: r.project.planned_amount(r.point.percent),
             "预算数乘累计比例，四舍五入到分；比例为空时留空。", money=True,
         ),
-    ),  # fmt: skip
+    ),
     PROJECT_KEY + ("quarter_end",),
     lambda record: (
         Record(record.department, record.project, record.urls, point=point) for point in record.project.plan.points()

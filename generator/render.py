@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from generator import charts
 from generator.downloads import Download, Downloads
-from generator.model import Catalog, Department, GoalSection, Goals, Indicator, Project, fields_of
+from generator.model import Catalog, Department, Goals, GoalSection, Indicator, Project, fields_of
 from generator.urls import SiteUrls
 
 
@@ -126,10 +126,10 @@ def goal_sections(department: Department) -> list[tuple[str, str, GoalSection]]:
 class Renderer:
     """Renders every page of the catalog; one Jinja environment for the whole build."""
 
-    def __init__(self, site_name: str, urls: SiteUrls = SiteUrls(), downloads: Downloads = Downloads(())) -> None:
+    def __init__(self, site_name: str, urls: SiteUrls | None = None, downloads: Downloads | None = None) -> None:
         self.site_name = site_name
-        self.urls = urls
-        self.downloads = downloads
+        self.urls = urls or SiteUrls()
+        self.downloads = downloads or Downloads(())
         self.env = _environment()
 
     def _render(self, template: str, src_uri: str, title: str, **context: object) -> str:

@@ -212,37 +212,40 @@ def _scalar(field: SchemaField, fields: _Fields) -> Any:
     return checked
 
 
-def _text_list(field: SchemaField, fields: _Fields) -> tuple[str, ...] | None:
+def _items(field: SchemaField, fields: _Fields, what: str) -> list[tuple[Any, int | None]] | None:
+    """The items of a list field with the line of each; a missing or empty list is reported."""
     value = fields.data.get(field.key)
     if value is None:
         fields.missing(field)
         return None
     if not isinstance(value, list) or not value:
-        fields.fail(field.key, fields.line_of(field.key), f"应为至少一项的文字列表，实际为{_describe(value)}")
+        fields.fail(field.key, fields.line_of(field.key), f"应为至少一{what}列表，实际为{_describe(value)}")
         return None
     lines = value.item_lines if isinstance(value, LineList) else [fields.line] * len(value)
-    items = []
-    for index, (item, line) in enumerate(zip(value, lines)):
+    return list(zip(value, lines))
+
+
+def _text_list(field: SchemaField, fields: _Fields) -> tuple[str, ...] | None:
+    items = _items(field, fields, "项的文字")
+    if items is None:
+        return None
+    texts = []
+    for index, (item, line) in enumerate(items):
         if not isinstance(item, str) or not item.strip():
             fields.fail(f"{field.key}[{index}]", line, f"应为非空文字，实际为{_describe(item)}")
         else:
-            items.append(item)
-    return tuple(items)
+            texts.append(item)
+    return tuple(texts)
 
 
 def _rows(field: SchemaField, fields: _Fields) -> list[tuple[_Fields, dict[str, Any]]] | None:
     """Each row of a list of mappings, with the reader that knows its lines."""
-    value = fields.data.get(field.key)
-    if value is None:
-        fields.missing(field)
+    items = _items(field, fields, f"行的{field.spec.label}")
+    if items is None:
         return None
-    if not isinstance(value, list) or not value:
-        fields.fail(field.key, fields.line_of(field.key), f"应为至少一行的{field.spec.label}列表，实际为{_describe(value)}")
-        return None
-    lines = value.item_lines if isinstance(value, LineList) else [fields.line] * len(value)
     allowed = tuple(f.key for f in fields_of(field.rows))
     rows = []
-    for index, (row, line) in enumerate(zip(value, lines)):
+    for index, (row, line) in enumerate(items):
         cells = _Fields(row, fields.path, f"{field.key}[{index}]", fields.problems, line, allowed)
         values = _read(field.rows, cells)
         if values is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from generator.model import Budget, Department, GoalSection, Goals, Indicator, Project, SpendingPlan
+from generator.model import Budget, Department, Goals, GoalSection, Indicator, Project, SpendingPlan
 from generator.yaml_writer import department_yaml, project_yaml
 
 HOSTILE = (

@@ -12,7 +12,6 @@ import pytest
 from conftest import build_site, copy_project
 from mkdocs.exceptions import Abort
 
-
 SITE_URL = "https://example.gov.cn/zwgk/ys/"
 
 

@@ -5,9 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import build_site, copy_project
-from material.plugins.search.plugin import SearchIndex
-
 from generator import search
 from generator.search import JOINER, TAIL, ZWSP
 from generator.urls import project_code_of

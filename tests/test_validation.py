@@ -122,6 +122,16 @@ BAD_PROJECT_EDITS = {
         "    level3: ' '",
         [f"{P}:29: indicators[1].level3: 不能为空（应填写文字）"],
     ),
+    "project attribute not one of its choices": (
+        "number: 1  # 序号",
+        "number: 1  # 序号\nattribute: 新建",
+        [f"{P}:7: attribute: “新建”不是可选的值（应为 新增、延续 之一）"],
+    ),
+    "no indicator rows": (
+        "indicators:  #",
+        "indicators: []\nold_indicators:  #",
+        [f"{P}:18: indicators: 应为至少一行的绩效指标列表，实际为列表", f"{P}:19: old_indicators: 未知字段（是否应为 indicators？）"],
+    ),
     "duplicate indicator id": (
         "  - id: quality-1",
         "  - id: quantity-1",

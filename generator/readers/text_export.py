@@ -20,8 +20,8 @@ from pathlib import Path
 from generator.model import (
     Budget,
     Department,
-    GoalSection,
     Goals,
+    GoalSection,
     Indicator,
     Kind,
     Project,
