@@ -25,19 +25,20 @@ CENT = Decimal("0.01")
 class Kind(Enum):
     """What a scalar field holds: how it is checked, typed in the downloads and read from a form."""
 
-    TEXT = ("text", "string", "文本")
-    CODE = ("code", "string", "编码")  # letters and digits only: it becomes a URL and a file name
-    ANCHOR = ("anchor", "string", "文本")  # a slug for an indicator row's link: quantity-1
-    CHOICE = ("choice", "string", "文本")  # one of the field's `choices`
-    AMOUNT = ("amount", "number", "数值")  # exact decimal, at least 0
-    PERCENT = ("percent", "number", "数值")  # exact decimal from 0 to 100; a form may write 20%
-    ORDINAL = ("ordinal", "integer", "整数")  # 1, 2, 3 …
-    YEAR = ("year", "integer", "整数")
-    TEXT_LIST = ("text_list", "array", "文本列表")  # paragraphs, numbering kept as typed
+    # Each value is (the kind's own name, its Frictionless Table Schema type): kinds that
+    # share a type would otherwise be one member of the enum.
+    TEXT = ("text", "string")
+    CODE = ("code", "string")  # letters and digits only: it becomes a URL and a file name
+    ANCHOR = ("anchor", "string")  # a slug for an indicator row's link: quantity-1
+    CHOICE = ("choice", "string")  # one of the field's `choices`
+    AMOUNT = ("amount", "number")  # exact decimal, at least 0
+    PERCENT = ("percent", "number")  # exact decimal from 0 to 100; a form may write 20%
+    ORDINAL = ("ordinal", "integer")  # 1, 2, 3 …
+    YEAR = ("year", "integer")
+    TEXT_LIST = ("text_list", "array")  # paragraphs, numbering kept as typed
 
-    def __init__(self, name: str, schema_type: str, chinese: str) -> None:
-        self.schema_type = schema_type  # Frictionless Table Schema type
-        self.chinese = chinese
+    def __init__(self, kind: str, schema_type: str) -> None:
+        self.schema_type = schema_type
 
 
 @dataclass(frozen=True)

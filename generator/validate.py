@@ -40,8 +40,9 @@ class _Fields:
     """Reads the fields of one YAML mapping, recording a Problem for each bad one."""
 
     def __init__(
-        self, data: Any, path: Path, prefix: str, problems: list[Problem], line: int | None, allowed: tuple[str, ...]
+        self, data: Any, path: Path, prefix: str, problems: list[Problem], line: int | None, cls: type
     ) -> None:
+        allowed = tuple(field.key for field in fields_of(cls))
         self.path = path
         self.prefix = prefix
         self.problems = problems
@@ -75,12 +76,11 @@ class _Fields:
 
     def child(self, field: SchemaField) -> _Fields:
         """The reader of a nested mapping; a missing one is reported and read as empty."""
-        allowed = tuple(f.key for f in fields_of(field.group))
         if self.ok and self.data.get(field.key) is None:
             self.missing(field)
-            return _Fields(None, self.path, self.field_path(field.key), [], self.line, allowed)
+            return _Fields(None, self.path, self.field_path(field.key), [], self.line, field.group)
         value = self.data.get(field.key)
-        return _Fields(value, self.path, self.field_path(field.key), self.problems, self.line_of(field.key), allowed)
+        return _Fields(value, self.path, self.field_path(field.key), self.problems, self.line_of(field.key), field.group)
 
 
 def _describe(value: Any) -> str:
@@ -243,10 +243,9 @@ def _rows(field: SchemaField, fields: _Fields) -> list[tuple[_Fields, dict[str, 
     items = _items(field, fields, f"行的{field.spec.label}")
     if items is None:
         return None
-    allowed = tuple(f.key for f in fields_of(field.rows))
     rows = []
     for index, (row, line) in enumerate(items):
-        cells = _Fields(row, fields.path, f"{field.key}[{index}]", fields.problems, line, allowed)
+        cells = _Fields(row, fields.path, f"{field.key}[{index}]", fields.problems, line, field.rows)
         values = _read(field.rows, cells)
         if values is not None:
             rows.append((cells, values))
@@ -323,7 +322,7 @@ def _build(cls: type, values: dict[str, Any], **context: Any) -> Any:
 
 def _project(file: ContentFile, problems: list[Problem]) -> Project | None:
     start = len(problems)
-    fields = _Fields(file.data, file.path, "", problems, 1, tuple(f.key for f in fields_of(Project)))
+    fields = _Fields(file.data, file.path, "", problems, 1, Project)
     values = _read(Project, fields)
     if values is None:
         return None
@@ -339,7 +338,7 @@ def _department(folder: DepartmentFolder, problems: list[Problem]) -> Department
     file = folder.department
     assert file is not None
     start = len(problems)
-    fields = _Fields(file.data, file.path, "", problems, 1, tuple(f.key for f in fields_of(Department)))
+    fields = _Fields(file.data, file.path, "", problems, 1, Department)
     values = _read(Department, fields)
     if values is None:
         return None

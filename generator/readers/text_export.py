@@ -150,11 +150,11 @@ def _value(field: SchemaField, row: Row, cell: str, source: Path) -> object:
 
 def _field(cls: type, key: str, rows: list[Row], source: Path, title_line: int) -> object:
     """A required field's value, from the cell after its label."""
-    spec = field_of(cls, key)
-    found = _labelled(rows, spec.spec.label)
+    field = field_of(cls, key)
+    found = _labelled(rows, field.spec.label)
     if found is None:
-        raise ReadError(source, title_line, f"找不到“{spec.spec.label}”后面的单元格")
-    return _value(spec, *found, source)
+        raise ReadError(source, title_line, f"找不到“{field.spec.label}”后面的单元格")
+    return _value(field, *found, source)
 
 
 def _optional_fields(rows: list[Row], source: Path) -> dict[str, object]:
