@@ -53,6 +53,12 @@ class Spec:
     description: str = ""  # what a reader of the downloads needs to know about it
     choices: tuple[str, ...] = ()  # the values a CHOICE field may take
     unit: str = ""  # "money": in the department's money unit; "%": a percentage
+    aliases: tuple[str, ...] = ()  # other labels that counties' forms print for it: 年度预算数
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Every label a form may print for the field, the official one first."""
+        return (self.label, *self.aliases)
 
 
 def declare(label: str, kind: Kind | None = None, *, required: bool = True, default: Any = None, **spec: Any) -> Any:
@@ -113,7 +119,9 @@ class Indicator:
     level3: str = declare("三级指标", Kind.TEXT, column="level3")
     description: str = declare("绩效指标描述", Kind.TEXT, required=False, default="", column="description")
     value: str = declare("指标值", Kind.TEXT, column="value", description="原样保留的文字，如 ≥100%。")
-    basis: str = declare("指标值确定依据", Kind.TEXT, required=False, default="", column="basis")
+    basis: str = declare(
+        "指标值确定依据", Kind.TEXT, required=False, default="", column="basis", aliases=("指标值设定依据",)
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -121,15 +129,16 @@ class Budget:
     """预算数 and its split, in the department's money unit (万元)."""
 
     total: Decimal = declare(
-        "预算数", Kind.AMOUNT, unit="money", column="budget_total", description="精确小数，单位见 money_unit。"
-    )
+        "预算数", Kind.AMOUNT, unit="money", column="budget_total", description="精确小数，单位见 money_unit。",
+        aliases=("年度预算数", "项目资金"),
+    )  # fmt: skip
     fiscal: Decimal | None = declare(
         "其中：财政资金", Kind.AMOUNT, required=False, unit="money", column="budget_fiscal",
-        description="精确小数；原表为空时留空。",
+        description="精确小数；原表为空时留空。", aliases=("其中：财政拨款",),
     )  # fmt: skip
     other: Decimal | None = declare(
         "其他资金", Kind.AMOUNT, required=False, unit="money", column="budget_other",
-        description="精确小数；原表为空时留空。",
+        description="精确小数；原表为空时留空。", aliases=("其他",),
     )  # fmt: skip
 
 
@@ -177,7 +186,7 @@ class Project:
     budget: Budget = declare("预算规模")
     purpose: str = declare("资金用途", Kind.TEXT, column="purpose")
     plan: SpendingPlan = declare("资金支出计划（%）")
-    goal: str = declare("绩效目标", Kind.TEXT, column="goal")
+    goal: str = declare("绩效目标", Kind.TEXT, column="goal", aliases=("年度绩效目标", "年度目标"))
     indicators: tuple[Indicator, ...] = declare("绩效指标")
     source: Path = dataclasses.field(compare=False, default=Path())  # the YAML file it was loaded from
 

@@ -5,11 +5,19 @@ The layout follows the model's declarations: a field's key, then its value, then
 field that the form did not have is left out, so files of forms without it stay
 as they were. Values are quoted only where YAML would misread them, and text that
 spans lines is a literal block, so a file reads like the table it came from.
+
+Importing a department again makes its folder match the document. Each file carries
+a fingerprint of what the import wrote, so a file changed by hand since is told apart
+and never overwritten or removed unless the import is forced (`plan_department`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+from dataclasses import dataclass
 from decimal import Decimal
+from enum import Enum
 from pathlib import Path
 
 import yaml
@@ -19,13 +27,15 @@ from generator.model import Department, Kind, Project, fields_of
 
 PROJECT_HEADER = """\
 # 项目支出绩效目标表：{name}
-# 由 `python -m generator import` 从原始文件导入，可直接修改。
+# 由 `python -m generator import` 从原始文件导入，可直接修改；修改后再导入须加 --force 才会覆盖。
 # 金额单位为部门文件中的 money_unit；留空表示原表该格为空。
 """
 DEPARTMENT_HEADER = """\
 # 部门整体绩效目标：{name}
-# 由 `python -m generator import` 从原始文件导入，可直接修改。
+# 由 `python -m generator import` 从原始文件导入，可直接修改；修改后再导入须加 --force 才会覆盖。
 """
+#: The last comment line of an imported file: a digest of the lines below it as imported.
+FINGERPRINT = "# 导入指纹："
 
 
 def _scalar(value: object) -> str:
@@ -86,24 +96,89 @@ def _mapping(item: object, indent: str, labelled: bool = True) -> list[str]:
     return out
 
 
+def _digest(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+
+
+def _fingerprinted(header: str, body: str) -> str:
+    return f"{header}{FINGERPRINT}{_digest(body)}\n{body}"
+
+
 def project_yaml(project: Project) -> str:
     """The YAML text of one project's file."""
-    return PROJECT_HEADER.format(name=project.name.replace("\n", " ")) + "".join(_mapping(project, ""))
+    return _fingerprinted(PROJECT_HEADER.format(name=project.name.replace("\n", " ")), "".join(_mapping(project, "")))
 
 
 def department_yaml(department: Department) -> str:
     """The YAML text of a department's file: identity, money unit and its three goal sections."""
-    return DEPARTMENT_HEADER.format(name=department.name.replace("\n", " ")) + "".join(_mapping(department, ""))
+    header = DEPARTMENT_HEADER.format(name=department.name.replace("\n", " "))
+    return _fingerprinted(header, "".join(_mapping(department, "")))
+
+
+def edited_by_hand(text: str) -> bool:
+    """Whether a content file differs from what the import wrote (or was never imported)."""
+    before, marker, after = text.partition(FINGERPRINT)
+    if not marker:
+        return True
+    digest, _, body = after.partition("\n")
+    return digest != _digest(body)
+
+
+class Change(Enum):
+    ADDED = "新增"
+    CHANGED = "更新"
+    REMOVED = "删除"
+    UNCHANGED = "未变"
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """What importing a department does to one file of its folder."""
+
+    path: Path
+    change: Change
+    text: str | None  # the new text; None for a removal
+    by_hand: bool = False  # the file on disk was changed by hand since it was imported
+
+
+def department_folder(department: Department, out_dir: Path) -> Path:
+    return out_dir / str(department.year) / department.code
+
+
+def plan_department(department: Department, out_dir: Path) -> list[FileChange]:
+    """What importing the department does to its folder: every file added, changed, removed or left."""
+    folder = department_folder(department, out_dir)
+    wanted = {folder / DEPARTMENT_FILE: department_yaml(department)}
+    wanted.update({folder / f"{project.code}.yaml": project_yaml(project) for project in department.projects})
+    present = {path: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.yaml"))}
+    changes = []
+    for path, text in wanted.items():
+        if path not in present:
+            changes.append(FileChange(path, Change.ADDED, text))
+        elif present[path] == text:
+            changes.append(FileChange(path, Change.UNCHANGED, text))
+        else:
+            changes.append(FileChange(path, Change.CHANGED, text, edited_by_hand(present[path])))
+    changes.extend(
+        FileChange(path, Change.REMOVED, None, edited_by_hand(old)) for path, old in present.items() if path not in wanted
+    )
+    return changes
+
+
+def apply_changes(changes: list[FileChange]) -> None:
+    """Write the planned files (each replaced whole, never half-written) and remove those no longer there."""
+    for change in changes:
+        if change.change is Change.REMOVED:
+            change.path.unlink()
+        elif change.change is not Change.UNCHANGED and change.text is not None:
+            change.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = change.path.with_name(f".{change.path.name}.partial")
+            partial.write_text(change.text, encoding="utf-8")
+            os.replace(partial, change.path)
 
 
 def write_content(department: Department, out_dir: Path) -> list[Path]:
-    """Write the department file and one file per project under out_dir/<year>/<code>/."""
-    folder = out_dir / str(department.year) / department.code
-    folder.mkdir(parents=True, exist_ok=True)
-    written = [folder / DEPARTMENT_FILE]
-    written[0].write_text(department_yaml(department), encoding="utf-8")
-    for project in department.projects:
-        path = folder / f"{project.code}.yaml"
-        path.write_text(project_yaml(project), encoding="utf-8")
-        written.append(path)
-    return written
+    """Write the department file and one file per project under out_dir/<year>/<code>/, whatever was there."""
+    changes = plan_department(department, out_dir)
+    apply_changes(changes)
+    return [change.path for change in changes if change.change is not Change.REMOVED]

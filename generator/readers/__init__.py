@@ -1,9 +1,10 @@
 """Readers of the departments' own files, registered by file extension.
 
-Each reader turns one department's document into the model (`Department` with its
-`Project`s), the same objects validation makes from `content/`; `yaml_writer`
-then writes them as content files. A new input format is a module here and a line
-in READERS.
+Each reader turns its file into blocks (`blocks.py`: paragraphs and table rows, merged
+cells collapsed) and `form.read_department` reads the department from them, so a Word
+document, a workbook and a text export of the same form give the same model — the
+objects validation makes from `content/`. A new input format is a module here and a
+line in READERS.
 """
 
 from __future__ import annotations
@@ -11,25 +12,32 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from generator.model import Department
-from generator.readers import text_export
+from generator.readers import excel, text_export, word
 from generator.readers.errors import ReadError
+from generator.readers.form import Reading
 
-Reader = Callable[[Path, "int | None"], Department]
+Reader = Callable[[Path, "int | None"], Reading]
 
 #: The reader of each input format, by file extension.
 READERS: dict[str, Reader] = {
+    ".docx": word.read,
+    ".xlsx": excel.read,
     ".txt": text_export.read,
 }
+#: Older formats that Word, WPS or Excel save as one of READERS' formats.
+LEGACY = {".doc": ".docx", ".wps": ".docx", ".xls": ".xlsx", ".et": ".xlsx"}
 
 
-def read_document(path: Path, year: int | None = None) -> Department:
+def read_document(path: Path, year: int | None = None) -> Reading:
     """The department of one input file, read by the reader of its extension; ReadError if it cannot be."""
-    reader = READERS.get(path.suffix.lower())
+    suffix = path.suffix.lower()
+    if suffix in LEGACY:
+        raise ReadError(path, f"这是旧的 {suffix} 格式，请用 Word、WPS 或 Excel 打开后“另存为” {LEGACY[suffix]} 再导入")
+    reader = READERS.get(suffix)
     if reader is None:
-        known = "、".join(sorted(READERS))
-        raise ReadError(path, None, f"不能导入 {path.suffix or '没有扩展名的'} 文件（可导入：{known}）")
+        known = "、".join(READERS)
+        raise ReadError(path, f"不能导入 {path.suffix or '没有扩展名的'} 文件（可导入：{known}）")
     return reader(path, year)
 
 
-__all__ = ["READERS", "ReadError", "read_document"]
+__all__ = ["LEGACY", "READERS", "ReadError", "Reading", "read_document"]

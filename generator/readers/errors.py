@@ -5,11 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.problems import display_path
+from generator.readers.blocks import Place
 
 
 class ReadError(Exception):
-    """The file cannot be read as a department's document; names the file and, where known, the line."""
+    """The file cannot be read as a department's document; names the file and, where known, the place in it."""
 
-    def __init__(self, source: Path, line: int | None, message: str) -> None:
-        location = f"{display_path(source)}:{line}" if line else display_path(source)
+    def __init__(self, source: Path, message: str, place: Place | None = None) -> None:
+        location = display_path(source)
+        if place is not None and place.line:
+            location += f":{place.line}"
+        elif place is not None and place.text:
+            location += f": {place.text}"
         super().__init__(f"{location}: {message}")

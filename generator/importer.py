@@ -1,0 +1,147 @@
+"""Import a county's files into `content/`: read each, plan its folder's changes, check them, write.
+
+A finance bureau imports about a hundred departments' files at once. Each file stands
+alone: one that cannot be read, or whose department folder holds files changed by
+hand since the last import, is reported and nothing is written for it, while the
+others are imported. A department's folder is made to match its document (projects
+no longer in it are removed), and what the import wrote is checked as `check` would
+check it, so its problems show at once as warnings.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from generator.problems import ContentError, display_path
+from generator.readers import LEGACY, READERS, ReadError, Reading, read_document
+from generator.validate import load_catalog
+from generator.yaml_writer import Change, FileChange, apply_changes, plan_department
+
+#: LibreOffice converts the legacy formats when it is installed.
+SOFFICE = ("soffice", "libreoffice")
+
+
+@dataclass
+class FileImport:
+    """What importing one file did, or why it did nothing."""
+
+    source: Path
+    reading: Reading | None = None
+    error: str | None = None
+    changes: list[FileChange] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def count(self, change: Change) -> int:
+        return sum(1 for item in self.changes if item.change is change)
+
+
+def input_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """The files named, and every importable file in the folders named (Word's ~$ lock files left out)."""
+    kinds = set(READERS) | set(LEGACY)
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in kinds)
+            yield from (p for p in found if not p.name.startswith(("~$", ".")))
+        else:
+            yield path
+
+
+def _converted(source: Path, folder: Path) -> Path:
+    """A legacy .doc/.xls/.wps/.et file saved as .docx/.xlsx by LibreOffice, when it is installed."""
+    target = LEGACY[source.suffix.lower()]
+    soffice = next((found for name in SOFFICE if (found := shutil.which(name))), None)
+    if soffice is None:
+        raise ReadError(
+            source,
+            f"这是旧的 {source.suffix} 格式，请用 Word、WPS 或 Excel 打开后“另存为” {target} 再导入"
+            "（安装 LibreOffice 后可自动转换）",
+        )
+    try:
+        subprocess.run(
+            [soffice, "--headless", "--convert-to", target[1:], "--outdir", str(folder), str(source)],
+            capture_output=True, timeout=300, check=True,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        raise ReadError(source, f"LibreOffice 未能把它转换为 {target}，请手工“另存为” {target} 再导入") from None
+    converted = folder / f"{source.stem}{target}"
+    if not converted.is_file():
+        raise ReadError(source, f"LibreOffice 未能把它转换为 {target}，请手工“另存为” {target} 再导入")
+    return converted
+
+
+def _read(source: Path, year: int | None) -> Reading:
+    if not source.is_file():
+        raise ReadError(source, "文件不存在")
+    if source.suffix.lower() not in LEGACY:
+        return read_document(source, year)
+    with tempfile.TemporaryDirectory() as folder:
+        reading = read_document(_converted(source, Path(folder)), year)
+    return Reading(replace(reading.department, source=source), reading.warnings)
+
+
+def _problems(changes: list[FileChange], out_dir: Path) -> list[str]:
+    """What `check` would say of the department's files as the import writes them."""
+    with tempfile.TemporaryDirectory() as scratch:
+        for change in changes:
+            if change.text is not None:
+                target = Path(scratch) / change.path.relative_to(out_dir)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(change.text, encoding="utf-8")
+        try:
+            load_catalog(Path(scratch))
+        except ContentError as error:
+            return [
+                str(problem).replace(str(Path(scratch)), display_path(out_dir)).replace(
+                    display_path(Path(scratch)), display_path(out_dir)
+                )
+                for problem in error.problems
+            ]
+    return []
+
+
+def import_file(source: Path, out_dir: Path, *, year: int | None, force: bool, taken: dict) -> FileImport:
+    """Read one file and plan its department's folder; `taken` holds the departments this run already read."""
+    result = FileImport(source)
+    try:
+        result.reading = _read(source, year)
+    except ReadError as error:
+        result.error = str(error)
+        return result
+    department = result.reading.department
+    key = (department.year, department.code)
+    if key in taken:
+        result.error = (
+            f"{display_path(source)}: 与 {display_path(taken[key])} 是同一部门同一年度"
+            f"（{department.year} 年 {department.code}），只导入了前者"
+        )
+        return result
+    taken[key] = source
+    result.changes = plan_department(department, out_dir)
+    by_hand = [c for c in result.changes if c.by_hand and c.change in (Change.CHANGED, Change.REMOVED)]
+    if by_hand and not force:
+        names = "、".join(display_path(c.path) for c in by_hand)
+        result.error = (
+            f"{display_path(source)}: {names} 在上次导入后被手工修改过，未写入这个部门的任何文件"
+            "（确认以文件为准、放弃手工修改，请加 --force）"
+        )
+        return result
+    result.warnings = [*result.reading.warnings, *_problems(result.changes, out_dir)]
+    return result
+
+
+def import_files(
+    sources: Iterable[Path], out_dir: Path, *, year: int | None = None, force: bool = False, dry_run: bool = False
+) -> Iterator[FileImport]:
+    """Import each file in turn, writing its department's folder unless it failed or this is a dry run."""
+    taken: dict[tuple[int, str], Path] = {}
+    for source in input_files(sources):
+        result = import_file(source, out_dir, year=year, force=force, taken=taken)
+        if result.error is None and not dry_run:
+            apply_changes(result.changes)
+        yield result
+
