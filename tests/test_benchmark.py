@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import scale, synthetic
+from benchmarks import scale, synthetic, xlsx_writer
 from generator.load import DEPARTMENT_FILE, read_yaml
 from generator.validate import load_catalog
 
@@ -114,3 +114,18 @@ def test_benchmark_builds_both_sites_and_reports_every_figure(tmp_path: Path, ca
     project_pages = sorted(p.relative_to(ours) for p in ours.glob("2024/*/*/index.html"))
     assert len(project_pages) == 12
     assert project_pages == sorted(p.relative_to(plain) for p in plain.glob("2024/*/*/index.html"))
+
+
+def test_xlsx_writer_benchmark_runs_and_both_writers_write_the_same_values(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """benchmarks/xlsx_writer.py at a tiny size, so that it never rots; no timing asserted.
+
+    It stops if a writer's bytes change from one round to the next or if a workbook holds
+    other values than the hand-written one's.
+    """
+    assert xlsx_writer.main(["--projects", "30", "--rounds", "2", "--out", str(tmp_path)]) == 0
+    report = capsys.readouterr().out
+    assert "30 projects in 3 departments: 4 XLSX files" in report
+    for name in xlsx_writer.WRITERS:
+        assert f"| {name} |" in report

@@ -25,7 +25,7 @@ from generator.render import Renderer, format_size
 from generator.urls import SiteUrls
 from generator.validate import load_catalog
 
-DEPARTMENT = read_document(SEED)
+DEPARTMENT = read_document(SEED).department
 EXPECTED = DEPARTMENT.projects  # in published order
 FOLDER = "downloads/2024/203001"
 BOM = b"\xef\xbb\xbf"
@@ -293,9 +293,9 @@ def test_every_file_is_listed_with_its_size_on_the_downloads_department_or_proje
         actual = (seed_site / path).stat().st_size
         assert (int(size), shown) == (actual, format_size(actual))
     assert '<a href="../2024/203001/#cite">中国共产党乐亭县委员会组织部本级</a>：31 个文件' in downloads
-    html = downloads
-    nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>\s*</div>\s*</div>', html, re.S).group(0)
-    labels = re.findall(r'<span class="md-ellipsis">\s*(.*?)\s*</span>', nav, re.S)
+    nav_pattern = r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>\s*</div>\s*</div>'
+    nav = re.search(nav_pattern, downloads, re.DOTALL).group(0)
+    labels = re.findall(r'<span class="md-ellipsis">\s*(.*?)\s*</span>', nav, re.DOTALL)
     assert labels.index("下载数据") == labels.index("2024年") + 1
 
 
@@ -340,7 +340,7 @@ def test_formula_like_text_is_defused_in_csv_and_exact_elsewhere() -> None:
     written = [row["value"] for row in rows]
     assert written[:6] == ["'" + text for text in HOSTILE[:6]] and written[6:] == HOSTILE[6:]
     # The documented rule undoes it exactly: drop one leading '.
-    assert [value[1:] if value.startswith("'") else value for value in written] == HOSTILE
+    assert [value.removeprefix("'") for value in written] == HOSTILE
 
     workbook = openpyxl.load_workbook(io.BytesIO(files[f"{FOLDER}/203001.xlsx"]))
     value_column = [c.name for c in INDICATORS.columns].index("value")
@@ -366,3 +366,4 @@ def test_xml_illegal_characters_are_escaped_the_ooxml_way() -> None:
     assert ">bell_x0007_here<" in sheet and ">a_x005F_x0041_b<" in sheet
     workbook = openpyxl.load_workbook(io.BytesIO(to_xlsx([(INDICATORS, rows)])))  # still a valid workbook
     assert workbook.active["F2"].value == "c"
+

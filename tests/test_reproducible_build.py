@@ -56,7 +56,7 @@ def test_content_error_leaves_the_previous_site_in_place(tmp_path: Path, caplog:
     broken.write_text(broken.read_text(encoding="utf-8").replace("  mar: 20", "  mar: 200"), encoding="utf-8")
     with pytest.raises(Abort):
         build_site(project)
-    assert "13022524P00442P10057D.yaml:13: plan.mar: 200 超出范围" in caplog.text
+    assert "13022524P00442P10057D.yaml:14: plan.mar: 200 超出范围" in caplog.text
     assert digest_tree(site) == before
     assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
 

@@ -43,18 +43,28 @@ YEAR_MENTION = re.compile(r"(20\d\d)年")
 INDICATOR_COLUMNS = tuple(f for f in fields_of(Indicator) if f.key != "id")
 
 
+def label_key(text: str) -> str:
+    """A label in the one form labels are compared in: 其中：财政    资金 and 财政资金 are one label."""
+    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return key.removeprefix("其中:")
+
+
+#: The labels whose value is the cell after them, in the form's part above the indicators.
+VALUE_LABELS = {
+    label_key(label)
+    for cls in (Project, Budget)
+    for field in fields_of(cls)
+    if field.is_scalar and field.key != "number"
+    for label in field.spec.labels
+}
+
+
 @dataclass(frozen=True)
 class Reading:
     """A department read from a file, and what the reader had to assume."""
 
     department: Department
     warnings: tuple[str, ...] = ()
-
-
-def label_key(text: str) -> str:
-    """A label in the one form labels are compared in: 其中：财政    资金 and 财政资金 are one label."""
-    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-    return key.removeprefix("其中:")
 
 
 def _keys(field: SchemaField) -> set[str]:
@@ -75,13 +85,20 @@ class _Table:
         return ReadError(self.source, f"第 {self.number} 个项目表（{self.name}）{message}", place or self.title.place)
 
     def labelled(self, field: SchemaField, rows: Sequence[Row] | None = None) -> tuple[Row, Cell] | None:
-        """The row and the cell after the field's label; a label ending its row has a blank value."""
+        """The row and the cell after the field's label; a label ending its row has a blank value.
+
+        The cell after any label is that label's value, never a label itself: a project
+        named 其他 is not the label of 其他资金.
+        """
         keys = _keys(field)
         for row in self.rows if rows is None else rows:
-            for index, cell in enumerate(row.cells):
-                if label_key(cell.text) in keys:
-                    after = row.cells[index + 1] if index + 1 < len(row.cells) else Cell("", cell.place, None)
+            index = 0
+            while index < len(row.cells):
+                key = label_key(row.cells[index].text)
+                after = row.cells[index + 1] if index + 1 < len(row.cells) else Cell("", row.place, None)
+                if key in keys:
                     return row, after
+                index += 2 if key in VALUE_LABELS else 1
         return None
 
     def value(self, field: SchemaField, cell: Cell) -> object:
