@@ -45,6 +45,8 @@ from generator.model import Department, Project
 from generator.urls import SiteUrls
 from generator.validate import load_catalog
 
+DATED = dt.datetime(2024, 1, 1)  # the date the Word and Excel downloads record
+
 # --- The XlsxWriter candidate --------------------------------------------------------------------
 
 CREATED = dt.datetime(1980, 1, 1)  # the workbook's creation date: the ZIP dates', never the clock
@@ -277,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     catalog = load_catalog(args.out / "content")
     urls = SiteUrls()
     work, rows_cpu, _ = timed(lambda: make_workload(catalog.departments, urls))
-    _, downloads_cpu, _ = timed(lambda: downloads.build_downloads(catalog, "站点", urls))
+    _, downloads_cpu, _ = timed(lambda: downloads.build_downloads(catalog, "站点", urls, DATED))
 
     results = measure(work, args.rounds)
     site = {name: WRITERS[name](work)[-1] for name in WRITERS}

@@ -1,4 +1,4 @@
-"""Command line: `python -m generator import FILE --out content/` and `python -m generator check`."""
+"""Command line: `import` a county's files into content/, `check` the content, `export` a department."""
 
 from __future__ import annotations
 
@@ -6,23 +6,58 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.problems import ContentError
-from generator.readers import READERS, ReadError, read_document
+from generator.export import EXPORTERS
+from generator.importer import FileImport, import_files
+from generator.problems import ContentError, display_path
+from generator.publish import content_epoch, epoch_date
+from generator.readers import READERS
 from generator.validate import load_catalog
-from generator.yaml_writer import write_content
+from generator.yaml_writer import Change
+
+
+def _summary(result: FileImport, dry_run: bool) -> list[str]:
+    """One line for an imported file, then its warnings and the files it adds, changes or removes."""
+    assert result.reading is not None
+    department = result.reading.department
+    indicators = sum(len(project.indicators) for project in department.projects)
+    counts = "，".join(f"{change.value} {result.count(change)}" for change in Change)
+    lines = [
+        f"{display_path(result.source)} → {department.year} 年 {department.code} {department.name}："
+        f"{len(department.projects)} 个项目，{indicators} 条指标；文件{'将' if dry_run else ''}{counts}；"
+        f"警告 {len(result.warnings)} 条"
+    ]
+    lines += [f"  警告：{warning}" for warning in result.warnings]
+    lines += [
+        f"  {change.change.value}：{display_path(change.path)}"
+        for change in result.changes
+        if change.change is not Change.UNCHANGED
+    ]
+    return lines
 
 
 def _import(args: argparse.Namespace) -> int:
-    try:
-        department = read_document(Path(args.document), year=args.year)
-    except ReadError as error:
-        print(f"导入失败：{error}", file=sys.stderr)
+    out = Path(args.out)
+    imported = failed = projects = indicators = 0
+    for result in import_files(
+        [Path(path) for path in args.documents], out, year=args.year, force=args.force, dry_run=args.dry_run
+    ):
+        if result.error is not None:
+            failed += 1
+            print(f"未导入：{result.error}", file=sys.stderr)
+            continue
+        assert result.reading is not None
+        imported += 1
+        projects += len(result.reading.department.projects)
+        indicators += sum(len(p.indicators) for p in result.reading.department.projects)
+        print("\n".join(_summary(result, args.dry_run)))
+    if imported + failed == 0:
+        print("没有找到可导入的文件（.docx、.xlsx、.txt）", file=sys.stderr)
         return 1
-    written = write_content(department, Path(args.out))
-    print(f"已导入 {department.year} 年 {department.code} 的 {len(department.projects)} 个项目，写入 {len(written)} 个文件：")
-    for path in written:
-        print(f"  {path}")
-    return 0
+    print(
+        f"共 {imported + failed} 个文件：导入 {imported} 个部门，{projects} 个项目，{indicators} 条指标；"
+        f"失败 {failed} 个。" + ("（试运行，未写入任何文件）" if args.dry_run else "")
+    )
+    return 1 if failed else 0
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -40,19 +75,49 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    folder, target = Path(args.department), Path(args.to)
+    exporter = EXPORTERS.get(target.suffix.lower())
+    if exporter is None:
+        print(f"不能导出为 {target.suffix or '没有扩展名的'} 文件（可导出：{'、'.join(EXPORTERS)}）", file=sys.stderr)
+        return 1
+    content = folder.parent.parent
+    try:
+        catalog = load_catalog(content)
+    except ContentError as error:
+        print(error.report(), file=sys.stderr)
+        return 1
+    found = [d for d in catalog.departments if (str(d.year), d.code) == (folder.parent.name, folder.name)]
+    if not found:
+        print(f"{display_path(folder)}: 不是部门目录（应为 content/<年度>/<单位编码>）", file=sys.stderr)
+        return 1
+    target.write_bytes(exporter(found[0], created=epoch_date(content_epoch(content, catalog))))
+    print(f"已导出 {found[0].year} 年 {found[0].code} 的 {len(found[0].projects)} 个项目到 {display_path(target)}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description="预算绩效目标公开网站的内容工具")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    importer = commands.add_parser("import", help="把部门的绩效目标文件转换为 content/ 下的 YAML")
-    importer.add_argument("document", help=f"部门的绩效目标文件（{'、'.join(sorted(READERS))}）")
+    importer = commands.add_parser("import", help="把部门的绩效目标文件（或整个文件夹）转换为 content/ 下的 YAML")
+    importer.add_argument(
+        "documents", nargs="+", help=f"部门的绩效目标文件或文件夹（{'、'.join(READERS)}；文件夹中的全部导入）"
+    )
     importer.add_argument("--out", default="content", help="输出目录（默认 content）")
-    importer.add_argument("--year", type=int, default=None, help="年度；默认从文本中推断")
+    importer.add_argument("--year", type=int, default=None, help="年度；默认从文件标题或正文推断")
+    importer.add_argument("--dry-run", action="store_true", help="只显示将新增、更新、删除哪些文件，不写入")
+    importer.add_argument("--force", action="store_true", help="覆盖导入后被手工修改过的文件")
     importer.set_defaults(run=_import)
 
-    check = commands.add_parser("check", help="校验 content/ 下的全部 YAML，不生成网站")
+    check = commands.add_parser("check", help="校验 content/ 下的全部 YAML（发布前检查），不生成网站")
     check.add_argument("content", nargs="?", default="content", help="内容目录（默认 content）")
     check.set_defaults(run=_check)
+
+    export = commands.add_parser("export", help="把一个部门按官方格式导出为 Word 或 Excel 文件")
+    export.add_argument("department", help="部门目录，如 content/2024/203001")
+    export.add_argument("--to", required=True, help=f"输出文件（{'、'.join(EXPORTERS)}）")
+    export.set_defaults(run=_export)
 
     args = parser.parse_args(argv)
     return args.run(args)

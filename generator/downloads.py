@@ -29,11 +29,13 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
+from generator.export import department_docx, department_xlsx
 from generator.model import Catalog, Department, Indicator, Kind, PlanPoint, Project, field_of, fields_of
 from generator.urls import SiteUrls
 
@@ -587,8 +589,22 @@ def datapackage(site_name: str, files: Sequence[Download], urls: SiteUrls) -> di
     }
 
 
-def build_downloads(catalog: Catalog, site_name: str, urls: SiteUrls) -> Downloads:
-    """Every download file of the catalog; the same catalog always gives the same bytes.
+def _form_files(department: Department, urls: SiteUrls, dated: datetime, owner: tuple[object, ...]) -> list[Download]:
+    """The department's document in the official layout, as Word and Excel: to print, or to edit and import."""
+    return [
+        Download(
+            urls.department_file(department, f"-form{extension}"),
+            export(department, created=dated),
+            extension[1:].upper(),
+            f"{department.name}：绩效目标表原格式（{kind}），可修改后重新导入",
+            owner,
+        )
+        for extension, export, kind in ((".docx", department_docx, "Word"), (".xlsx", department_xlsx, "Excel"))
+    ]
+
+
+def build_downloads(catalog: Catalog, site_name: str, urls: SiteUrls, dated: datetime) -> Downloads:
+    """Every download file of the catalog; the same catalog and date always give the same bytes.
 
     Each project's document and table rows are made once and reused by the files of
     its department and of the site.
@@ -615,6 +631,7 @@ def build_downloads(catalog: Catalog, site_name: str, urls: SiteUrls) -> Downloa
         files.extend(
             _table_files(lambda suffix, d=department: urls.department_file(d, suffix), department.name, chunks, owner)
         )
+        files.extend(_form_files(department, urls, dated, owner))
         for project, document, chunk in zip(projects, documents, chunks):
             owner = ("project", department.year, department.code, project.code)
             files.append(

@@ -83,9 +83,9 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
             self.catalog = load_catalog(content_dir)
         except ContentError as error:
             raise PluginError(f"\n{error.report()}") from None
-        self.build_date.set(content_dir, self.catalog)
+        dated = self.build_date.set(content_dir, self.catalog)
         self.urls = SiteUrls(directory_urls=config.use_directory_urls, site_url=config.site_url or "")
-        self.parts = make_site(self.catalog, config.site_name, self.urls)
+        self.parts = make_site(self.catalog, config.site_name, self.urls, dated)
         log.info("budget: %d departments, %d projects", len(self.catalog.departments), len(self.catalog.projects))
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:

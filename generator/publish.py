@@ -63,6 +63,11 @@ def content_epoch(content_dir: Path, catalog: Catalog) -> int:
     return int(datetime(year, 1, 1, tzinfo=timezone.utc).timestamp())
 
 
+def epoch_date(epoch: int) -> datetime:
+    """The date and time of an epoch, in UTC without a zone, as Word and Excel record a document's dates."""
+    return datetime.fromtimestamp(epoch, tz=timezone.utc).replace(tzinfo=None)
+
+
 class BuildDate:
     """Dates the build by its content through SOURCE_DATE_EPOCH, which MkDocs reads for sitemap.xml.
 
@@ -73,10 +78,12 @@ class BuildDate:
     def __init__(self) -> None:
         self._set_here = False
 
-    def set(self, content_dir: Path, catalog: Catalog) -> None:
+    def set(self, content_dir: Path, catalog: Catalog) -> datetime:
+        """Date the build, and return its date (UTC, naive) for the files that record one."""
         if "SOURCE_DATE_EPOCH" not in os.environ:
             os.environ["SOURCE_DATE_EPOCH"] = str(content_epoch(content_dir, catalog))
             self._set_here = True
+        return epoch_date(int(os.environ["SOURCE_DATE_EPOCH"]))
 
     def forget(self) -> None:
         if self._set_here:

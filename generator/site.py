@@ -7,6 +7,7 @@ MkDocs as generated files. The downloads come first because pages show their siz
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from generator.downloads import Downloads, build_downloads
 from generator.model import Catalog
@@ -22,6 +23,7 @@ class SiteParts:
     downloads: Downloads
 
 
-def make_site(catalog: Catalog, site_name: str, urls: SiteUrls) -> SiteParts:
-    downloads = build_downloads(catalog, site_name, urls)
+def make_site(catalog: Catalog, site_name: str, urls: SiteUrls, dated: datetime) -> SiteParts:
+    """`dated` is the build's date, which the Word and Excel files record (the content's, not the clock's)."""
+    downloads = build_downloads(catalog, site_name, urls, dated)
     return SiteParts(Renderer(site_name, urls, downloads).pages(catalog), downloads)

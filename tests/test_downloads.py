@@ -9,6 +9,7 @@ import posixpath
 import re
 import zipfile
 from dataclasses import replace
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from generator.readers import read_document
 from generator.render import Renderer, format_size
 from generator.urls import SiteUrls
 from generator.validate import load_catalog
+
+DATED = datetime(2024, 1, 1)  # the date the Word and Excel downloads record
 
 DEPARTMENT = read_document(SEED).department
 EXPECTED = DEPARTMENT.projects  # in published order
@@ -304,7 +307,7 @@ def test_built_files_are_exactly_the_computed_bytes_whatever_the_clock(
 ) -> None:
     monkeypatch.setattr("time.time", lambda: 4_000_000_000.0)
     catalog = load_catalog(ROOT / "content")
-    downloads = build_downloads(catalog, "乐亭县预算绩效目标公开", SiteUrls())
+    downloads = build_downloads(catalog, "乐亭县预算绩效目标公开", SiteUrls(), DATED)
     for file in downloads.files:
         assert (seed_site / file.path).read_bytes() == file.content, file.path
 
@@ -333,7 +336,7 @@ def test_formula_like_text_is_defused_in_csv_and_exact_elsewhere() -> None:
     department = replace(department, projects=(project,))
     catalog = replace(catalog, departments=(department,))
     urls = SiteUrls()
-    downloads = build_downloads(catalog, "站点", urls)
+    downloads = build_downloads(catalog, "站点", urls, DATED)
     files = {file.path: file.content for file in downloads.files}
 
     rows = list(csv.DictReader(io.StringIO(files[f"{FOLDER}/{project.code}.csv"].decode("utf-8-sig"), newline="")))

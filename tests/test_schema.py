@@ -7,6 +7,7 @@ import io
 import json
 import os
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -19,6 +20,8 @@ from generator.render import Renderer
 from generator.urls import SiteUrls
 from generator.validate import load_catalog
 from generator.yaml_writer import write_content
+
+DATED = datetime(2024, 1, 1)  # the date the Word and Excel downloads record
 
 GOLDEN = Path(__file__).parent / "golden"
 #: Classes whose scalar fields are columns of the download tables (the others are in the JSON only).
@@ -48,7 +51,9 @@ def test_every_model_class_is_reachable_from_a_content_file() -> None:
     while queue:
         cls = queue.pop()
         reached.add(cls)
-        queue.extend(f.group or f.rows for f in fields_of(cls) if (f.group or f.rows) and (f.group or f.rows) not in reached)
+        queue.extend(
+            f.group or f.rows for f in fields_of(cls) if (f.group or f.rows) and (f.group or f.rows) not in reached
+        )
     assert reached == set(MODEL_CLASSES)
 
 
@@ -74,7 +79,7 @@ def test_optional_fields_show_on_the_project_page_only_when_present(tmp_path: Pa
 
 def test_optional_fields_are_carried_into_every_download(tmp_path: Path) -> None:
     catalog = load_catalog(seed_with_optional_fields(tmp_path))
-    files = {file.path: file.content for file in build_downloads(catalog, "站点", SiteUrls()).files}
+    files = {file.path: file.content for file in build_downloads(catalog, "站点", SiteUrls(), DATED).files}
     folder = "downloads/2024/203001"
     for path in (f"{folder}/203001-projects.csv", "downloads/all-projects.csv"):
         rows = list(csv.DictReader(io.StringIO(files[path].decode("utf-8-sig"), newline="")))
@@ -89,7 +94,12 @@ def test_optional_fields_are_carried_into_every_download(tmp_path: Path) -> None
     assert (project["implementing_unit"], project["attribute"]) == ("乐亭县委组织部\n干部科", "延续")
     assert json.loads(files["downloads/all.json"])["departments"][0]["projects"][0] == project
     schema = json.loads(files["downloads/datapackage.json"])["resources"][0]["schema"]["fields"]
-    assert {"name": "project_attribute", "type": "string", "title": "项目属性", "description": "新增或延续；原表没有此项时留空。"} in schema
+    assert {
+        "name": "project_attribute",
+        "type": "string",
+        "title": "项目属性",
+        "description": "新增或延续；原表没有此项时留空。",
+    } in schema
 
 
 def test_json_documents_hold_every_declared_field_by_its_yaml_key() -> None:
@@ -108,7 +118,9 @@ def test_pages_match_their_reviewed_golden_files(page: str) -> None:
     """The generated Markdown of three pages, compared whole; UPDATE_GOLDEN=1 rewrites them for review."""
     catalog = load_catalog(ROOT / "content")
     department = catalog.departments[0]
-    renderer = Renderer("乐亭县预算绩效目标公开", SiteUrls(), build_downloads(catalog, "乐亭县预算绩效目标公开", SiteUrls()))
+    renderer = Renderer(
+        "乐亭县预算绩效目标公开", SiteUrls(), build_downloads(catalog, "乐亭县预算绩效目标公开", SiteUrls(), DATED)
+    )
     made = {
         "project-13022524P00442P10051P.md": lambda: renderer.project(
             department, next(p for p in department.projects if p.code == "13022524P00442P10051P")
