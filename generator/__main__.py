@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from generator.categories import SettingError, from_config
 from generator.export import EXPORTERS
 from generator.importer import FileImport, import_files
 from generator.problems import ContentError, display_path
@@ -22,9 +23,11 @@ def _summary(result: FileImport, dry_run: bool) -> list[str]:
     indicators = sum(len(project.indicators) for project in department.projects)
     counts = "，".join(f"{change.value} {result.count(change)}" for change in Change)
     lines = [
-        f"{display_path(result.source)} → {department.year} 年 {department.code} {department.name}："
-        f"{len(department.projects)} 个项目，{indicators} 条指标；文件{'将' if dry_run else ''}{counts}；"
-        f"警告 {len(result.warnings)} 条"
+        (
+            f"{display_path(result.source)} → {department.year} 年 {department.code} {department.name}："
+            f"{len(department.projects)} 个项目，{indicators} 条指标；文件{'将' if dry_run else ''}{counts}；"
+            f"警告 {len(result.warnings)} 条"
+        )
     ]
     lines += [f"  警告：{warning}" for warning in result.warnings]
     lines += [
@@ -38,8 +41,12 @@ def _summary(result: FileImport, dry_run: bool) -> list[str]:
 def _import(args: argparse.Namespace) -> int:
     out = Path(args.out)
     imported = failed = projects = indicators = 0
+    categories = _categories(args)
+    if categories is None:
+        return 1
+    paths = [Path(path) for path in args.documents]
     for result in import_files(
-        [Path(path) for path in args.documents], out, year=args.year, force=args.force, dry_run=args.dry_run
+        paths, out, year=args.year, force=args.force, dry_run=args.dry_run, categories=categories
     ):
         if result.error is not None:
             failed += 1
@@ -60,9 +67,21 @@ def _import(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _check(args: argparse.Namespace) -> int:
+def _categories(args: argparse.Namespace) -> dict[str, tuple[str, ...]] | None:
+    """The indicator categories the site accepts (mkdocs.yml may add a county's own); None if its setting is bad."""
     try:
-        catalog = load_catalog(Path(args.content))
+        return from_config(Path(args.config))
+    except SettingError as error:
+        print(error, file=sys.stderr)
+        return None
+
+
+def _check(args: argparse.Namespace) -> int:
+    categories = _categories(args)
+    if categories is None:
+        return 1
+    try:
+        catalog = load_catalog(Path(args.content), categories)
     except ContentError as error:
         print(error.report(), file=sys.stderr)
         return 1
@@ -113,6 +132,11 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser("check", help="校验 content/ 下的全部 YAML（发布前检查），不生成网站")
     check.add_argument("content", nargs="?", default="content", help="内容目录（默认 content）")
     check.set_defaults(run=_check)
+
+    for command in (importer, check):
+        command.add_argument(
+            "--config", default="mkdocs.yml", help="网站配置文件，读取本县自设的指标类别（默认 mkdocs.yml）"
+        )
 
     export = commands.add_parser("export", help="把一个部门按官方格式导出为 Word 或 Excel 文件")
     export.add_argument("department", help="部门目录，如 content/2024/203001")

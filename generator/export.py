@@ -199,9 +199,7 @@ class _Sheets:
 
     def number_format(self, pattern: str) -> object:
         if pattern not in self.numbers:
-            self.numbers[pattern] = self.workbook.add_format(
-                {"border": 1, "valign": "vcenter", "num_format": pattern}
-            )
+            self.numbers[pattern] = self.workbook.add_format({"border": 1, "valign": "vcenter", "num_format": pattern})
         return self.numbers[pattern]
 
     def add(self, name: str):

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from generator.categories import OFFICIAL, Categories
 from generator.problems import ContentError, display_path
 from generator.readers import LEGACY, READERS, ReadError, Reading, read_document
 from generator.validate import load_catalog
@@ -84,7 +85,7 @@ def _read(source: Path, year: int | None) -> Reading:
     return Reading(replace(reading.department, source=source), reading.warnings)
 
 
-def _problems(changes: list[FileChange], out_dir: Path) -> list[str]:
+def _problems(changes: list[FileChange], out_dir: Path, categories: Categories) -> list[str]:
     """What `check` would say of the department's files as the import writes them."""
     with tempfile.TemporaryDirectory() as scratch:
         for change in changes:
@@ -93,18 +94,20 @@ def _problems(changes: list[FileChange], out_dir: Path) -> list[str]:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(change.text, encoding="utf-8")
         try:
-            load_catalog(Path(scratch))
+            load_catalog(Path(scratch), categories)
         except ContentError as error:
             return [
-                str(problem).replace(str(Path(scratch)), display_path(out_dir)).replace(
-                    display_path(Path(scratch)), display_path(out_dir)
-                )
+                str(problem)
+                .replace(str(Path(scratch)), display_path(out_dir))
+                .replace(display_path(Path(scratch)), display_path(out_dir))
                 for problem in error.problems
             ]
     return []
 
 
-def import_file(source: Path, out_dir: Path, *, year: int | None, force: bool, taken: dict) -> FileImport:
+def import_file(
+    source: Path, out_dir: Path, *, year: int | None, force: bool, taken: dict, categories: Categories
+) -> FileImport:
     """Read one file and plan its department's folder; `taken` holds the departments this run already read."""
     result = FileImport(source)
     try:
@@ -130,18 +133,23 @@ def import_file(source: Path, out_dir: Path, *, year: int | None, force: bool, t
             "（确认以文件为准、放弃手工修改，请加 --force）"
         )
         return result
-    result.warnings = [*result.reading.warnings, *_problems(result.changes, out_dir)]
+    result.warnings = [*result.reading.warnings, *_problems(result.changes, out_dir, categories)]
     return result
 
 
 def import_files(
-    sources: Iterable[Path], out_dir: Path, *, year: int | None = None, force: bool = False, dry_run: bool = False
+    sources: Iterable[Path],
+    out_dir: Path,
+    *,
+    year: int | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+    categories: Categories = OFFICIAL,
 ) -> Iterator[FileImport]:
     """Import each file in turn, writing its department's folder unless it failed or this is a dry run."""
     taken: dict[tuple[int, str], Path] = {}
     for source in input_files(sources):
-        result = import_file(source, out_dir, year=year, force=force, taken=taken)
+        result = import_file(source, out_dir, year=year, force=force, taken=taken, categories=categories)
         if result.error is None and not dry_run:
             apply_changes(result.changes)
         yield result
-

@@ -23,6 +23,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
 from generator import search
+from generator.categories import SettingError, with_county
 from generator.downloads import Downloads
 from generator.model import Catalog
 from generator.problems import ContentError
@@ -38,6 +39,8 @@ log = logging.getLogger("mkdocs.plugins.budget")
 class BudgetPluginConfig(Config):
     content_dir = config_options.Type(str, default="content")
     """Folder of the YAML content, relative to mkdocs.yml."""
+    indicator_categories = config_options.Type(dict, default={})
+    """The county's own indicator categories beside the official ones: {一级指标: [二级指标, …]}."""
 
 
 class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
@@ -80,7 +83,10 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         content_dir = self.content_path(config)
         try:
-            self.catalog = load_catalog(content_dir)
+            categories = with_county(self.config.indicator_categories)
+            self.catalog = load_catalog(content_dir, categories)
+        except SettingError as error:
+            raise PluginError(str(error)) from None
         except ContentError as error:
             raise PluginError(f"\n{error.report()}") from None
         dated = self.build_date.set(content_dir, self.catalog)

@@ -132,6 +132,9 @@ LEVEL2_SLUGS = {
     "社会效益指标": "social-benefit",
     "生态效益指标": "ecological-benefit",
     "可持续影响指标": "sustainability",
+    "经济成本指标": "economic-cost",
+    "社会成本指标": "social-cost",
+    "生态环境成本指标": "ecological-cost",
     "服务对象满意度指标": "satisfaction",
     "满意度指标": "satisfaction",
 }

@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from generator.categories import OFFICIAL, SETTING, Categories
 from generator.load import (
     DEPARTMENT_FILE,
     ContentFile,
@@ -202,8 +203,11 @@ def _read(cls: type, fields: _Fields) -> dict[str, Any] | None:
 
 def _scalar(field: SchemaField, fields: _Fields) -> Any:
     value = fields.data.get(field.key)
+    # A cell of the form that may be blank is kept as an empty value, never left out:
+    # a plan without `dec:` is a mistake, not a blank 12月底.
+    left_out = field.key not in fields.data and field.blank is None and not field.spec.optional
     if value is None or (value == "" and not field.spec.required):
-        if field.spec.required and fields.ok:
+        if (field.spec.required or left_out) and fields.ok:
             fields.missing(field)
         return field.blank
     checked, error = CHECKS[field.spec.kind](value, field)
@@ -320,12 +324,28 @@ def _build(cls: type, values: dict[str, Any], **context: Any) -> Any:
 # --- Files and folders ---------------------------------------------------------------------------
 
 
-def _project(file: ContentFile, problems: list[Problem]) -> Project | None:
+def _indicators_are_in_categories(values: dict[str, Any], categories: Categories) -> None:
+    """一级 and 二级指标 are the official categories, or those the county added in mkdocs.yml."""
+    hint = f"本县自设的类别请加入 mkdocs.yml 中 budget 插件的 {SETTING} 设置"
+    for cells, row in values["indicators"] or ():
+        level1, level2 = row["level1"], row["level2"]
+        if level1 and level1 not in categories:
+            expected = "、".join(categories)
+            cells.fail("level1", cells.line_of("level1"), f"“{level1}”不是规定的一级指标（应为 {expected}；{hint}）")
+        elif level1 and level2 and level2 not in categories[level1]:
+            expected = "、".join(categories[level1])
+            cells.fail(
+                "level2", cells.line_of("level2"), f"“{level2}”不是{level1}下规定的二级指标（应为 {expected}；{hint}）"
+            )
+
+
+def _project(file: ContentFile, problems: list[Problem], categories: Categories) -> Project | None:
     start = len(problems)
     fields = _Fields(file.data, file.path, "", problems, 1, Project)
     values = _read(Project, fields)
     if values is None:
         return None
+    _indicators_are_in_categories(values, categories)
     code = values["code"]
     if code is not None and file.path.stem != code:
         fields.fail("code", fields.line_of("code"), f"“{code}”与文件名 {file.path.name} 不一致（文件应命名为 {code}.yaml）")
@@ -352,7 +372,7 @@ def _department(folder: DepartmentFolder, problems: list[Problem]) -> Department
     return _build(Department, values, source=file.path)
 
 
-def build_catalog(folders: list[DepartmentFolder]) -> Catalog:
+def build_catalog(folders: list[DepartmentFolder], categories: Categories = OFFICIAL) -> Catalog:
     """Validate every parsed file and assemble the catalog, or raise ContentError with all problems."""
     problems: list[Problem] = []
     departments = []
@@ -378,10 +398,14 @@ def build_catalog(folders: list[DepartmentFolder]) -> Catalog:
             if file.data is None:
                 problems.append(Problem(file.path, None, "", "文件为空（应包含项目信息）"))
                 continue
-            project = _project(file, problems)
+            project = _project(file, problems, categories)
             if project is not None:
                 projects.append(project)
         _check_unique(projects, lambda p: p.number, "number", "序号", problems)
+        if not folder.projects:
+            problems.append(
+                Problem(folder.department.path, None, "", "部门目录中没有任何项目文件（应至少有一个 <项目编码>.yaml）")
+            )
         if department is not None:
             projects.sort(key=lambda p: (p.number, p.code))
             departments.append(replace(department, projects=tuple(projects)))
@@ -420,9 +444,19 @@ def _key_line(path: Path, key: str) -> int | None:
     return None
 
 
-def load_catalog(content_dir: Path) -> Catalog:
-    """Read and validate everything under `content_dir`; raise ContentError listing every problem."""
+def load_catalog(content_dir: Path, categories: Categories = OFFICIAL) -> Catalog:
+    """Read and validate everything under `content_dir`; raise ContentError listing every problem.
+
+    Content with no department is refused too: publishing it would replace a county's
+    site with an empty one.
+    """
     if not content_dir.is_dir():
         raise ContentError([Problem(content_dir, None, "", "内容目录不存在（应为包含 YAML 文件的目录）")])
     with collector_paused():
-        return build_catalog(read_content(content_dir))
+        folders = read_content(content_dir)
+    if not folders:
+        raise ContentError(
+            [Problem(content_dir, None, "", "没有任何部门和项目（应有 <年度>/<单位编码>/department.yaml），不生成网站")]
+        )
+    with collector_paused():
+        return build_catalog(folders, categories)

@@ -117,7 +117,7 @@ def department_yaml(department: Department) -> str:
 
 def edited_by_hand(text: str) -> bool:
     """Whether a content file differs from what the import wrote (or was never imported)."""
-    before, marker, after = text.partition(FINGERPRINT)
+    _, marker, after = text.partition(FINGERPRINT)
     if not marker:
         return True
     digest, _, body = after.partition("\n")

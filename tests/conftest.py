@@ -52,7 +52,7 @@ def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def page_text(path: Path) -> str:
     """The visible text of an HTML page's article, tags removed and entities decoded."""
     source = path.read_text(encoding="utf-8")
-    article = re.search(r"<article[^>]*>(.*)</article>", source, re.S)
+    article = re.search(r"<article[^>]*>(.*)</article>", source, re.DOTALL)
     body = article.group(1) if article else source
-    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.DOTALL)
     return html.unescape(re.sub(r"<[^>]+>", " ", body))

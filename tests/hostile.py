@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -62,3 +63,11 @@ def write_hostile_content(content: Path) -> None:
         indicators=indicators,
     )
     (folder / "X999.yaml").write_text(project_yaml(project), encoding="utf-8")
+
+
+def allow_hostile_categories(mkdocs_yml: Path) -> None:
+    """The hostile texts as the county's own indicator categories, so that they reach the pages."""
+    level2 = {level1: list(HOSTILE) for level1 in ("产出指标", *HOSTILE[2:])}
+    text = mkdocs_yml.read_text(encoding="utf-8")
+    setting = f"      indicator_categories: {json.dumps(level2, ensure_ascii=False)}\n"
+    mkdocs_yml.write_text(text.replace("  - budget:\n", "  - budget:\n" + setting, 1), encoding="utf-8")

@@ -25,11 +25,11 @@ def test_broken_yaml_fails_the_build_naming_the_file_and_line(tmp_path: Path) ->
     project = copy_project(tmp_path / "project")
     path = project / PROJECT
     lines = path.read_text(encoding="utf-8").splitlines()
-    lines[8] = "  total: [4916.86"  # an unclosed bracket
+    lines[9] = "  total: [4916.86"  # an unclosed bracket
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = run_mkdocs_build(project)
     assert result.returncode != 0
-    assert f"{PROJECT}:10: YAML 语法错误" in result.stderr
+    assert f"{PROJECT}:11: YAML 语法错误" in result.stderr
     assert not (project / "site" / "index.html").exists()
 
 
@@ -40,4 +40,4 @@ def test_invalid_amount_fails_the_build_naming_the_field(tmp_path: Path) -> None
     path.write_text(text, encoding="utf-8")
     result = run_mkdocs_build(project)
     assert result.returncode != 0
-    assert f"{PROJECT}:8: budget.total: “4916.8.6”不是金额（应为精确小数，如 4916.86）" in result.stderr
+    assert f"{PROJECT}:9: budget.total: “4916.8.6”不是金额（应为精确小数，如 4916.86）" in result.stderr

@@ -291,11 +291,11 @@ def test_every_file_is_listed_with_its_size_on_the_downloads_department_or_proje
         listed |= {posixpath.normpath(posixpath.join(folder, href)): (size, shown) for href, size, shown in found}
     served = {str(p.relative_to(seed_site)) for p in (seed_site / "downloads").rglob("*") if p.is_file()}
     served.discard("downloads/index.html")
-    assert set(listed) == served and len(rows) + len(items) == len(served) == 6 + 5 + 2 * 13
+    assert set(listed) == served and len(rows) + len(items) == len(served) == 6 + 7 + 2 * 13
     for path, (size, shown) in listed.items():
         actual = (seed_site / path).stat().st_size
         assert (int(size), shown) == (actual, format_size(actual))
-    assert '<a href="../2024/203001/#cite">中国共产党乐亭县委员会组织部本级</a>：31 个文件' in downloads
+    assert '<a href="../2024/203001/#cite">中国共产党乐亭县委员会组织部本级</a>：33 个文件' in downloads
     nav_pattern = r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>\s*</div>\s*</div>'
     nav = re.search(nav_pattern, downloads, re.DOTALL).group(0)
     labels = re.findall(r'<span class="md-ellipsis">\s*(.*?)\s*</span>', nav, re.DOTALL)

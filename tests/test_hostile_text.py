@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from browser import chromium, requires_chromium, search, serve
 from conftest import build_site, copy_project, page_text
-from hostile import HOSTILE, HOSTILE_DEPARTMENT, HOSTILE_NAME, write_hostile_content
+from hostile import HOSTILE, HOSTILE_DEPARTMENT, HOSTILE_NAME, allow_hostile_categories, write_hostile_content
 
 PROJECT_PAGE = Path("2024/999001/X999/index.html")
 DEPARTMENT_PAGE = Path("2024/999001/index.html")
@@ -22,7 +22,9 @@ DEPARTMENT_PAGE = Path("2024/999001/index.html")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("hostile")
     write_hostile_content(root / "content")
-    return build_site(copy_project(root / "project", root / "content"))
+    project = copy_project(root / "project", root / "content")
+    allow_hostile_categories(project / "mkdocs.yml")
+    return build_site(project)
 
 
 def test_no_hostile_markup_reaches_any_page(hostile_site: Path) -> None:
@@ -60,17 +62,17 @@ def test_template_syntax_in_content_is_not_evaluated(hostile_site: Path) -> None
 
 def test_page_title_and_navigation_show_the_text_as_typed(hostile_site: Path) -> None:
     source = (hostile_site / PROJECT_PAGE).read_text(encoding="utf-8")
-    title = re.search(r"<title>(.*?)</title>", source, re.S).group(1)
+    title = re.search(r"<title>(.*?)</title>", source, re.DOTALL).group(1)
     assert html.unescape(title) == f"{HOSTILE_NAME} - 乐亭县预算绩效目标公开"
     # Departments are not in the global nav (it would grow with the county); their page header shows the title.
     department = (hostile_site / DEPARTMENT_PAGE).read_text(encoding="utf-8")
-    header = re.search(r'<div class="md-header__topic" data-md-component="header-topic">.*?</div>', department, re.S)
+    header = re.search(r'<div class="md-header__topic" data-md-component="header-topic">.*?</div>', department, re.DOTALL)
     assert html.escape(HOSTILE_DEPARTMENT, quote=False) in header.group(0)
 
 
 def test_chart_labels_are_escaped(hostile_site: Path) -> None:
     source = (hostile_site / DEPARTMENT_PAGE).read_text(encoding="utf-8")
-    svg = re.search(r"<svg role=\"img\".*?</svg>", source, re.S).group(0)
+    svg = re.search(r"<svg role=\"img\".*?</svg>", source, re.DOTALL).group(0)
     assert "&lt;script&gt;alert(&#39;name&#39;)&lt;/script&gt;村干部补贴 &amp; {{ 7*7 }}" in svg
     assert "<script" not in svg
 

@@ -87,7 +87,7 @@ def test_every_indicator_row_has_a_visible_link_to_itself(seed_site: Path) -> No
     seen: set[str] = set()
     for page in (seed_site / "2024" / "203001").glob("*/index.html"):
         html = page.read_text(encoding="utf-8")
-        for row_id, row in re.findall(r'<tr id="([^"]+)">(.*?)</tr>', html, re.S):
+        for row_id, row in re.findall(r'<tr id="([^"]+)">(.*?)</tr>', html, re.DOTALL):
             # A real link (reachable with Tab) with a name a screen reader can read out.
             links = re.findall(r'<a class="bp-permalink"[^>]*>', row)
             assert len(links) == 1 and f'href="#{row_id}"' in links[0] and 'aria-label="本行指标的链接"' in links[0]

@@ -12,6 +12,7 @@ import markdown
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator.categories import OFFICIAL
 from generator.model import Budget, Catalog, Indicator, Project, SpendingPlan
 from generator.render import Renderer
 from generator.validate import load_catalog
@@ -26,6 +27,7 @@ TEXT = st.text(
     max_size=60,
 ).filter(lambda text: text.strip() != "")
 AMOUNT = st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False, allow_infinity=False)
+CATEGORIES = st.sampled_from([(level1, level2) for level1, names in OFFICIAL.items() for level2 in names])
 PERCENTS = st.lists(st.integers(0, 100), min_size=4, max_size=4).map(sorted)
 
 
@@ -49,8 +51,8 @@ def projects(draw: st.DrawFn) -> Project:
         indicators=tuple(
             Indicator(
                 id=f"row-{index}",
-                level1=draw(TEXT),
-                level2=draw(TEXT),
+                level1=(category := draw(CATEGORIES))[0],
+                level2=category[1],
                 level3=draw(TEXT),
                 description=draw(TEXT),
                 value=draw(TEXT),

@@ -52,7 +52,7 @@ def test_project_page_has_title_code_budget_summary_and_share(seed_site: Path) -
 
 def test_spending_plan_shows_percent_and_amount_by_quarter_end(seed_site: Path) -> None:
     html = project_page(seed_site, "13022524P00442P10057D").read_text(encoding="utf-8")
-    table = re.search(r'<table class="bp-table bp-plan">.*?</table>', html, re.S).group(0)
+    table = re.search(r'<table class="bp-table bp-plan">.*?</table>', html, re.DOTALL).group(0)
     rows = re.findall(r"<tr><th scope=\"row\">(.*?)</th><td[^>]*>(.*?)</td><td[^>]*>(.*?)</td></tr>", table)
     assert rows == [
         ("3月底", "20%", "983.37"),
@@ -64,7 +64,7 @@ def test_spending_plan_shows_percent_and_amount_by_quarter_end(seed_site: Path) 
 
 def test_blank_plan_cells_stay_blank(seed_site: Path) -> None:
     html = project_page(seed_site, "13022524P00442P10051P").read_text(encoding="utf-8")
-    table = re.search(r'<table class="bp-table bp-plan">.*?</table>', html, re.S).group(0)
+    table = re.search(r'<table class="bp-table bp-plan">.*?</table>', html, re.DOTALL).group(0)
     assert table.count("原表此格为空") == 6  # 3月底, 6月底, 10月底: percent and amount
     assert "0%" not in table.replace("100%", "")
     assert "<td class=\"bp-num\">100%</td><td class=\"bp-num\">14.00</td>" in table
@@ -96,10 +96,10 @@ def test_odd_cells_reach_the_page_verbatim(seed_site: Path) -> None:
 
 def test_department_page_lists_all_13_projects_with_the_total(seed_site: Path) -> None:
     html = (seed_site / "2024" / "203001" / "index.html").read_text(encoding="utf-8")
-    table = re.search(r'<table class="bp-table bp-projects">.*?</table>', html, re.S).group(0)
+    table = re.search(r'<table class="bp-table bp-projects">.*?</table>', html, re.DOTALL).group(0)
     links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', table)
     assert [(href, name) for href, name in links] == [(f"{p.code}/", p.name) for p in DEPARTMENT.projects]
-    assert "7,331.80" in re.search(r"<tfoot>.*?</tfoot>", table, re.S).group(0)
+    assert "7,331.80" in re.search(r"<tfoot>.*?</tfoot>", table, re.DOTALL).group(0)
 
 
 def test_department_page_shows_all_goal_paragraphs_word_for_word(seed_site: Path) -> None:
@@ -122,7 +122,7 @@ def test_charts_are_inline_svg_with_a_text_alternative(seed_site: Path) -> None:
     project = project_page(seed_site, "13022524P00442P10057D").read_text(encoding="utf-8")
     department = (seed_site / "2024" / "203001" / "index.html").read_text(encoding="utf-8")
     for html, bars in ((project, 4), (department, 13)):
-        svg = re.search(r"<svg role=\"img\".*?</svg>", html, re.S).group(0)
+        svg = re.search(r"<svg role=\"img\".*?</svg>", html, re.DOTALL).group(0)
         assert "<title id=" in svg and "<desc id=" in svg
         assert svg.count('class="bp-bar"') == bars
     assert "3月底累计20%，983.37万元" in project
@@ -150,7 +150,7 @@ def test_a_large_departments_chart_has_its_largest_projects_and_one_bar_for_the_
 def test_departments_and_projects_stay_out_of_the_global_navigation(seed_site: Path) -> None:
     # The nav is in every page: it lists the years, and each year's page lists its departments.
     html = (seed_site / "index.html").read_text(encoding="utf-8")
-    nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>\s*</div>\s*</div>', html, re.S).group(0)
+    nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>\s*</div>\s*</div>', html, re.DOTALL).group(0)
     assert '<a href="2024/" class="md-nav__link">' in nav and "2024年" in nav
     assert "中国共产党乐亭县委员会组织部本级" not in nav
     assert "13022524P00442P10057D" not in nav

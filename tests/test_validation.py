@@ -42,100 +42,100 @@ BAD_PROJECT_EDITS = {
     "yaml syntax error": (
         "  total: 4916.86  # 预算数",
         "  total: [4916.86",
-        [f"{P}:9: YAML 语法错误：expected ',' or ']', but got ':'（请检查缩进、冒号、引号和括号）"],
+        [f"{P}:10: YAML 语法错误：expected ',' or ']', but got ':'（请检查缩进、冒号、引号和括号）"],
     ),
     "duplicate key": (
         "name: 村干部基础职务补贴  # 项目名称",
         "name: 村干部基础职务补贴\nname: 另一个名字",
-        [f"{P}:6: name: 键重复（第 5 行已有同名键，每个键只能出现一次）"],
+        [f"{P}:7: name: 键重复（第 6 行已有同名键，每个键只能出现一次）"],
     ),
     "wrong type: number": (
         "number: 1  #",
         "number: 一  #",
-        [f"{P}:6: number: “一”不是正整数（应为 1、2、3……）"],
+        [f"{P}:7: number: “一”不是正整数（应为 1、2、3……）"],
     ),
     "wrong type: text": (
         "purpose: 用于发入村干部基础职务补贴  # 资金用途",
         "purpose: 123",
-        [f"{P}:11: purpose: 应为文字，实际为数字 123（如需原样保存数字或 yes/no，请加引号）"],
+        [f"{P}:12: purpose: 应为文字，实际为数字 123（如需原样保存数字或 yes/no，请加引号）"],
     ),
     "yes read as a boolean": (
         "    value: ≥100%\n    basis: 县委县政府安排\n  - id: quality-1",
         "    value: yes\n    basis: 县委县政府安排\n  - id: quality-1",
-        [f"{P}:24: indicators[0].value: 应为文字，实际为布尔值 true（如需原样保存数字或 yes/no，请加引号）"],
+        [f"{P}:25: indicators[0].value: 应为文字，实际为布尔值 true（如需原样保存数字或 yes/no，请加引号）"],
     ),
     "amount not a decimal": (
         "  total: 4916.86",
         "  total: 4916.8.6",
-        [f"{P}:8: budget.total: “4916.8.6”不是金额（应为精确小数，如 4916.86）"],
+        [f"{P}:9: budget.total: “4916.8.6”不是金额（应为精确小数，如 4916.86）"],
     ),
     "negative amount": (
         "  fiscal: 4916.86",
         "  fiscal: -4916.86",
-        [f"{P}:9: budget.fiscal: -4916.86 是负数（金额应大于或等于 0）"],
+        [f"{P}:10: budget.fiscal: -4916.86 是负数（金额应大于或等于 0）"],
     ),
     "amount with too many decimal places": (
         "  total: 4916.86",
         "  total: 4916.8600001",
-        [f"{P}:8: budget.total: 4916.8600001 不是精确小数（应为不超过 6 位小数的普通写法，如 4916.86）"],
+        [f"{P}:9: budget.total: 4916.8600001 不是精确小数（应为不超过 6 位小数的普通写法，如 4916.86）"],
     ),
     "total is not fiscal plus other": (
         "  total: 4916.86",
         "  total: 4916.87",
-        [f"{P}:8: budget.total: 4916.87 不等于财政资金 4916.86 加其他资金 0（应为 4916.86）"],
+        [f"{P}:9: budget.total: 4916.87 不等于财政资金 4916.86 加其他资金 0（应为 4916.86）"],
     ),
     "plan point over 100": (
         "  mar: 20",
         "  mar: 120",
-        [f"{P}:13: plan.mar: 120 超出范围（应为 0 到 100 之间的累计百分比）"],
+        [f"{P}:14: plan.mar: 120 超出范围（应为 0 到 100 之间的累计百分比）"],
     ),
     "plan point decreasing": (
         "  oct: 60",
         "  oct: 30",
-        [f"{P}:15: plan.oct: 10月底累计 30% 小于前一时点的 40%（累计百分比不能减少）"],
+        [f"{P}:16: plan.oct: 10月底累计 30% 小于前一时点的 40%（累计百分比不能减少）"],
     ),
     "missing project code": (
         "code: 13022524P00442P10057D  # 项目编码\n",
         "",
-        [f"{P}:4: code: 缺少必填字段（应填写项目编码）"],
+        [f"{P}:5: code: 缺少必填字段（应填写项目编码）"],
     ),
     "unknown field (typo)": (
         "budget:  # 预算规模",
         "budgt:  # 预算规模",
-        [f"{P}:4: budget: 缺少必填字段（应填写预算规模）", f"{P}:7: budgt: 未知字段（是否应为 budget？）"],
+        [f"{P}:5: budget: 缺少必填字段（应填写预算规模）", f"{P}:8: budgt: 未知字段（是否应为 budget？）"],
     ),
     "unknown indicator field": (
         "    value: ≥100%\n    basis: 县委县政府安排\n  - id: quality-1",
         "    vaule: ≥100%\n    basis: 县委县政府安排\n  - id: quality-1",
         [
-            f"{P}:19: indicators[0].value: 缺少必填字段（应填写指标值）",
-            f"{P}:24: indicators[0].vaule: 未知字段（是否应为 value？）",
+            f"{P}:20: indicators[0].value: 缺少必填字段（应填写指标值）",
+            f"{P}:25: indicators[0].vaule: 未知字段（是否应为 value？）",
         ],
     ),
     "empty required text": (
         "name: 村干部基础职务补贴  # 项目名称",
         "name: ''",
-        [f"{P}:5: name: 不能为空（应填写文字）"],
+        [f"{P}:6: name: 不能为空（应填写文字）"],
     ),
     "blank indicator cell": (
         "    level3: 经费足额拨付率",
         "    level3: ' '",
-        [f"{P}:29: indicators[1].level3: 不能为空（应填写文字）"],
+        [f"{P}:30: indicators[1].level3: 不能为空（应填写文字）"],
     ),
     "project attribute not one of its choices": (
         "number: 1  # 序号",
         "number: 1  # 序号\nattribute: 新建",
-        [f"{P}:7: attribute: “新建”不是可选的值（应为 新增、延续 之一）"],
+        [f"{P}:8: attribute: “新建”不是可选的值（应为 新增、延续 之一）"],
     ),
     "no indicator rows": (
         "indicators:  #",
         "indicators: []\nold_indicators:  #",
-        [f"{P}:18: indicators: 应为至少一行的绩效指标列表，实际为列表", f"{P}:19: old_indicators: 未知字段（是否应为 indicators？）"],
+        [f"{P}:19: indicators: 应为至少一行的绩效指标列表，实际为列表", f"{P}:20: old_indicators: 未知字段（是否应为 indicators？）"],
     ),
     "duplicate indicator id": (
         "  - id: quality-1",
         "  - id: quantity-1",
-        [f"{P}:26: indicators[1].id: “quantity-1”与 indicators[0] 重复（同一项目内应唯一）"],
+        [f"{P}:27: indicators[1].id: “quantity-1”与 indicators[0] 重复（同一项目内应唯一）"],
     ),
 }
 
@@ -157,7 +157,7 @@ def test_project_file_must_be_named_by_its_code(tmp_path: Path, monkeypatch: pyt
     shutil.copy(root / P, root / copy)
     monkeypatch.chdir(root)
     assert problems_of(root) == [
-        f"{copy}:4: code: “13022524P00442P10057D”与文件名 13022524P00442P99999X.yaml 不一致"
+        f"{copy}:5: code: “13022524P00442P10057D”与文件名 13022524P00442P99999X.yaml 不一致"
         "（文件应命名为 13022524P00442P10057D.yaml）",
     ]
 
@@ -172,7 +172,7 @@ def test_project_code_used_twice_in_a_year_is_reported(tmp_path: Path, monkeypat
     shutil.copy(root / P, second / "13022524P00442P10057D.yaml")
     monkeypatch.chdir(root)
     assert problems_of(root) == [
-        "content/2024/203002/13022524P00442P10057D.yaml:4: code: 2024 年项目编码 13022524P00442P10057D 与 "
+        "content/2024/203002/13022524P00442P10057D.yaml:5: code: 2024 年项目编码 13022524P00442P10057D 与 "
         f"{P} 重复（应唯一）",
     ]
 
@@ -192,7 +192,7 @@ def test_department_year_must_match_its_folder(tmp_path: Path, monkeypatch: pyte
     root = content_copy(tmp_path)
     edit(root, DEPT, "year: 2024", "year: 2023")
     monkeypatch.chdir(root)
-    assert problems_of(root) == [f"{DEPT}:3: year: 2023 与所在目录 2024/ 不一致（应相同）"]
+    assert problems_of(root) == [f"{DEPT}:4: year: 2023 与所在目录 2024/ 不一致（应相同）"]
 
 
 def test_every_problem_in_every_file_is_reported_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -204,10 +204,10 @@ def test_every_problem_in_every_file_is_reported_at_once(tmp_path: Path, monkeyp
     edit(root, DEPT, "money_unit: 万元", "money_unit: ''")
     monkeypatch.chdir(root)
     assert problems_of(root) == [
-        f"{P}:8: budget.total: “abc”不是金额（应为精确小数，如 4916.86）",
-        f"{P}:15: plan.oct: 10月底累计 30% 小于前一时点的 40%（累计百分比不能减少）",
-        f"{other}:5: code: 键重复（第 4 行已有同名键，每个键只能出现一次）",
-        f"{DEPT}:6: money_unit: 不能为空（应填写文字）",
+        f"{P}:9: budget.total: “abc”不是金额（应为精确小数，如 4916.86）",
+        f"{P}:16: plan.oct: 10月底累计 30% 小于前一时点的 40%（累计百分比不能减少）",
+        f"{other}:6: code: 键重复（第 5 行已有同名键，每个键只能出现一次）",
+        f"{DEPT}:7: money_unit: 不能为空（应填写文字）",
     ]
 
 
@@ -230,9 +230,9 @@ def test_check_command_exits_non_zero_listing_every_problem(tmp_path: Path) -> N
     result = run_check(root)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        f"{P}:4: budget: 缺少必填字段（应填写预算规模）",
-        f"{P}:7: budgt: 未知字段（是否应为 budget？）",
-        f"{P}:13: plan.mar: 120 超出范围（应为 0 到 100 之间的累计百分比）",
+        f"{P}:5: budget: 缺少必填字段（应填写预算规模）",
+        f"{P}:8: budgt: 未知字段（是否应为 budget？）",
+        f"{P}:14: plan.mar: 120 超出范围（应为 0 到 100 之间的累计百分比）",
         "内容有 3 处错误，未生成网站。",
     ]
 

@@ -15,6 +15,7 @@ whole; one department's workbook is small.
 from __future__ import annotations
 
 import re
+import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +23,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.cell.cell import Cell as SheetCell
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.readers.blocks import Block, Cell, Paragraph, Place, Row
@@ -32,7 +34,7 @@ QUOTED = re.compile(r'"[^"]*"|\\.')
 DECIMALS = re.compile(r"\.([0#]+)")
 
 
-def _number(value: float | int, number_format: str) -> str:
+def _number(value: float, number_format: str) -> str:
     """A number as its format shows it: decimals, thousands separators and % as the format says."""
     shown = QUOTED.sub("", number_format.split(";")[0])
     exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
@@ -98,7 +100,7 @@ def read(source: Path, year: int | None = None) -> Reading:
     """One department's workbook, as the model."""
     try:
         workbook = openpyxl.load_workbook(source, data_only=True)
-    except Exception as error:  # openpyxl raises zip, XML and key errors alike for a damaged file
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as error:
         raise ReadError(source, f"不是能打开的 Excel .xlsx 文件（{type(error).__name__}），文件可能已损坏") from None
     blocks: list[Block] = []
     for sheet in workbook.worksheets:

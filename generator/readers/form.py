@@ -192,9 +192,7 @@ def _plan(table: _Table, rows: list[Row]) -> SpendingPlan:
             values = _aligned(row, rows[index + 1])
             if values is None:
                 raise table.fail("资金支出计划的百分数与其表头对不齐", rows[index + 1].place)
-            return SpendingPlan(
-                **{p.key: table.value(p, values[keys.index(label_key(p.spec.label))]) for p in points}
-            )
+            return SpendingPlan(**{p.key: table.value(p, values[keys.index(label_key(p.spec.label))]) for p in points})
     labels = "、".join(point.spec.label for point in points)
     raise table.fail(f"找不到资金支出计划（{labels}）的表头和它下面的百分数")
 

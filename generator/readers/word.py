@@ -8,9 +8,11 @@ a blank cell where a vertical merge continues.
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import docx
+from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph as WordParagraph
 
@@ -63,6 +65,6 @@ def read(source: Path, year: int | None = None) -> Reading:
     """One department's Word document, as the model."""
     try:
         document = docx.Document(str(source))
-    except Exception as error:  # python-docx raises zip, XML and package errors alike for a damaged file
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as error:
         raise ReadError(source, f"不是能打开的 Word .docx 文件（{type(error).__name__}），文件可能已损坏") from None
     return read_department(blocks(document), source, year)

@@ -1,0 +1,120 @@
+"""Indicator categories are the official ones or the county's own; nothing is published from empty content."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, build_site, copy_project
+from test_validation import content_copy, edit
+
+from generator.categories import OFFICIAL, SettingError, from_config, with_county
+from generator.problems import ContentError
+from generator.urls import level2_slug
+from generator.validate import load_catalog
+
+P = "content/2024/203001/13022524P00442P10057D.yaml"
+HINT = "本县自设的类别请加入 mkdocs.yml 中 budget 插件的 indicator_categories 设置"
+
+
+def problems(root: Path, categories: dict = OFFICIAL) -> list[str]:
+    with pytest.raises(ContentError) as raised:
+        load_catalog(root / "content", categories)
+    return [str(problem).replace(f"{root}/", "") for problem in raised.value.problems]
+
+
+def test_the_seed_uses_only_official_categories() -> None:
+    catalog = load_catalog(ROOT / "content")
+    used = {(row.level1, row.level2) for _, project in catalog.projects for row in project.indicators}
+    assert all(level2 in OFFICIAL[level1] for level1, level2 in used)
+
+
+def test_a_typo_in_a_level1_category_is_reported_with_the_official_names(tmp_path: Path) -> None:
+    content_copy(tmp_path)
+    edit(tmp_path, P, "    level1: 产出指标\n    level2: 数量指标", "    level1: 产出指票\n    level2: 数量指标")
+    assert problems(tmp_path) == [
+        f"{P}:21: indicators[0].level1: “产出指票”不是规定的一级指标（应为 产出指标、效益指标、满意度指标、成本指标；{HINT}）"
+    ]
+
+
+def test_a_level2_category_outside_its_level1_is_reported(tmp_path: Path) -> None:
+    content_copy(tmp_path)
+    edit(tmp_path, P, "    level2: 数量指标", "    level2: 数量指票")
+    assert problems(tmp_path) == [
+        f"{P}:22: indicators[0].level2: “数量指票”不是产出指标下规定的二级指标（应为 数量指标、质量指标、时效指标、成本指标；{HINT}）"
+    ]
+
+
+def test_the_2021_layout_with_cost_as_a_level1_category_is_accepted(tmp_path: Path) -> None:
+    content_copy(tmp_path)
+    edit(tmp_path, P, "    level1: 产出指标\n    level2: 成本指标", "    level1: 成本指标\n    level2: 经济成本指标")
+    project = load_catalog(tmp_path / "content").departments[0].projects[0]
+    assert [row.level2 for row in project.indicators if row.level1 == "成本指标"] == ["经济成本指标"]
+    assert level2_slug("经济成本指标") == "economic-cost"  # its rows' anchors say what they are
+
+
+def test_a_county_adds_its_own_categories_in_mkdocs_yml(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    edit(project, P, "    level2: 数量指标", "    level2: 工作量指标")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "  - budget\n" in text or "  - budget:\n" in text
+    config.write_text(
+        text.replace("  - budget:\n", "  - budget:\n      indicator_categories:\n        产出指标: [工作量指标]\n", 1),
+        encoding="utf-8",
+    )
+    assert from_config(config)["产出指标"] == ("数量指标", "质量指标", "时效指标", "成本指标", "工作量指标")
+    checked = subprocess.run(
+        [sys.executable, "-m", "generator", "check", "content"],
+        cwd=project, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert checked.returncode == 0, checked.stderr
+    site = build_site(project)
+    assert "工作量指标" in (site / "2024/203001/13022524P00442P10057D/index.html").read_text(encoding="utf-8")
+
+
+def test_a_malformed_category_setting_is_named() -> None:
+    with pytest.raises(SettingError) as error:
+        with_county({"产出指标": "工作量指标"})
+    assert str(error.value) == (
+        "mkdocs.yml: budget 插件的 indicator_categories 应为“一级指标: [二级指标, …]”的键值表，"
+        "如 indicator_categories: {产出指标: [数量指标]}"
+    )
+
+
+def test_a_plan_point_left_out_is_reported_like_any_missing_field(tmp_path: Path) -> None:
+    content_copy(tmp_path)
+    edit(tmp_path, P, "  dec: 100  # 12月底\n", "")
+    assert problems(tmp_path) == [f"{P}:14: plan.dec: 缺少必填字段（应填写12月底）"]
+
+
+def test_a_department_without_projects_is_refused(tmp_path: Path) -> None:
+    content_copy(tmp_path)
+    for path in (tmp_path / "content/2024/203001").glob("1*.yaml"):
+        path.unlink()
+    assert problems(tmp_path) == [
+        "content/2024/203001/department.yaml: 部门目录中没有任何项目文件（应至少有一个 <项目编码>.yaml）"
+    ]
+
+
+def test_empty_content_is_refused_and_the_published_site_stays(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    site = build_site(project)
+    published = {p: p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+    for path in (project / "content").rglob("*.yaml"):
+        path.unlink()
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site)],
+        cwd=project, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "content: 没有任何部门和项目（应有 <年度>/<单位编码>/department.yaml），不生成网站" in result.stderr
+    assert {p: p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()} == published
+    checked = subprocess.run(
+        [sys.executable, "-m", "generator", "check", "content"],
+        cwd=project, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert checked.returncode == 1
+    assert "没有任何部门和项目" in checked.stderr
