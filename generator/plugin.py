@@ -26,7 +26,7 @@ from generator import search
 from generator.categories import SettingError, with_county
 from generator.downloads import Downloads
 from generator.model import Catalog
-from generator.problems import ContentError
+from generator.problems import ContentError, display_path
 from generator.publish import BuildDate, discard, promote, staging_dir
 from generator.render import restore_html_blocks, set_aside_html_blocks
 from generator.site import SiteParts, make_site
@@ -83,7 +83,8 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         content_dir = self.content_path(config)
         try:
-            categories = with_county(self.config.indicator_categories)
+            where = display_path(Path(config.config_file_path or "mkdocs.yml"))
+            categories = with_county(self.config.indicator_categories, where)
             self.catalog = load_catalog(content_dir, categories)
         except SettingError as error:
             raise PluginError(str(error)) from None

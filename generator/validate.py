@@ -81,7 +81,9 @@ class _Fields:
             self.missing(field)
             return _Fields(None, self.path, self.field_path(field.key), [], self.line, field.group)
         value = self.data.get(field.key)
-        return _Fields(value, self.path, self.field_path(field.key), self.problems, self.line_of(field.key), field.group)
+        return _Fields(
+            value, self.path, self.field_path(field.key), self.problems, self.line_of(field.key), field.group
+        )
 
 
 def _describe(value: Any) -> str:
@@ -203,17 +205,23 @@ def _read(cls: type, fields: _Fields) -> dict[str, Any] | None:
 
 def _scalar(field: SchemaField, fields: _Fields) -> Any:
     value = fields.data.get(field.key)
-    # A cell of the form that may be blank is kept as an empty value, never left out:
-    # a plan without `dec:` is a mistake, not a blank 12月底.
-    left_out = field.key not in fields.data and field.blank is None and not field.spec.optional
     if value is None or (value == "" and not field.spec.required):
-        if (field.spec.required or left_out) and fields.ok:
+        if field.spec.required and fields.ok:
             fields.missing(field)
+        elif _left_out(field, fields):
+            fields.fail(
+                field.key, fields.line, f"缺少字段（应填写{field.spec.label}；原表为空时也应写出 {field.key}: 并留空）"
+            )
         return field.blank
     checked, error = CHECKS[field.spec.kind](value, field)
     if error:
         fields.fail(field.key, fields.line_of(field.key), error)
     return checked
+
+
+def _left_out(field: SchemaField, fields: _Fields) -> bool:
+    """Whether a field that may be blank is absent altogether: a plan without `dec:` lost a line, not a value."""
+    return fields.ok and field.key not in fields.data and field.blank is None and not field.spec.optional
 
 
 def _items(field: SchemaField, fields: _Fields, what: str) -> list[tuple[Any, int | None]] | None:
@@ -270,7 +278,9 @@ def _budget_adds_up(values: dict[str, Any], fields: _Fields) -> None:
     parts = (fiscal or Decimal(0)) + (other or Decimal(0))
     if parts != total:
         fields.fail(
-            "total", fields.line_of("total"), f"{total} 不等于财政资金 {fiscal or 0} 加其他资金 {other or 0}（应为 {parts}）"
+            "total",
+            fields.line_of("total"),
+            f"{total} 不等于财政资金 {fiscal or 0} 加其他资金 {other or 0}（应为 {parts}）",
         )
 
 
@@ -296,7 +306,9 @@ def _indicator_ids_are_unique(values: dict[str, Any], fields: _Fields) -> None:
         if not row["id"] and row["level2"] and row["level3"]:
             row["id"] = derived_indicator_id(row["level2"], row["level3"])
         if row["id"] in seen:
-            cells.fail("id", cells.line_of("id"), f"“{row['id']}”与 indicators[{seen[row['id']]}] 重复（同一项目内应唯一）")
+            cells.fail(
+                "id", cells.line_of("id"), f"“{row['id']}”与 indicators[{seen[row['id']]}] 重复（同一项目内应唯一）"
+            )
         elif row["id"]:
             seen[row["id"]] = index
 
@@ -348,7 +360,9 @@ def _project(file: ContentFile, problems: list[Problem], categories: Categories)
     _indicators_are_in_categories(values, categories)
     code = values["code"]
     if code is not None and file.path.stem != code:
-        fields.fail("code", fields.line_of("code"), f"“{code}”与文件名 {file.path.name} 不一致（文件应命名为 {code}.yaml）")
+        fields.fail(
+            "code", fields.line_of("code"), f"“{code}”与文件名 {file.path.name} 不一致（文件应命名为 {code}.yaml）"
+        )
     if len(problems) > start:
         return None
     return _build(Project, values, source=file.path)

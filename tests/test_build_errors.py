@@ -18,6 +18,7 @@ def run_mkdocs_build(project: Path) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         timeout=300,
+        check=False,
     )
 
 

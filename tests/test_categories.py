@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, build_site, copy_project
-from test_validation import content_copy, edit
+from test_build_errors import run_mkdocs_build
+from test_validation import content_copy, edit, run_check
 
 from generator.categories import OFFICIAL, SettingError, from_config, with_county
 from generator.problems import ContentError
@@ -17,6 +16,7 @@ from generator.validate import load_catalog
 
 P = "content/2024/203001/13022524P00442P10057D.yaml"
 HINT = "本县自设的类别请加入 mkdocs.yml 中 budget 插件的 indicator_categories 设置"
+EMPTY = "content: 没有任何部门和项目（应有 <年度>/<单位编码>/department.yaml），不生成网站"
 
 
 def problems(root: Path, categories: dict = OFFICIAL) -> list[str]:
@@ -66,28 +66,92 @@ def test_a_county_adds_its_own_categories_in_mkdocs_yml(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert from_config(config)["产出指标"] == ("数量指标", "质量指标", "时效指标", "成本指标", "工作量指标")
-    checked = subprocess.run(
-        [sys.executable, "-m", "generator", "check", "content"],
-        cwd=project, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+    checked = run_check(project)
     assert checked.returncode == 0, checked.stderr
     site = build_site(project)
     assert "工作量指标" in (site / "2024/203001/13022524P00442P10057D/index.html").read_text(encoding="utf-8")
 
 
+MALFORMED = (
+    "mkdocs.yml: budget 插件的 indicator_categories 应为“一级指标: [二级指标, …]”的键值表，"
+    "如 indicator_categories: {产出指标: [数量指标]}"
+)
+
+
 def test_a_malformed_category_setting_is_named() -> None:
     with pytest.raises(SettingError) as error:
         with_county({"产出指标": "工作量指标"})
+    assert str(error.value) == MALFORMED
+
+
+def test_a_malformed_category_setting_stops_the_build_and_the_check(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("  - budget:\n", "  - budget:\n      indicator_categories:\n        产出指标: 工作量指标\n", 1),
+        encoding="utf-8",
+    )
+    built = run_mkdocs_build(project)
+    assert built.returncode != 0
+    assert MALFORMED in built.stderr
+    assert "Traceback" not in built.stderr
+    assert not (project / "site").exists()
+    checked = run_check(project)
+    assert (checked.returncode, checked.stderr) == (1, MALFORMED + "\n")
+
+
+def write_config(tmp_path: Path, text: str) -> Path:
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(text, encoding="utf-8")
+    return config
+
+
+def test_categories_are_read_from_mkdocs_yml_whatever_its_tags_and_plugin_layout(tmp_path: Path) -> None:
+    assert from_config(ROOT / "mkdocs.yml") == OFFICIAL  # its !ENV and !!python/name: tags are no obstacle
+    assert from_config(tmp_path / "absent.yml") == OFFICIAL  # content checked without a site
+    as_mapping = "site_url: !ENV [SITE_URL, '']\nplugins:\n  search: {}\n  budget:\n    indicator_categories:\n"
+    assert from_config(write_config(tmp_path, as_mapping + "      管理指标: [制度建设指标]\n")) == {
+        **OFFICIAL,
+        "管理指标": ("制度建设指标",),
+    }
+    assert from_config(write_config(tmp_path, as_mapping)) == OFFICIAL  # left blank, as MkDocs reads it
+    assert from_config(write_config(tmp_path, "plugins:\n  - search\n  - budget\n")) == OFFICIAL
+
+
+def test_an_unreadable_mkdocs_yml_is_named_with_its_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    config = write_config(tmp_path, "plugins:\n  - budget:\n      indicator_categories: [\n")
+    with pytest.raises(SettingError) as error:
+        from_config(config)
     assert str(error.value) == (
-        "mkdocs.yml: budget 插件的 indicator_categories 应为“一级指标: [二级指标, …]”的键值表，"
-        "如 indicator_categories: {产出指标: [数量指标]}"
+        "mkdocs.yml:4: YAML 语法错误：expected the node content, but found '<stream end>'（请检查缩进、冒号、引号和括号）"
     )
 
 
-def test_a_plan_point_left_out_is_reported_like_any_missing_field(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("  dec: 100  # 12月底\n", f"{P}:14: plan.dec: 缺少字段（应填写12月底；原表为空时也应写出 dec: 并留空）"),
+        (
+            "  other:  # 其他资金\n",
+            f"{P}:9: budget.other: 缺少字段（应填写其他资金；原表为空时也应写出 other: 并留空）",
+        ),
+    ],
+)
+def test_a_cell_that_may_be_blank_is_reported_when_its_line_is_left_out(
+    line: str, expected: str, tmp_path: Path
+) -> None:
     content_copy(tmp_path)
-    edit(tmp_path, P, "  dec: 100  # 12月底\n", "")
-    assert problems(tmp_path) == [f"{P}:14: plan.dec: 缺少必填字段（应填写12月底）"]
+    edit(tmp_path, P, line, "")
+    assert problems(tmp_path) == [expected]
+
+
+def test_a_blank_plan_point_is_accepted(tmp_path: Path) -> None:
+    content_copy(tmp_path)
+    edit(tmp_path, P, "  dec: 100  # 12月底", "  dec:  # 12月底")
+    project = load_catalog(tmp_path / "content").departments[0].projects[0]
+    assert project.plan.dec is None
 
 
 def test_a_department_without_projects_is_refused(tmp_path: Path) -> None:
@@ -105,16 +169,18 @@ def test_empty_content_is_refused_and_the_published_site_stays(tmp_path: Path) -
     published = {p: p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
     for path in (project / "content").rglob("*.yaml"):
         path.unlink()
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site)],
-        cwd=project, capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+    result = run_mkdocs_build(project)
     assert result.returncode != 0
-    assert "content: 没有任何部门和项目（应有 <年度>/<单位编码>/department.yaml），不生成网站" in result.stderr
+    assert f"{EMPTY}\n内容有 1 处错误，未生成网站。" in result.stderr
     assert {p: p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()} == published
-    checked = subprocess.run(
-        [sys.executable, "-m", "generator", "check", "content"],
-        cwd=project, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert checked.returncode == 1
-    assert "没有任何部门和项目" in checked.stderr
+    assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []  # no staging folder left
+    checked = run_check(project)
+    assert (checked.returncode, checked.stderr) == (1, f"{EMPTY}\n内容有 1 处错误，未生成网站。\n")
+
+
+def test_a_content_folder_without_any_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "content").mkdir()
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ContentError) as raised:
+        load_catalog(Path("content"))
+    assert [str(problem) for problem in raised.value.problems] == [EMPTY]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import re
 import tempfile
+from dataclasses import replace
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,8 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.categories import OFFICIAL
-from generator.model import Budget, Catalog, Indicator, Project, SpendingPlan
+from generator.export import EXPORTERS
+from generator.model import Budget, Catalog, Department, Goals, GoalSection, Indicator, Project, SpendingPlan
+from generator.readers import read_document
+from generator.readers.form import NUMBERED_ITEM as NUMBERED
 from generator.render import Renderer
+from generator.urls import level2_slug
 from generator.validate import load_catalog
 from generator.yaml_writer import project_yaml
 
@@ -90,3 +96,73 @@ def test_any_text_round_trips_through_yaml_and_renders_literally(project: Projec
             for cell in (row.level1, row.level2, row.level3, row.description, row.value, row.basis):
                 for line in cell.split("\n"):
                     assert line.strip() in text
+
+
+# Cell text as a form holds it: no outer whitespace (readers strip every cell), no character
+# that XML cannot carry, never one of the form's own labels or a project title.
+CELL = st.text(
+    alphabet=st.characters(
+        blacklist_categories=("Cs", "Cc", "Zl", "Zp", "Co", "Cn"), blacklist_characters="\ufeff\ufffe\uffff"
+    )
+    | st.just("\n"),
+    min_size=1,
+    max_size=40,
+).map(str.strip).filter(lambda text: text and "\n\n" not in text and "绩效目标表" not in text)
+LINE = CELL.map(lambda text: " ".join(text.split()))
+GOAL_LINE = st.text(alphabet="村干部党建经费补贴完成率提高服务，。；ABC123", min_size=1, max_size=30).filter(
+    lambda text: not NUMBERED.match(text)
+)
+
+
+@st.composite
+def departments(draw: st.DrawFn) -> Department:
+    count = draw(st.integers(1, 3))
+    chosen = []
+    for number in range(1, count + 1):
+        project = draw(projects())
+        rows = tuple(
+            replace(row, level1=row.level1, level2=row.level2, level3=draw(CELL), description=draw(st.just("") | CELL),
+                    value=draw(CELL), basis=draw(st.just("") | CELL))
+            for row in project.indicators
+        )  # fmt: skip
+        chosen.append(
+            replace(
+                project, code=f"{project.code}{number}", number=number, name=draw(LINE), purpose=draw(CELL),
+                goal=draw(CELL), implementing_unit=draw(st.none() | LINE), indicators=renumbered(rows),
+            )
+        )  # fmt: skip
+
+    def section() -> GoalSection:
+        items = tuple(f"{n}、{draw(GOAL_LINE)}" for n in range(1, draw(st.integers(1, 3)) + 1))
+        return GoalSection(intro=draw(st.none() | GOAL_LINE), items=items)
+
+    return Department(
+        year=draw(st.integers(2000, 2099)),
+        code=draw(st.text(alphabet="0123456789", min_size=3, max_size=8)),
+        name=draw(LINE.filter(lambda text: not text[0].isdigit() and not text[0].isspace())),
+        money_unit=draw(st.sampled_from(("万元", "元"))),
+        goals=Goals(overall=section(), itemized=section(), safeguards=section()),
+        projects=tuple(chosen),
+    )
+
+
+def renumbered(rows: tuple[Indicator, ...]) -> tuple[Indicator, ...]:
+    """Ids as a reader derives them from the rows' order: quantity-1, quantity-2, …"""
+    seen: dict[str, int] = {}
+    out = []
+    for row in rows:
+        slug = level2_slug(row.level2)
+        seen[slug] = seen.get(slug, 0) + 1
+        out.append(replace(row, id=f"{slug}-{seen[slug]}"))
+    return tuple(out)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(departments(), st.sampled_from((".docx", ".xlsx")))
+def test_any_department_exported_to_word_or_excel_imports_back_the_same(department: Department, suffix: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"部门{suffix}"
+        path.write_bytes(EXPORTERS[suffix](department, created=datetime(2024, 1, 1)))
+        reading = read_document(path)
+        assert reading.department == department
+        assert reading.warnings == ()

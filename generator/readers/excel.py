@@ -86,8 +86,8 @@ def _sheet(sheet: Worksheet) -> list[Block]:
         while cells and not cells[-1].text and (row_number, cells[-1].column) not in merged:
             cells.pop()
         texts = [cell for cell in cells if cell.text]
-        if not texts:
-            continue
+        if not texts and not in_range:
+            continue  # an empty row between tables; a row of blank merged cells is a row of the form
         whole_row = len(cells) == 1 or (len(texts) == 1 and not in_range)
         if whole_row and len(texts) == 1:
             out.append(Paragraph(texts[0].text, texts[0].place))
