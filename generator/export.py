@@ -2,137 +2,249 @@
 
 Staff print these, or edit them and import them again; each department page offers
 them. The layout is the one the readers read (`layout.py` and the model's labels), so
-importing an exported file gives back the same content. A table is written the way
-Word and Excel store the form: cells spanning columns, the budget's and the plan's
-group labels merged down two rows, 一级指标 merged down its rows. The same department
-and date always give the same bytes: zip entries carry a fixed date and the document
-properties the given one.
+importing an exported file gives back the same content. Both formats are written from
+one description of each table (`_form_table`, `_indicator_table`): rows of cells that
+span grid columns, and cells that continue the cell above, as Word and Excel store a
+merged form: the budget's and the plan's group labels merged down two rows, 一级指标
+merged down its rows. The same department and date always give the same bytes: zip
+entries carry a fixed date and the document properties the given one.
 """
 
 from __future__ import annotations
 
 import io
+import math
+import re
+import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator
-from datetime import datetime
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from decimal import Decimal
+from enum import Enum
 
 import docx
 import xlsxwriter
 from docx.oxml.ns import qn
+from docx.shared import Mm
 from docx.table import Table as WordTable
+from lxml.etree import SubElement
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from generator import layout
 from generator.model import Budget, Department, Goals, Indicator, Project, field_of, fields_of
 
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold; XlsxWriter uses it too
 FORM_COLUMNS = 7  # the form's grid: a label column and six
-INDICATOR_COLUMNS = tuple(f for f in fields_of(Indicator) if f.key != "id")
-#: Cells of a form row: (text, columns spanned); a row covers all FORM_COLUMNS.
-FormRow = list[tuple[str, int]]
+INDICATOR_FIELDS = tuple(f for f in fields_of(Indicator) if f.key != "id")
+#: Columns of a project's sheet, in Excel's character widths: the label column holds 预算规模及资金用途.
+SHEET_WIDTHS = (20, 14, 14, 14, 14, 14, 14)
+GOALS_WIDTH = 100
+LINE_HEIGHT = 15  # points per wrapped line in Excel, for rows Excel does not fit itself (merged cells)
+SHEET_NAME_LENGTH = 31  # Excel's limit, in UTF-16 units
+SHEET_NAME_FORBIDDEN = "[]:*?/\\"
+
+
+class Merge(Enum):
+    """A cell that continues the cell above it: Word's vMerge, Excel's range down."""
+
+    ABOVE = "above"
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A money cell: shown as typed in Word, a number in its unit in Excel."""
+
+    value: Decimal | None
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A spending plan cell, 20 for 20%: shown as 20% in Word, the number 0.2 formatted 0% in Excel."""
+
+    value: Decimal | None
+
+
+Content = str | Amount | Percent | Merge
+
+
+@dataclass(frozen=True)
+class FormCell:
+    """One cell of a table, spanning one or more grid columns."""
+
+    content: Content
+    span: int = 1  # grid columns
+
+
+#: A table as rows of cells; every row covers the table's grid columns.
+Rows = list[list[FormCell]]
+
+
+# --- The document, format-free ---------------------------------------------------------------
 
 
 def _label(cls: type, key: str) -> str:
     return field_of(cls, key).spec.label
 
 
-def _amount(value: Decimal | None) -> str:
-    return "" if value is None else str(value)
-
-
-def _percent(value: Decimal | None) -> str:
-    return "" if value is None else f"{value}%"
-
-
-def _form_rows(department: Department, project: Project) -> tuple[list[FormRow], list[int]]:
-    """The rows of a project's form table, and the rows whose first cell is merged with the row below."""
-    rows: list[FormRow] = [
-        [(f"{department.code}{department.name}", 6), (layout.MONEY_UNIT.format(unit=department.money_unit), 1)],
-        [(_label(Project, "code"), 1), (project.code, 2), (_label(Project, "name"), 1), (project.name, 3)],
-    ]
-    optional = [(_label(Project, f.key), getattr(project, f.key)) for f in fields_of(Project) if f.spec.optional]
-    present = [(label, value) for label, value in optional if value is not None]
-    if len(present) == 2:
-        rows.append([(present[0][0], 1), (present[0][1], 2), (present[1][0], 1), (present[1][1], 3)])
-    elif present:
-        rows.append([(present[0][0], 1), (present[0][1], 6)])
-    budget = project.budget
-    merged_down = [len(rows), len(rows) + 2]
-    rows.append(
-        [(layout.BUDGET_ROW, 1)]
-        + [cell for f in fields_of(Budget) for cell in ((f.spec.label, 1), (_amount(getattr(budget, f.key)), 1))]
-    )
-    rows.append([("", 1), (project.purpose, 6)])
-    points = project.plan.points()
-    spans = (1, 2, 2, 1)
-    rows.append([(layout.PLAN_ROW, 1)] + [(point.label, span) for point, span in zip(points, spans)])
-    rows.append([("", 1)] + [(_percent(point.percent), span) for point, span in zip(points, spans)])
-    rows.append([(_label(Project, "goal"), 1), (project.goal, 6)])
-    return rows, merged_down
-
-
-def _level1_runs(indicators: tuple[Indicator, ...]) -> Iterator[tuple[int, int]]:
-    """(first, last) row index of each run of rows sharing one 一级指标: merged down on the form."""
-    start = 0
-    for index in range(1, len(indicators) + 1):
-        if index == len(indicators) or indicators[index].level1 != indicators[start].level1:
-            yield start, index - 1
-            start = index
-
-
-def _goal_paragraphs(department: Department) -> Iterator[tuple[str, str]]:
-    """Part one's paragraphs and their Word styles: the section headings, intros and items."""
-    for number, section in zip(layout.SECTION_NUMBERS, fields_of(Goals)):
-        goal = getattr(department.goals, section.key)
-        yield layout.SECTION_HEADING.format(number=number, label=section.spec.label), "Heading 2"
-        if goal.intro is not None:
-            yield goal.intro, "Normal"
-        for item in goal.items:
-            yield item, "Normal"
+def _one_line(text: str) -> str:
+    """A title is one line: the readers find titles line by line."""
+    return " ".join(text.splitlines())
 
 
 def _title(department: Department) -> str:
-    return layout.DOCUMENT_TITLE.format(year=department.year, name=department.name)
+    return layout.DOCUMENT_TITLE.format(year=department.year, name=_one_line(department.name))
 
 
 def _project_title(project: Project) -> str:
-    return layout.PROJECT_TITLE.format(number=project.number, name=project.name.replace("\n", " "))
+    return layout.PROJECT_TITLE.format(number=project.number, name=_one_line(project.name))
+
+
+def _goal_paragraphs(department: Department) -> Iterator[tuple[str, bool]]:
+    """Part one's paragraphs after its title, each with whether it is a section heading."""
+    for number, section in zip(layout.SECTION_NUMBERS, fields_of(Goals)):
+        goal = getattr(department.goals, section.key)
+        yield layout.SECTION_HEADING.format(number=number, label=section.spec.label), True
+        if goal.intro is not None:
+            yield goal.intro, False
+        for item in goal.items:
+            yield item, False
+
+
+def _optional_row(project: Project) -> list[FormCell]:
+    """实施单位 and 项目属性, on the forms of counties that have them: one row for those present."""
+    optional = [(f.spec.label, getattr(project, f.key)) for f in fields_of(Project) if f.spec.optional]
+    present = [(label, value) for label, value in optional if value is not None]
+    if len(present) == 2:
+        (first_label, first), (second_label, second) = present
+        return [FormCell(first_label), FormCell(first, 2), FormCell(second_label), FormCell(second, 3)]
+    if present:
+        ((label, value),) = present
+        return [FormCell(label), FormCell(value, 6)]
+    return []
+
+
+def _form_table(department: Department, project: Project) -> Rows:
+    """TABLE 1, the project's form: unit, code and name, budget and purpose, spending plan, goal."""
+    unit = layout.MONEY_UNIT.format(unit=department.money_unit)
+    code, name, goal = (_label(Project, key) for key in ("code", "name", "goal"))
+    budget = [FormCell(layout.BUDGET_ROW)]
+    for field in fields_of(Budget):
+        budget += [FormCell(field.spec.label), FormCell(Amount(getattr(project.budget, field.key)))]
+    points = list(zip(project.plan.points(), (1, 2, 2, 1)))  # the plan's columns span the six value columns
+    rows = [
+        [FormCell(f"{department.code}{department.name}", 6), FormCell(unit)],
+        [FormCell(code), FormCell(project.code, 2), FormCell(name), FormCell(project.name, 3)],
+        _optional_row(project),
+        budget,
+        [FormCell(Merge.ABOVE), FormCell(project.purpose, 6)],
+        [FormCell(layout.PLAN_ROW)] + [FormCell(point.label, span) for point, span in points],
+        [FormCell(Merge.ABOVE)] + [FormCell(Percent(point.percent), span) for point, span in points],
+        [FormCell(goal), FormCell(project.goal, 6)],
+    ]
+    return [row for row in rows if row]
+
+
+def _indicator_table(project: Project) -> Rows:
+    """TABLE 2, the indicators: a header, then one row each; 一级指标 merged down each run of equal ones."""
+    rows: Rows = [[FormCell(f.spec.label) for f in INDICATOR_FIELDS]]
+    above = None
+    for indicator in project.indicators:
+        texts = [getattr(indicator, f.key) for f in INDICATOR_FIELDS]
+        level1 = Merge.ABOVE if texts[0] == above else texts[0]
+        rows.append([FormCell(level1)] + [FormCell(text) for text in texts[1:]])
+        above = texts[0]
+    return rows
+
+
+def _placed(rows: Rows) -> Iterator[tuple[int, int, FormCell, int]]:
+    """Each cell that starts a merge or stands alone: its row, first grid column, and the rows it continues into."""
+    continued = set()
+    starts: list[dict[int, FormCell]] = []
+    for row_index, row in enumerate(rows):
+        starts.append({})
+        column = 0
+        for cell in row:
+            starts[row_index][column] = cell
+            if cell.content is Merge.ABOVE:
+                continued.add((row_index, column))
+            column += cell.span
+    for row_index, cells in enumerate(starts):
+        for column, cell in cells.items():
+            if cell.content is not Merge.ABOVE:
+                down = 0
+                while (row_index + down + 1, column) in continued:
+                    down += 1
+                yield row_index, column, cell, down
+
+
+def _text(content: Content) -> str:
+    """A cell as Word shows it: amounts as typed (4916.86), plan points with % (20%), blank as empty."""
+    if isinstance(content, Amount):
+        return "" if content.value is None else str(content.value)
+    if isinstance(content, Percent):
+        return "" if content.value is None else f"{content.value}%"
+    return "" if content is Merge.ABOVE else content
+
+
+def _utc(created: datetime) -> datetime:
+    """The date as both formats store it: UTC, without a zone (they write it with a Z)."""
+    return created if created.tzinfo is None else created.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 # --- Word ------------------------------------------------------------------------------------
 
 
-def _word_form(document: docx.document.Document, department: Department, project: Project) -> None:
-    rows, merged_down = _form_rows(department, project)
-    table = document.add_table(rows=len(rows), cols=FORM_COLUMNS)
-    table.style = "Table Grid"
-    for row_index, cells in enumerate(rows):
-        column = 0
-        for text, span in cells:
-            cell = table.cell(row_index, column)
-            if span > 1:
-                cell = cell.merge(table.cell(row_index, column + span - 1))
-            if text:
-                cell.text = text
-            column += span
-    for row_index in merged_down:
-        table.cell(row_index, 0).merge(table.cell(row_index + 1, 0))
+class _Document:
+    """One Word document being written, with the ids of the styles it uses looked up once.
 
+    python-docx looks a style up by name through every style on each use, its
+    `Table.cell()` and `_Cell.merge()` walk the whole grid on every call (quadratic in a
+    table's size), and each of its element setters searches for where the child goes.
+    Here styles are set by id and a table's elements are appended in schema order,
+    merged cells as Word stores them (gridSpan across, vMerge down); python-docx reads
+    them back as it reads Word's own.
+    """
 
-def _word_indicators(document: docx.document.Document, project: Project) -> WordTable:
-    table = document.add_table(rows=len(project.indicators) + 1, cols=len(INDICATOR_COLUMNS))
-    table.style = "Table Grid"
-    for column, field in enumerate(INDICATOR_COLUMNS):
-        table.cell(0, column).text = field.spec.label
-    for row_index, indicator in enumerate(project.indicators, start=1):
-        for column, field in enumerate(INDICATOR_COLUMNS[1:], start=1):
-            table.cell(row_index, column).text = getattr(indicator, field.key)
-    for first, last in _level1_runs(project.indicators):
-        cell = table.cell(first + 1, 0)
-        if last > first:
-            cell = cell.merge(table.cell(last + 1, 0))
-        cell.text = project.indicators[first].level1
-    return table
+    STYLES = ("Title", "Heading 2", "Heading 3", "Table Grid")
+
+    def __init__(self) -> None:
+        self.document = docx.Document()
+        self.style_ids = {name: self.document.styles[name].style_id for name in self.STYLES}
+
+    def paragraph(self, text: str = "", style: str | None = None) -> None:
+        paragraph = self.document.add_paragraph(text)  # "\n" becomes a line break in the paragraph
+        if style is not None:
+            paragraph._p.style = self.style_ids[style]
+
+    def table(self, rows: Rows, columns: int) -> WordTable:
+        table = self.document.add_table(rows=0, cols=columns)
+        tbl = table._tbl
+        tbl.tblStyle_val = self.style_ids["Table Grid"]
+        widths = [column.width.twips for column in table.columns]
+        restarts = {(row_index, column) for row_index, column, _, down in _placed(rows) if down}
+        for row_index, row in enumerate(rows):
+            tr = SubElement(tbl, qn("w:tr"))
+            column = 0
+            for cell in row:
+                tc = SubElement(tr, qn("w:tc"))
+                properties = SubElement(tc, qn("w:tcPr"))
+                width = SubElement(properties, qn("w:tcW"))
+                width.set(qn("w:w"), str(sum(widths[column : column + cell.span])))
+                width.set(qn("w:type"), "dxa")
+                if cell.span > 1:
+                    SubElement(properties, qn("w:gridSpan")).set(qn("w:val"), str(cell.span))
+                if cell.content is Merge.ABOVE:
+                    SubElement(properties, qn("w:vMerge"))  # continue: the default value
+                elif (row_index, column) in restarts:
+                    SubElement(properties, qn("w:vMerge")).set(qn("w:val"), "restart")
+                paragraph = SubElement(tc, qn("w:p"))
+                text = _text(cell.content)
+                if text:
+                    paragraph.add_r().text = text  # python-docx's own: "\n" a line break, "\t" a tab
+                column += cell.span
+        return table
 
 
 def _stable_zip(data: bytes) -> bytes:
@@ -145,26 +257,30 @@ def _stable_zip(data: bytes) -> bytes:
 
 
 def department_docx(department: Department, *, created: datetime) -> bytes:
-    """The department's document as Word writes it: part one's goals, then one form per project."""
-    document = docx.Document()
+    """The department's document as Word writes it: part one's goals, then two tables per project."""
+    writer = _Document()
+    document = writer.document
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)  # A4, as county documents are printed
     normal = document.styles["Normal"]
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
-    document.add_paragraph(_title(department), style="Title")
-    document.add_paragraph(layout.PART_ONE)
-    document.add_paragraph(layout.PART_ONE_TITLE)
-    for text, style in _goal_paragraphs(department):
-        document.add_paragraph(text, style=style)
-    document.add_paragraph(layout.PART_TWO)
-    document.add_paragraph(layout.PART_TWO_TITLE)
+    writer.paragraph(_title(department), "Title")
+    writer.paragraph(layout.PART_ONE)
+    writer.paragraph(layout.PART_ONE_TITLE)
+    for text, heading in _goal_paragraphs(department):
+        writer.paragraph(text, "Heading 2" if heading else None)
+    writer.paragraph(layout.PART_TWO)
+    writer.paragraph(layout.PART_TWO_TITLE)
     for project in department.projects:
-        document.add_paragraph(_project_title(project), style="Heading 3")
-        _word_form(document, department, project)
-        document.add_paragraph()
-        _word_indicators(document, project)
+        writer.paragraph(_project_title(project), "Heading 3")
+        writer.table(_form_table(department, project), FORM_COLUMNS)
+        writer.paragraph()
+        writer.table(_indicator_table(project), len(INDICATOR_FIELDS))
     properties = document.core_properties
     properties.title = _title(department)
-    properties.author = properties.last_modified_by = department.name
-    properties.created = properties.modified = created
+    properties.author = properties.last_modified_by = _one_line(department.name)
+    properties.comments = ""  # the template's says "generated by python-docx"
+    properties.created = properties.modified = _utc(created)
     properties.revision = 1
     saved = io.BytesIO()
     document.save(saved)
@@ -179,125 +295,143 @@ def _places(value: Decimal) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
-def _exact_float(value: Decimal, places: int) -> float | None:
-    """The value as a float when the float shows it exactly at its places; else None (kept as text)."""
-    number = float(value)
-    return number if format(number, f".{places}f") == format(value, f".{places}f") and value.is_finite() else None
+def _is_exact(value: Decimal, places: int) -> bool:
+    """Whether the float, shown at the Decimal's places, reads back as the Decimal typed."""
+    return value.is_finite() and format(float(value), f".{places}f") == str(value)
 
 
-class _Sheets:
-    """One workbook's formats and sheet names."""
+def _decimals(places: int) -> str:
+    return "." + "0" * places if places else ""
 
-    def __init__(self, workbook: xlsxwriter.Workbook) -> None:
-        self.workbook = workbook
-        self.cell = workbook.add_format({"border": 1, "text_wrap": True, "valign": "vcenter"})
-        self.title = workbook.add_format({"bold": True, "font_size": 14})
-        self.heading = workbook.add_format({"bold": True})
-        self.wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-        self.numbers: dict[str, object] = {}
+
+def _number(content: Amount | Percent) -> tuple[float, str] | str | None:
+    """A money or plan cell as Excel holds it: (number, format), or the text when a float would change it."""
+    value = content.value
+    if value is None:
+        return None
+    places = _places(value)
+    if isinstance(content, Amount):
+        return (float(value), f"#,##0{_decimals(places)}") if _is_exact(value, places) else str(value)
+    return (float(value.scaleb(-2)), f"0{_decimals(places)}%") if _is_exact(value, places) else f"{value}%"
+
+
+def _display_width(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in line)
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines a wrapped cell of the given width (in Excel's character widths) shows."""
+    room = max(1.0, width - 1)
+    return sum(max(1, math.ceil(_display_width(line) / room)) for line in text.split("\n"))
+
+
+class _Workbook:
+    """One workbook being written: its formats, made once, and the sheet names taken."""
+
+    def __init__(self, out: io.BytesIO) -> None:
+        options = {
+            "in_memory": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        }
+        self.book = xlsxwriter.Workbook(out, options)
+        self.cell = self.book.add_format({"border": 1, "text_wrap": True, "valign": "vcenter"})
+        self.title = self.book.add_format({"bold": True, "font_size": 14, "align": "center", "valign": "vcenter"})
+        self.heading = self.book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+        self.paragraph = self.book.add_format({"text_wrap": True, "valign": "top"})
+        self.number_formats: dict[str, Format] = {}
         self.names: set[str] = set()
 
-    def number_format(self, pattern: str) -> object:
-        if pattern not in self.numbers:
-            self.numbers[pattern] = self.workbook.add_format({"border": 1, "valign": "vcenter", "num_format": pattern})
-        return self.numbers[pattern]
+    def number_format(self, pattern: str) -> Format:
+        if pattern not in self.number_formats:
+            style = {"border": 1, "valign": "vcenter", "num_format": pattern}
+            self.number_formats[pattern] = self.book.add_format(style)
+        return self.number_formats[pattern]
 
-    def add(self, name: str):
-        """A sheet named for a person (≤ 31 characters, none Excel forbids), unique in the workbook."""
-        clean = "".join("_" if char in "[]:*?/\\" else char for char in name.replace("\n", " "))[:31]
-        unique, suffix = clean, 2
-        while unique.lower() in self.names:
-            unique = f"{clean[: 31 - len(str(suffix)) - 1]}~{suffix}"
+    def add_sheet(self, name: str) -> Worksheet:
+        """A sheet named as close to `name` as Excel allows, unique in the workbook."""
+        clean = "".join("_" if char in SHEET_NAME_FORBIDDEN else char for char in " ".join(name.split()))
+        unique, suffix = _sheet_name(clean, SHEET_NAME_LENGTH), 1
+        while unique.lower() in self.names:  # Excel compares sheet names ignoring case
             suffix += 1
+            unique = _sheet_name(clean, SHEET_NAME_LENGTH - len(f"({suffix})")) + f"({suffix})"
         self.names.add(unique.lower())
-        return self.workbook.add_worksheet(unique)
+        return self.book.add_worksheet(unique)
+
+    def write(self, sheet: Worksheet, row: int, column: int, content: Content) -> None:
+        """One table cell: text as text, never a formula or a link; an amount or plan point as a number."""
+        if isinstance(content, (Amount, Percent)):
+            number = _number(content)
+            if number is None:
+                sheet.write_blank(row, column, None, self.cell)
+            elif isinstance(number, str):
+                sheet.write_string(row, column, number, self.cell)
+            else:
+                sheet.write_number(row, column, number[0], self.number_format(number[1]))
+        elif content:
+            sheet.write_string(row, column, content, self.cell)
+        else:
+            sheet.write_blank(row, column, None, self.cell)
+
+    def table(self, sheet: Worksheet, first_row: int, rows: Rows, widths: Sequence[float]) -> None:
+        """A table from `first_row` down, its merged cells as merged ranges, its rows as tall as their text."""
+        lines = [1] * len(rows)
+        for row_index, column, cell, down in _placed(rows):
+            row = first_row + row_index
+            if cell.span > 1 or down:
+                sheet.merge_range(row, column, row + down, column + cell.span - 1, "", self.cell)
+            self.write(sheet, row, column, cell.content)
+            shown = _lines(_text(cell.content), sum(widths[column : column + cell.span]))
+            lines[row_index] = max(lines[row_index], math.ceil(shown / (down + 1)))
+        for row_index, count in enumerate(lines):
+            if count > 1:  # Excel fits a row to wrapped text itself, but not to a merged cell's
+                sheet.set_row(first_row + row_index, LINE_HEIGHT * count)
 
 
-def _write(sheets: _Sheets, sheet, row: int, column: int, last: int, value: object, below: int = 0) -> None:
-    """One form cell: text as text, an amount or percent as a number in its format; merged across or down."""
-    text, number_format = (value, None) if isinstance(value, str) else value
-    cell_format = sheets.cell
-    if number_format is not None:
-        cell_format = sheets.number_format(number_format)
-    if last > column or below:
-        sheet.merge_range(row, column, row + below, last, "", cell_format)
-    if isinstance(text, float):
-        sheet.write_number(row, column, text, cell_format)
-    elif text:
-        sheet.write_string(row, column, text, cell_format)
-    else:
-        sheet.write_blank(row, column, None, cell_format)
+def _sheet_name(text: str, length: int) -> str:
+    """The longest start of `text` of at most `length` UTF-16 units (Excel counts them), no apostrophe at either end."""
+    out, used = [], 0
+    for char in text:
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > length:
+            break
+        out.append(char)
+    return re.sub(r"^'|'$", "_", "".join(out))  # Excel refuses a name that starts or ends with one
 
 
-def _amount_cell(value: Decimal | None) -> object:
-    if value is None:
-        return ""
-    places = _places(value)
-    number = _exact_float(value, places)
-    pattern = "#,##0" + ("." + "0" * places if places else "")
-    return (number, pattern) if number is not None else str(value)
+def _goals_sheet(workbook: _Workbook, department: Department) -> None:
+    sheet = workbook.add_sheet(layout.PART_ONE_TITLE)
+    sheet.set_column(0, 0, GOALS_WIDTH)
+    sheet.write_string(0, 0, _title(department), workbook.title)
+    sheet.write_string(1, 0, layout.PART_ONE_TITLE, workbook.heading)
+    for row, (text, heading) in enumerate(_goal_paragraphs(department), start=2):
+        sheet.write_string(row, 0, text, workbook.heading if heading else workbook.paragraph)
 
 
-def _percent_cell(value: Decimal | None) -> object:
-    if value is None:
-        return ""
-    places = _places(value / 100)
-    share = value / 100
-    number = _exact_float(share, places)
-    pattern = "0" + ("." + "0" * (places - 2) if places > 2 else "") + "%"
-    return (number, pattern) if number is not None else f"{value}%"
-
-
-def _excel_project(sheets: _Sheets, department: Department, project: Project) -> None:
-    sheet = sheets.add(f"{project.number}.{project.name}")
-    sheet.set_column(0, 0, 16)
-    sheet.set_column(1, FORM_COLUMNS - 1, 14)
-    sheet.merge_range(0, 0, 0, FORM_COLUMNS - 1, "", sheets.title)
-    sheet.write_string(0, 0, _project_title(project), sheets.title)
-    rows, merged_down = _form_rows(department, project)
-    amounts = [getattr(project.budget, f.key) for f in fields_of(Budget)]
-    budget_row, plan_label_row = merged_down
-    for index, cells in enumerate(rows):
-        row, column = index + 1, 0
-        for position, (text, span) in enumerate(cells):
-            value: object = text
-            if index == budget_row and position > 0 and position % 2 == 0:  # 预算数 | amount | 其中 | amount …
-                value = _amount_cell(amounts[position // 2 - 1])
-            elif index == plan_label_row + 1 and position > 0:
-                value = _percent_cell(project.plan.points()[position - 1].percent)
-            if index - 1 in merged_down and position == 0:
-                column += span
-                continue  # inside the merge of the row above
-            below = 1 if index in merged_down and position == 0 else 0
-            _write(sheets, sheet, row, column, column + span - 1, value, below)
-            column += span
-    first = len(rows) + 2
-    for column, field in enumerate(INDICATOR_COLUMNS):
-        sheet.write_string(first, column, field.spec.label, sheets.cell)
-    for offset, indicator in enumerate(project.indicators, start=1):
-        for column, field in enumerate(INDICATOR_COLUMNS[1:], start=1):
-            _write(sheets, sheet, first + offset, column, column, getattr(indicator, field.key))
-    for start, last in _level1_runs(project.indicators):
-        text = project.indicators[start].level1
-        _write(sheets, sheet, first + 1 + start, 0, 0, text, below=last - start)
+def _project_sheet(workbook: _Workbook, department: Department, project: Project) -> None:
+    sheet = workbook.add_sheet(f"{project.number}.{project.name}")
+    for column, width in enumerate(SHEET_WIDTHS):
+        sheet.set_column(column, column, width)
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)  # as wide as one page, as long as it takes
+    sheet.merge_range(0, 0, 0, FORM_COLUMNS - 1, "", workbook.title)
+    sheet.write_string(0, 0, _project_title(project), workbook.title)
+    form = _form_table(department, project)
+    workbook.table(sheet, 1, form, SHEET_WIDTHS)
+    workbook.table(sheet, 1 + len(form) + 1, _indicator_table(project), SHEET_WIDTHS)
 
 
 def department_xlsx(department: Department, *, created: datetime) -> bytes:
     """The department's document as a workbook: a sheet of its goals, then one sheet per project."""
     out = io.BytesIO()
-    options = {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
-    workbook = xlsxwriter.Workbook(out, options)
-    workbook.set_properties({"title": _title(department), "author": department.name, "created": created})
-    sheets = _Sheets(workbook)
-    goals = sheets.add(layout.PART_ONE_TITLE)
-    goals.set_column(0, 0, 100)
-    goals.write_string(0, 0, _title(department), sheets.title)
-    goals.write_string(1, 0, layout.PART_ONE_TITLE, sheets.heading)
-    for row, (text, style) in enumerate(_goal_paragraphs(department), start=2):
-        goals.write_string(row, 0, text, sheets.heading if style != "Normal" else sheets.wrap)
+    workbook = _Workbook(out)
+    title = _title(department)
+    workbook.book.set_properties({"title": title, "author": _one_line(department.name), "created": _utc(created)})
+    _goals_sheet(workbook, department)
     for project in department.projects:
-        _excel_project(sheets, department, project)
-    workbook.close()
+        _project_sheet(workbook, department, project)
+    workbook.book.close()
     return out.getvalue()
 
 

@@ -20,7 +20,7 @@ from conftest import ROOT, SEED
 
 from generator.export import department_docx, department_xlsx
 from generator.model import Department
-from generator.readers import ReadError, read_document
+from generator.readers import ReadError, read_document, text_export, word
 from generator.validate import load_catalog
 from generator.yaml_writer import Change, plan_department
 
@@ -218,3 +218,18 @@ def test_an_exported_workbook_has_numbers_staff_can_add_up(tmp_path: Path) -> No
     sheet = openpyxl.load_workbook(io.BytesIO(excel_file(tmp_path).read_bytes())).worksheets[1]
     numbers = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, float)]
     assert 4916.86 in [c.value for c in numbers]
+
+
+def test_word_rows_have_the_cells_of_words_own_text_export(tmp_path: Path) -> None:
+    """Merged cells collapse as the text export writes them: one cell per span, blank below a merge."""
+    def first_project_rows(blocks: list) -> list[list[str]]:
+        start = next(i for i, b in enumerate(blocks) if getattr(b, "text", "").startswith("1.村干部基础职务补贴"))
+        end = next(i for i, b in enumerate(blocks) if i > start and getattr(b, "text", "").startswith("2.村干部"))
+        return [[cell.text for cell in b.cells] for b in blocks[start + 1 : end] if hasattr(b, "cells")]
+
+    exported = first_project_rows(word.blocks(docx.Document(str(word_file(tmp_path)))))
+    seed = first_project_rows(text_export.blocks(SEED.read_text(encoding="utf-8")))
+    assert [len(row) for row in exported] == [len(row) for row in seed]
+    assert [row[0] for row in exported] == [row[0] for row in seed]
+    assert exported[3] == ["", "用于发入村干部基础职务补贴"]  # below 预算规模及资金用途, merged down
+    assert exported[9][0] == ""  # 一级指标 merged down its rows

@@ -3,7 +3,8 @@
 Paragraphs and tables are taken in document order. python-docx returns a merged cell
 once per grid column it spans and repeats a cell merged downwards in the rows below;
 both are collapsed here as Word's own text export shows them: one cell per span, and
-a blank cell where a vertical merge continues.
+a blank cell where a vertical merge continues. python-docx makes a new `_Cell` object
+each time, so a cell is known again by its XML element (`_tc`).
 """
 
 from __future__ import annotations
@@ -28,12 +29,12 @@ def _row(row: _Row, table_number: int, row_number: int, above: dict[int, object]
     previous = None
     for offset, cell in enumerate(row.cells):
         column = row.grid_cols_before + offset
-        by_column[column] = cell
-        if cell == previous:
+        by_column[column] = cell._tc
+        if cell._tc is previous:
             continue  # the same cell again: it spans this grid column too
-        previous = cell
+        previous = cell._tc
         place = Place(text=f"第 {table_number} 个表格第 {row_number} 行第 {len(cells) + 1} 格")
-        continued = above.get(column) == cell  # merged down from the row above
+        continued = above.get(column) is cell._tc  # merged down from the row above
         cells.append(Cell("" if continued else cell.text.strip(), place, column))
     return Row(tuple(cells), Place(text=f"第 {table_number} 个表格第 {row_number} 行")), by_column
 
