@@ -242,9 +242,30 @@ class _Document:
                 paragraph = SubElement(tc, qn("w:p"))
                 text = _text(cell.content)
                 if text:
-                    paragraph.add_r().text = text  # python-docx's own: "\n" a line break, "\t" a tab
+                    _run(paragraph, text)
                 column += cell.span
         return table
+
+
+RUN, TEXT, BREAK, TAB = qn("w:r"), qn("w:t"), qn("w:br"), qn("w:tab")
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+RUN_PIECES = re.compile(r"(\n|\t)")
+
+
+def _run(paragraph: object, text: str) -> None:
+    """A run of text as python-docx's run setter writes it ("\n" a line break, "\t" a tab), without its
+    character-by-character walk: a table's cells are most of a department's export time."""
+    run = SubElement(paragraph, RUN)
+    for piece in RUN_PIECES.split(text):
+        if piece == "\n":
+            SubElement(run, BREAK)
+        elif piece == "\t":
+            SubElement(run, TAB)
+        elif piece:
+            element = SubElement(run, TEXT)
+            element.text = piece
+            if piece != piece.strip():
+                element.set(XML_SPACE, "preserve")
 
 
 def _stable_zip(data: bytes) -> bytes:
