@@ -69,8 +69,11 @@ def _import(args: argparse.Namespace) -> int:
 
 def _categories(args: argparse.Namespace) -> dict[str, tuple[str, ...]] | None:
     """The indicator categories the site accepts (mkdocs.yml may add a county's own); None if its setting is bad."""
+    if args.config is not None and not Path(args.config).is_file():
+        print(f"{args.config}: 配置文件不存在（--config 应指向网站的 mkdocs.yml）", file=sys.stderr)
+        return None
     try:
-        return from_config(Path(args.config))
+        return from_config(Path(args.config or "mkdocs.yml"))
     except SettingError as error:
         print(error, file=sys.stderr)
         return None
@@ -135,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
 
     for command in (importer, check):
         command.add_argument(
-            "--config", default="mkdocs.yml", help="网站配置文件，读取本县自设的指标类别（默认 mkdocs.yml）"
+            "--config", default=None, help="网站配置文件，读取本县自设的指标类别（默认 mkdocs.yml，没有则用规定类别）"
         )
 
     export = commands.add_parser("export", help="把一个部门按官方格式导出为 Word 或 Excel 文件")

@@ -160,7 +160,9 @@ def plan_department(department: Department, out_dir: Path) -> list[FileChange]:
         else:
             changes.append(FileChange(path, Change.CHANGED, text, edited_by_hand(present[path])))
     changes.extend(
-        FileChange(path, Change.REMOVED, None, edited_by_hand(old)) for path, old in present.items() if path not in wanted
+        FileChange(path, Change.REMOVED, None, edited_by_hand(old))
+        for path, old in present.items()
+        if path not in wanted
     )
     return changes
 
