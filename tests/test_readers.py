@@ -233,3 +233,20 @@ def test_word_rows_have_the_cells_of_words_own_text_export(tmp_path: Path) -> No
     assert [row[0] for row in exported] == [row[0] for row in seed]
     assert exported[3] == ["", "用于发入村干部基础职务补贴"]  # below 预算规模及资金用途, merged down
     assert exported[9][0] == ""  # 一级指标 merged down its rows
+
+
+def test_sheets_that_start_with_the_table_are_read_in_sheet_order(tmp_path: Path) -> None:
+    """A budget system's export may leave out each sheet's title row: the sheets' order numbers the projects."""
+    path = excel_file(tmp_path)
+    workbook = openpyxl.load_workbook(path)
+    for sheet in workbook.worksheets[1:]:
+        for cell_range in [r for r in sheet.merged_cells.ranges if r.min_row == 1]:
+            sheet.unmerge_cells(str(cell_range))
+        sheet.delete_rows(1)
+        for cell_range in list(sheet.merged_cells.ranges):  # openpyxl does not move merges with the rows
+            sheet.merged_cells.remove(cell_range)
+            cell_range.shift(row_shift=-1)
+            sheet.merged_cells.add(cell_range)
+        assert str(sheet["A1"].value).startswith("203001")  # the unit row now opens the sheet
+    workbook.save(path)
+    assert read_document(path).department == SEED_DEPARTMENT

@@ -5,7 +5,8 @@ one), in sheet order. Excel keeps merged ranges apart from the values, which sit
 a range's top-left cell only; a range is collapsed here as Word's text export shows
 it: one cell across the columns it spans, a blank cell in the rows it continues into.
 A row whose only text is one unmerged cell, or one range across the row, is a
-paragraph (a title or a goal). Numbers are shown as the cell's number format shows
+paragraph (a title or a goal); a sheet whose table has no title row is titled by its
+order and name, as a budget system's export may leave the title out. Numbers are shown as the cell's number format shows
 them (4,916.86, 20%), so a value reads the same as in Word.
 
 openpyxl's read-only mode does not read merged ranges, so the workbook is loaded
@@ -26,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
+from generator import layout
 from generator.readers.blocks import Block, Cell, Paragraph, Place, Row
 from generator.readers.errors import ReadError
 from generator.readers.form import Reading, read_department
@@ -103,6 +105,14 @@ def read(source: Path, year: int | None = None) -> Reading:
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as error:
         raise ReadError(source, f"不是能打开的 Excel .xlsx 文件（{type(error).__name__}），文件可能已损坏") from None
     blocks: list[Block] = []
+    tables = 0
     for sheet in workbook.worksheets:
-        blocks.extend(_sheet(sheet))
+        read = _sheet(sheet)
+        if any(isinstance(block, Row) for block in read):
+            tables += 1
+            if not any(isinstance(b, Paragraph) and layout.PROJECT_TITLE_PATTERN.match(b.text) for b in read):
+                # A budget system's export may start the sheet with the table: the sheet is its title.
+                title = layout.PROJECT_TITLE.format(number=tables, name=sheet.title)
+                read.insert(0, Paragraph(title, Place(text=f"工作表“{sheet.title}”")))
+        blocks.extend(read)
     return read_department(blocks, source, year)
