@@ -47,8 +47,13 @@ DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 def fold(text: str) -> str:
-    """Text as it is matched: full-width and half-width forms one, lower case, one space for any run."""
-    return WHITESPACE.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+    """Text as it is matched: full-width and half-width forms one, lower case, one space for any run.
+
+    Character by character, as the client folds a field to find where in its text a match
+    is; `lower()` is JavaScript's `toLowerCase()` for the text of a budget.
+    """
+    folded = "".join(unicodedata.normalize("NFKC", char).lower() for char in text)
+    return WHITESPACE.sub(" ", folded).strip()
 
 
 def keys_of(text: str) -> set[str]:
