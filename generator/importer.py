@@ -62,14 +62,14 @@ def _converted(source: Path, folder: Path) -> Path:
             f"这是旧的 {source.suffix} 格式，请用 Word、WPS 或 Excel 打开后“另存为” {target} 再导入"
             "（安装 LibreOffice 后可自动转换）",
         )
+    converted = folder / f"{source.stem}{target}"
     try:
         subprocess.run(
             [soffice, "--headless", "--convert-to", target[1:], "--outdir", str(folder), str(source)],
             capture_output=True, timeout=300, check=True,
         )  # fmt: skip
     except (OSError, subprocess.SubprocessError):
-        raise ReadError(source, f"LibreOffice 未能把它转换为 {target}，请手工“另存为” {target} 再导入") from None
-    converted = folder / f"{source.stem}{target}"
+        pass  # said below: no converted file
     if not converted.is_file():
         raise ReadError(source, f"LibreOffice 未能把它转换为 {target}，请手工“另存为” {target} 再导入")
     return converted
@@ -96,11 +96,9 @@ def _problems(changes: list[FileChange], out_dir: Path, categories: Categories) 
         try:
             load_catalog(Path(scratch), categories)
         except ContentError as error:
+            # Each problem located in the file the import writes, not in its scratch copy.
             return [
-                str(problem)
-                .replace(str(Path(scratch)), display_path(out_dir))
-                .replace(display_path(Path(scratch)), display_path(out_dir))
-                for problem in error.problems
+                str(replace(problem, path=out_dir / problem.path.relative_to(scratch))) for problem in error.problems
             ]
     return []
 

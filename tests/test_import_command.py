@@ -124,6 +124,8 @@ def test_problems_of_the_imported_content_are_shown_as_warnings(tmp_path: Path) 
     assert result.returncode == 0, result.stderr
     assert "；警告 1 条" in result.stdout.splitlines()[0]
     assert "  警告：" in result.stdout and "数量指票" in result.stdout
+    warning = f"  警告：{tmp_path / 'content/2024/203001' / (first.code + '.yaml')}:22: indicators[0].level2:"
+    assert warning in result.stdout  # located in the file written, not in a scratch copy
 
 
 def test_legacy_files_are_converted_when_libreoffice_is_installed(tmp_path: Path) -> None:

@@ -329,15 +329,15 @@ def read_department(blocks: Sequence[Block], source: Path, year: int | None = No
         year, assumed = _year(part_one, blocks, source)
         warnings.extend([assumed] if assumed else [])
 
-    units = {}
+    code, name, money_unit = _unit(tables[0])
     projects = []
     for table in tables:
-        units.setdefault(_unit(table), table)
-        if len(units) > 1:
-            code, name, _ = _unit(table)
-            raise table.fail(f"的预算单位“{code}{name}”与前面的表格不同：一个文件只能是一个部门", table.rows[0].place)
+        unit = _unit(table)
+        if unit != (code, name, money_unit):
+            raise table.fail(
+                f"的预算单位“{unit[0]}{unit[1]}”与前面的表格不同：一个文件只能是一个部门", table.rows[0].place
+            )
         projects.append(_project(table))
-    (code, name, money_unit), _ = units.popitem()
     department = Department(
         year=year, code=code, name=name, money_unit=money_unit, goals=goals, projects=tuple(projects), source=source
     )
