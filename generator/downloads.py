@@ -35,7 +35,7 @@ from functools import cached_property
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
-from generator.export import department_docx, department_xlsx
+from generator.export import ZIP_DATE, department_docx, department_xlsx
 from generator.model import Catalog, Department, Indicator, Kind, PlanPoint, Project, field_of, fields_of
 from generator.urls import SiteUrls
 
@@ -255,7 +255,6 @@ def csv_file(table: Table, chunks: Iterable[str]) -> bytes:
 # file holding it where this makes a project's row XML once (benchmarks/README.md, issue 13). Byte-identical
 # by construction, and every text cell is an inline string, so no text can ever become a formula.
 
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date ZIP can hold; the clock never reaches the file
 STYLE_HEADER, STYLE_AMOUNT, STYLE_WRAP = 1, 2, 3
 SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
