@@ -2,7 +2,7 @@
 
 `python -m benchmarks.search_size --projects 10000` makes the synthetic county, builds the
 index files in memory and, for sample queries, counts the bytes a client fetches for its
-first search: meta.json, the key chunks the query's keys need, and the documents of the
+first search: meta.js, the key chunks the query's keys need, and the documents of the
 first ten results (each confirmed against its text). Code is not counted yet: there is
 no client yet. Prints the index's size and build time too.
 """
@@ -10,12 +10,11 @@ no client yet. Prints the index's size and build time too.
 from __future__ import annotations
 
 import argparse
-import json
 import time
 
 from benchmarks import synthetic
 from generator.model import Catalog
-from generator.search_index import decode_ids, fold, index_files, key_hash
+from generator.search_index import decode_ids, fold, index_files, key_hash, script_data
 from generator.urls import SiteUrls
 
 QUERIES = ("村干部", "干部", "补贴", "2024年底前完成", "满意度", "P10057D", "≥95%", "党建示范")
@@ -29,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.process_time()
     files = dict(index_files(catalog, SiteUrls()))
     seconds = time.process_time() - start
-    meta = json.loads(files["search/meta.json"])
+    meta = script_data(files["search/meta.js"])
     chunks = [len(v) for p, v in files.items() if "/k/" in p]
     docs = [len(v) for p, v in files.items() if "/d/" in p]
     print(f"{args.projects} projects: {meta['documents']} documents, index built in {seconds:.1f} s CPU")
@@ -41,22 +40,22 @@ def main(argv: list[str] | None = None) -> int:
         folded = fold(query)
         keys = [folded] if len(folded) <= 2 else [folded[i : i + 2] for i in range(len(folded) - 1)]
         needed = {key_hash(key) % meta["chunks"] for key in keys}
-        chunk_bytes = sum(len(files[f"search/k/{n}.json"]) for n in needed)
+        chunk_bytes = sum(len(files[f"search/k/{n}.js"]) for n in needed)
         candidates = None
         for key in keys:
-            chunk = json.loads(files[f"search/k/{key_hash(key) % meta['chunks']}.json"])
+            chunk = script_data(files[f"search/k/{key_hash(key) % meta['chunks']}.js"])
             found = {doc for tier in chunk.get(key, "").split("|") for doc in decode_ids(tier)}
             candidates = found if candidates is None else candidates & found
         read = shown = doc_bytes = 0
         for number in sorted(candidates or ()):
             if shown == 10:
                 break
-            data = files[f"search/d/{number}.json"]
+            data = files[f"search/d/{number}.js"]
             read += 1
             doc_bytes += len(data)
-            fields = json.loads(data)["fields"]
+            fields = script_data(data)["fields"]
             shown += any(folded in fold(f[2]) or folded in fold(f[4]) for f in fields)
-        total = len(files["search/meta.json"]) + chunk_bytes + doc_bytes
+        total = len(files["search/meta.js"]) + chunk_bytes + doc_bytes
         print(
             f"| {query} | {chunk_bytes / 1e3:.0f} | {read} | {doc_bytes / 1e3:.0f} | {len(candidates or ())} | {total / 1e3:.0f} |"
         )

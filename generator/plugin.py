@@ -3,8 +3,7 @@
 Before MkDocs writes anything the content is loaded, validated and made into pages
 and download files (`site.make_site`), so bad content stops the build with the
 previous site in place; the build is written to a staging folder and published
-all at once (`publish.py`); the search index is rewritten for Chinese at the end
-(`search.py`).
+all at once (`publish.py`).
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
-from generator import search
 from generator.categories import SettingError, with_county
 from generator.downloads import Downloads
 from generator.model import Catalog
@@ -41,6 +39,8 @@ class BudgetPluginConfig(Config):
     """Folder of the YAML content, relative to mkdocs.yml."""
     indicator_categories = config_options.Type(dict, default={})
     """The county's own indicator categories beside the official ones: {一级指标: [二级指标, …]}."""
+    offline = config_options.Type(bool, default=False)
+    """A site to open from the file system (file://): page links end in .html."""
 
 
 class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
@@ -67,7 +67,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if self.config_nav is None:  # on_files replaces config.nav on every build
             self.config_nav = list(config.nav or [])
-        if _offline_enabled(config):
+        if self.config.offline:
             # Pages opened from file:// cannot rely on a server mapping folder/ to folder/index.html.
             config.use_directory_urls = False
         if self.command != "serve":
@@ -107,6 +107,9 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         for download in self.parts.downloads.files:
             _refuse_clash(files, download.path, "下载文件")
             files.append(File.generated(config, download.path, content=download.content))
+        for path, content in self.parts.search:
+            _refuse_clash(files, path, "搜索索引文件")
+            files.append(File.generated(config, path, content=content))
         config.nav = self._navigation(files)
         return files
 
@@ -124,11 +127,8 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         blocks = self.html_blocks.pop(page.file.src_uri, None)  # once restored, no longer needed
         return restore_html_blocks(html, blocks) if blocks else html
 
-    @event_priority(-1000)  # after every other plugin has written its files (search index, offline)
+    @event_priority(-1000)  # after every other plugin has written its files
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        sizes = search.rewrite_index_file(Path(config.site_dir) / "search" / "search_index.json")
-        if sizes:
-            log.info("budget: search index %d -> %d bytes (Chinese sub-words added)", *sizes)
         self._end_build()
         if self.staging is None or self.site_dir is None:
             return
@@ -157,11 +157,3 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
 def _refuse_clash(files: Files, path: str, kind: str) -> None:
     if files.get_file_from_path(path) is not None:
         raise PluginError(f"docs/{path} 与生成的{kind}重名，请改名或删除该文件")
-
-
-def _offline_enabled(config: MkDocsConfig) -> bool:
-    """Whether Material's offline plugin (a site for file://) is on in this build."""
-    for name, plugin in config.plugins.items():
-        if name.endswith("offline") and getattr(plugin, "config", None) is not None:
-            return bool(plugin.config.get("enabled", True))
-    return False

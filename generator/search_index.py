@@ -1,4 +1,5 @@
-"""The site's own search index (issue 14, in progress): character n-grams in static chunks.
+"""The site's own search index: character n-grams in static chunks, read by
+`theme_overrides/assets/javascripts/search.js`.
 
 Made from the catalog, not from the built HTML. Every page that shows a department or
 a project is one document; its text is kept field by field (a title, a project's own
@@ -9,15 +10,16 @@ pair of adjacent characters of a field is a key. A query of one or two character
 answered by its key's postings alone; a longer one by the postings of its pairs, then
 confirmed against the candidate documents' text.
 
-Files, under `search/`:
+Files, under `search/`, each a script `budgetSearch.add(name, data);` so that the client
+loads them with a script tag, which works from file:// where fetch() is refused:
 
-- `meta.json`: the format's version, the number of key chunks and of documents;
-- `k/<n>.json`: the postings of every key whose hash (`key_hash`, FNV-1a over UTF-16
+- `meta.js`: the format's version, the number of key chunks and of documents;
+- `k/<n>.js`: the postings of every key whose hash (`key_hash`, FNV-1a over UTF-16
   code units, as JavaScript sees a string) is n modulo the number of chunks:
   `{key: "tier0|tier1|tier2"}`, each tier the ascending ids of the documents whose best
   field for the key is of that tier (0 the title, 1 the page's own fields, 2 the rest),
   delta-coded in base 36 with `+k` for k consecutive ids (`encode_ids`);
-- `d/<id>.json`: one document: its address, title, department, year and fields
+- `d/<id>.js`: one document: its address, title, department, year and fields
   `[tier, label, text, anchor, alternative]` (the alternative is what a reader may type
   instead: an amount without thousands separators).
 
@@ -34,11 +36,16 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 from generator.model import Budget, Catalog, Department, Goals, Indicator, Project, field_of, fields_of
+from generator.render import format_amount, format_percent
 from generator.urls import SiteUrls
 
 VERSION = 1
+FOLDER = "search"
+#: The client's function that each index file calls with its name and data.
+LOADER = "budgetSearch.add"
 TITLE, OWN, REST = 0, 1, 2
 #: The average size of a key chunk the chunk count aims at, in bytes.
 CHUNK_TARGET = 12_000
@@ -144,22 +151,26 @@ class Document:
         }
 
 
-def _amount(value: object) -> tuple[str, str]:
-    """An amount as a page shows it (4,916.86) and as a reader may type it (4916.86)."""
-    return f"{value:,}", str(value)
+def _amount(label: str, value: Decimal) -> Field:
+    """An amount as a page shows it (4,916.86), found also as a reader may type it (4916.86)."""
+    shown, typed = format_amount(value), f"{value:.2f}"
+    return Field(OWN, label, shown, alternative=typed if typed != shown else "")
 
 
 def _project_document(department: Department, project: Project, urls: SiteUrls) -> Document:
     own = [Field(OWN, field_of(Project, "code").spec.label, project.code)]
     for item in fields_of(Project):
         value = getattr(project, item.key)
-        if item.is_scalar and item.key not in ("code", "number") and value:
+        if item.is_scalar and item.key not in ("code", "number", "name") and value:
             own.append(Field(OWN, item.spec.label, str(value)))
     for item in fields_of(Budget):
         value = getattr(project.budget, item.key)
         if value is not None:
-            shown, typed = _amount(value)
-            own.append(Field(OWN, item.spec.label, shown, alternative=typed if typed != shown else ""))
+            own.append(_amount(item.spec.label, value))
+    plan = field_of(Project, "plan").spec.label.removesuffix("（%）")  # 资金支出计划
+    for point in project.plan.points():
+        if point.percent is not None:
+            own.append(Field(OWN, f"{plan}（{point.label}）", format_percent(point.percent)))
     rest = [
         Field(REST, column.spec.label, getattr(row, column.key), urls.indicator_anchor(project, row))
         for row in project.indicators
@@ -177,10 +188,9 @@ def _project_document(department: Department, project: Project, urls: SiteUrls) 
 
 
 def _department_document(department: Department, urls: SiteUrls) -> Document:
-    shown, typed = _amount(department.total)
     own = [
         Field(OWN, field_of(Department, "code").spec.label, department.code),
-        Field(OWN, "部门预算合计", shown, alternative=typed if typed != shown else ""),
+        _amount("部门预算合计", department.total),
     ]
     rest = [
         Field(REST, section.spec.label, text)
@@ -238,11 +248,20 @@ def index_files(catalog: Catalog, urls: SiteUrls) -> Iterator[tuple[str, bytes]]
     for key, value in encoded.items():
         chunks[key_hash(key) % count][key] = value
 
-    def dump(value: object) -> bytes:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-    yield "search/meta.json", dump({"version": VERSION, "chunks": count, "documents": len(docs)})
+    yield _script("meta", {"version": VERSION, "chunks": count, "documents": len(docs)})
     for number in range(count):
-        yield f"search/k/{number}.json", dump(chunks.get(number, {}))
+        yield _script(f"k/{number}", chunks.get(number, {}))
     for number, document in enumerate(docs):
-        yield f"search/d/{number}.json", dump(document.json())
+        yield _script(f"d/{number}", document.json())
+
+
+def _script(name: str, data: object) -> tuple[str, bytes]:
+    """A file of the index as a script that hands its data to the client: scripts load from file:// too, fetch() does not."""
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return f"{FOLDER}/{name}.js", f"{LOADER}({json.dumps(name)},{payload});\n".encode()
+
+
+def script_data(content: bytes) -> object:
+    """The data of one index file, as the client receives it (for tests and benchmarks that read the built site)."""
+    text = content.decode("utf-8")
+    return json.loads(text[text.index(",") + 1 : text.rindex(");")])

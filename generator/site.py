@@ -1,7 +1,8 @@
 """The site's generated parts, made in one pure step from the validated catalog.
 
-Every page's Markdown and every download file's bytes: the plugin hands both to
-MkDocs as generated files. The downloads come first because pages show their sizes.
+Every page's Markdown, every download file's bytes and the search index's files: the
+plugin hands them to MkDocs as generated files. The downloads come first because
+pages show their sizes.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import datetime
 from generator.downloads import Downloads, build_downloads
 from generator.model import Catalog
 from generator.render import Renderer
+from generator.search_index import index_files
 from generator.urls import SiteUrls
 
 
@@ -21,9 +23,11 @@ class SiteParts:
 
     pages: dict[str, str]  # src_uri -> Markdown, in build order
     downloads: Downloads
+    search: tuple[tuple[str, bytes], ...] = ()  # (path, bytes) of the search index's files
 
 
 def make_site(catalog: Catalog, site_name: str, urls: SiteUrls, dated: datetime) -> SiteParts:
     """`dated` is the build's date, which the Word and Excel files record (the content's, not the clock's)."""
     downloads = build_downloads(catalog, site_name, urls, dated)
-    return SiteParts(Renderer(site_name, urls, downloads).pages(catalog), downloads)
+    pages = Renderer(site_name, urls, downloads).pages(catalog)
+    return SiteParts(pages, downloads, tuple(index_files(catalog, urls)))

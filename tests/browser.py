@@ -12,7 +12,9 @@ import functools
 import http.server
 import shutil
 import threading
+import urllib.parse
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -32,15 +34,35 @@ CHROMIUM_FLAGS = [
 requires_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
 
 
+@dataclass(frozen=True)
+class Served:
+    """One file the server sent: its path and the bytes of its body."""
+
+    path: str
+    size: int
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    served: list[Served] | None = None
+
     def log_message(self, format: str, *args: object) -> None:
         pass
 
+    def copyfile(self, source, outputfile) -> None:
+        start = source.tell()
+        super().copyfile(source, outputfile)
+        if self.served is not None:
+            self.served.append(Served(urllib.parse.unquote(self.path.split("?")[0]), source.tell() - start))
+
 
 @contextlib.contextmanager
-def serve(root: Path) -> Iterator[str]:
-    """Serve a folder on 127.0.0.1 on a free port; yields the base URL ending in '/'."""
-    handler = functools.partial(_QuietHandler, directory=str(root))
+def serve(root: Path, served: list[Served] | None = None) -> Iterator[str]:
+    """Serve a folder on 127.0.0.1 on a free port; yields the base URL ending in '/'.
+
+    Every file sent is appended to `served`, so that a test counts what the browser
+    fetched at the server, workers and scripts included.
+    """
+    handler = functools.partial(type("Handler", (_QuietHandler,), {"served": served}), directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -64,23 +86,17 @@ def chromium() -> Iterator[object]:
             browser.close()
 
 
-def search(page, query: str, attempts: int = 10) -> None:
-    """Type a query into Material's search box and wait until results are listed.
+def search(page, query: str) -> None:
+    """Type a query into the header's search box as an input method commits it, and wait for the results.
 
-    The index loads in the background and a query typed before it is ready is not
-    answered, so the query is typed again until it is, as a citizen would.
+    One value, then a key-up: the search runs on the box's value after each key.
     """
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
+    page.locator("input.md-search__input").click()
     box = page.locator("input.md-search__input")
-    first_result = page.locator(".md-search-result__item").first
-    for _ in range(attempts):
-        box.fill("")
-        box.fill(query)
-        box.press("End")
-        try:
-            first_result.wait_for(timeout=3_000)
-            return
-        except PlaywrightTimeout:
-            continue
-    raise AssertionError(f"no search results for {query!r}")
+    box.fill(query)
+    box.press("End")
+    page.wait_for_function(
+        "query => { const box = document.querySelector('.md-search');"
+        " return box.dataset.bpState === 'ready' && box.dataset.bpQuery === query; }",
+        arg=query,
+    )

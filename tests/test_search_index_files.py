@@ -1,8 +1,7 @@
-"""The search index (issue 14, in progress): every substring of a page's text finds the page."""
+"""The search index files: every substring of a page's text finds the page."""
 
 from __future__ import annotations
 
-import json
 import random
 
 from conftest import ROOT
@@ -14,18 +13,19 @@ from generator.search_index import (
     index_files,
     key_hash,
     keys_of,
+    script_data,
 )
 from generator.urls import SiteUrls
 from generator.validate import load_catalog
 
 CATALOG = load_catalog(ROOT / "content")
 FILES = dict(index_files(CATALOG, SiteUrls()))
-META = json.loads(FILES["search/meta.json"])
-DOCS = [json.loads(FILES[f"search/d/{n}.json"]) for n in range(META["documents"])]
+META = script_data(FILES["search/meta.js"])
+DOCS = [script_data(FILES[f"search/d/{n}.js"]) for n in range(META["documents"])]
 
 
 def lookup(key: str) -> list[list[int]]:
-    chunk = json.loads(FILES[f"search/k/{key_hash(key) % META['chunks']}.json"])
+    chunk = script_data(FILES[f"search/k/{key_hash(key) % META['chunks']}.js"])
     return [decode_ids(tier) for tier in chunk.get(key, "").split("|")] if key in chunk else []
 
 

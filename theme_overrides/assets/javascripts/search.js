@@ -1,0 +1,523 @@
+/* The site's search: any run of characters of a page's text finds the page.
+ *
+ * Loaded by the header's search box only when a visitor focuses it, types a shortcut,
+ * or opens a page with ?q= or ?h= (theme_overrides/partials/search.html). The index
+ * (generator/search_index.py) is a set of static script files under search/: meta.js,
+ * the key chunks k/<n>.js and one file per page d/<id>.js, each calling
+ * budgetSearch.add(name, data). Scripts, not fetch(), so that a site opened from
+ * file:// searches too.
+ *
+ * A query is folded as the index folds text (NFKC, lower case, one space for any run);
+ * a space separates terms that must all occur. A term of one or two characters is a key
+ * itself; a longer one is looked up by its pairs of characters and confirmed against the
+ * page's text. Results: pages whose best field is the title first, then the page's own
+ * fields, then the rest; then by the index's order (newest year, then code).
+ * Every text from the index is put in the page as text nodes, never as markup.
+ */
+(function () {
+  "use strict";
+
+  var VERSION = 1;
+  var PAGE = 10; // results shown at a time, and documents confirmed at a time
+  var SNIPPET_BEFORE = 24; // characters of context before a match in a snippet
+  var SNIPPET_LENGTH = 90;
+  var WHITESPACE = /[\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+
+  var script = document.currentScript;
+  var root = new URL(script.getAttribute("data-root") || ".", document.baseURI).href.replace(/\/?$/, "/");
+  var files = {}; // name -> Promise of its data
+  var arrived = {}; // name -> data, set by the file itself as it runs
+
+  window.budgetSearch = {
+    add: function (name, data) {
+      arrived[name] = data;
+    },
+  };
+
+  function load(name) {
+    if (!files[name]) {
+      files[name] = new Promise(function (resolve, reject) {
+        var tag = document.createElement("script");
+        tag.src = root + "search/" + name + ".js";
+        tag.async = true;
+        tag.onload = function () {
+          tag.remove();
+          if (name in arrived) {
+            resolve(arrived[name]);
+            delete arrived[name];
+          } else {
+            reject(new Error(name));
+          }
+        };
+        tag.onerror = function () {
+          tag.remove();
+          delete files[name]; // a later search tries again
+          reject(new Error(name));
+        };
+        document.head.appendChild(tag);
+      });
+    }
+    return files[name];
+  }
+
+  /* Folding, as generator/search_index.py's fold(): the folded text and, for each of its
+   * code units, where the character it came from starts and ends in the original. */
+  function fold(text) {
+    var out = "";
+    var starts = [];
+    var ends = [];
+    var pendingSpace = -1;
+    var at = 0;
+    for (var original of text) {
+      var end = at + original.length;
+      for (var char of original.normalize("NFKC").toLowerCase()) {
+        if (WHITESPACE.test(char)) {
+          if (out && pendingSpace < 0) pendingSpace = at;
+          continue;
+        }
+        if (pendingSpace >= 0) {
+          out += " ";
+          starts.push(pendingSpace);
+          ends.push(at);
+          pendingSpace = -1;
+        }
+        for (var unit = 0; unit < char.length; unit++) {
+          starts.push(at);
+          ends.push(end);
+        }
+        out += char;
+      }
+      at = end;
+    }
+    return { text: out, starts: starts, ends: ends };
+  }
+
+  function keysOf(term) {
+    var chars = Array.from(term);
+    if (chars.length === 1) return chars;
+    var keys = [];
+    for (var i = 0; i + 1 < chars.length; i++) {
+      var key = chars[i] + chars[i + 1];
+      if (keys.indexOf(key) < 0) keys.push(key);
+    }
+    return keys;
+  }
+
+  /* FNV-1a over UTF-16 code units, as key_hash() in generator/search_index.py. */
+  function keyHash(key) {
+    var value = 0x811c9dc5;
+    for (var i = 0; i < key.length; i++) {
+      value = Math.imul(value ^ key.charCodeAt(i), 0x01000193) >>> 0;
+    }
+    return value;
+  }
+
+  /* Ids as encode_ids() wrote them: base-36 gaps, "+k" for k consecutive ids. */
+  function decodeIds(text, into, tier) {
+    var previous = -1;
+    text.split(",").forEach(function (token) {
+      if (!token) return;
+      if (token.charAt(0) === "+") {
+        for (var n = parseInt(token.slice(1), 36); n > 0; n--) into.set(++previous, tier);
+      } else {
+        previous += parseInt(token, 36);
+        into.set(previous, tier);
+      }
+    });
+  }
+
+  /* The documents that hold every key of a term: id -> the worst of the keys' best tiers. */
+  function termCandidates(term, meta) {
+    var keys = keysOf(term);
+    return Promise.all(
+      keys.map(function (key) {
+        return load("k/" + (keyHash(key) % meta.chunks)).then(function (chunk) {
+          var tiers = new Map();
+          var posting = Object.prototype.hasOwnProperty.call(chunk, key) ? chunk[key] : "";
+          posting.split("|").forEach(function (ids, tier) {
+            decodeIds(ids, tiers, tier);
+          });
+          return tiers;
+        });
+      })
+    ).then(intersect);
+  }
+
+  function intersect(maps) {
+    maps.sort(function (a, b) {
+      return a.size - b.size;
+    });
+    var result = new Map();
+    maps[0].forEach(function (tier, id) {
+      for (var i = 1; i < maps.length; i++) {
+        var other = maps[i].get(id);
+        if (other === undefined) return;
+        if (other > tier) tier = other;
+      }
+      result.set(id, tier);
+    });
+    return result;
+  }
+
+  /* A page's fields, folded once. */
+  function documentOf(id) {
+    return load("d/" + id).then(function (data) {
+      if (!data.folded) {
+        data.folded = data.fields.map(function (field) {
+          return { text: fold(field[2]).text, alternative: fold(field[4]).text };
+        });
+      }
+      return data;
+    });
+  }
+
+  /* The best tier of a page's fields that hold every term, or -1. */
+  function confirm(data, terms) {
+    var worst = 0;
+    for (var t = 0; t < terms.length; t++) {
+      var best = -1;
+      for (var f = 0; f < data.fields.length; f++) {
+        var folded = data.folded[f];
+        if (folded.text.indexOf(terms[t]) >= 0 || (folded.alternative && folded.alternative.indexOf(terms[t]) >= 0)) {
+          best = best < 0 ? data.fields[f][0] : Math.min(best, data.fields[f][0]);
+        }
+      }
+      if (best < 0) return -1;
+      worst = Math.max(worst, best);
+    }
+    return worst;
+  }
+
+  /* One query's answer, read as far as the visitor scrolls. */
+  function Search(query, meta) {
+    this.query = query;
+    this.terms = [];
+    var seen = {};
+    fold(query)
+      .text.split(" ")
+      .forEach(function (term) {
+        if (term && !seen[term]) {
+          seen[term] = true;
+          this.terms.push(term);
+        }
+      }, this);
+    // Terms of at most two characters are keys: their postings are the answer.
+    this.exact = this.terms.every(function (term) {
+      return Array.from(term).length <= 2;
+    });
+    this.meta = meta;
+    this.candidates = []; // [id, tier at least] in the order they are confirmed
+    this.next = 0; // the first candidate not yet confirmed
+    this.results = []; // confirmed [id, tier, document], by tier then id
+  }
+
+  Search.prototype.start = function () {
+    var self = this;
+    return Promise.all(
+      this.terms.map(function (term) {
+        return termCandidates(term, self.meta);
+      })
+    ).then(function (maps) {
+      var found = maps.length ? intersect(maps) : new Map();
+      found.forEach(function (tier, id) {
+        self.candidates.push([id, tier]);
+      });
+      self.candidates.sort(function (a, b) {
+        return a[1] - b[1] || a[0] - b[0];
+      });
+    });
+  };
+
+  /* Results that no later confirmation can precede: their tier is below every unconfirmed bound. */
+  Search.prototype.settled = function () {
+    if (this.next >= this.candidates.length) return this.results.length;
+    var bound = this.candidates[this.next][1];
+    var count = 0;
+    while (count < this.results.length && this.results[count][1] < bound) count++;
+    return count;
+  };
+
+  Search.prototype.total = function () {
+    if (this.exact) return { count: this.candidates.length, exact: true };
+    var unconfirmed = this.candidates.length - this.next;
+    return { count: this.results.length + unconfirmed, exact: unconfirmed === 0 };
+  };
+
+  /* Confirm candidates until `wanted` results are settled (or none are left). */
+  Search.prototype.fill = function (wanted) {
+    var self = this;
+    if (this.settled() >= wanted || this.next >= this.candidates.length) return Promise.resolve();
+    var batch = this.candidates.slice(this.next, this.next + PAGE);
+    this.next += batch.length;
+    return Promise.all(
+      batch.map(function (candidate) {
+        return documentOf(candidate[0]).then(function (data) {
+          var tier = self.exact ? candidate[1] : confirm(data, self.terms);
+          if (tier >= 0) self.results.push([candidate[0], tier, data]);
+        });
+      })
+    ).then(function () {
+      self.results.sort(function (a, b) {
+        return a[1] - b[1] || a[0] - b[0];
+      });
+      return self.fill(wanted);
+    });
+  };
+
+  /* ---- Showing results in Material's search box ---- */
+
+  var box = document.querySelector(".md-search");
+  var input = box.querySelector(".md-search__input");
+  var meta = box.querySelector(".md-search-result__meta");
+  var list = box.querySelector(".md-search-result__list");
+  var scrollwrap = box.querySelector(".md-search__scrollwrap");
+  var toggle = document.getElementById("__search");
+  var current = null;
+  var metaLoaded = null;
+
+  function element(tag, className, children) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    (children || []).forEach(function (child) {
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  /* Where the terms occur in a text: [start, end) ranges in the original, merged. */
+  function matches(text, terms) {
+    var folded = fold(text);
+    var ranges = [];
+    terms.forEach(function (term) {
+      for (var at = folded.text.indexOf(term); at >= 0; at = folded.text.indexOf(term, at + term.length)) {
+        ranges.push([folded.starts[at], folded.ends[at + term.length - 1]]);
+      }
+    });
+    ranges.sort(function (a, b) {
+      return a[0] - b[0];
+    });
+    var merged = [];
+    ranges.forEach(function (range) {
+      var last = merged[merged.length - 1];
+      if (last && range[0] <= last[1]) last[1] = Math.max(last[1], range[1]);
+      else merged.push(range.slice());
+    });
+    return merged;
+  }
+
+  /* Text with its matches in <mark>, cut to [from, to) with an ellipsis where cut. */
+  function highlighted(tag, text, ranges, from, to) {
+    var node = element(tag);
+    var at = from;
+    if (from > 0) node.appendChild(document.createTextNode("…"));
+    ranges.forEach(function (range) {
+      var start = Math.max(range[0], from);
+      var end = Math.min(range[1], to);
+      if (start >= end) return;
+      if (start > at) node.appendChild(document.createTextNode(text.slice(at, start)));
+      node.appendChild(element("mark", null, [text.slice(start, end)]));
+      at = end;
+    });
+    if (to > at) node.appendChild(document.createTextNode(text.slice(at, to)));
+    if (to < text.length) node.appendChild(document.createTextNode("…"));
+    return node;
+  }
+
+  /* The field a result's snippet comes from: the best tier that holds a term, the title aside. */
+  function snippetField(data, terms) {
+    var best = null;
+    data.fields.forEach(function (field, index) {
+      if (index === 0) return;
+      var folded = data.folded[index];
+      var holds = terms.some(function (term) {
+        return folded.text.indexOf(term) >= 0 || folded.alternative.indexOf(term) >= 0;
+      });
+      if (holds && (!best || field[0] < best[0])) best = field;
+    });
+    return best;
+  }
+
+  function snippet(field, terms) {
+    var text = field[2];
+    var ranges = matches(text, terms);
+    if (!ranges.length) ranges = [[0, text.length]]; // matched as typed without separators
+    var from = Math.max(0, ranges[0][0] - SNIPPET_BEFORE);
+    var to = Math.min(text.length, from + SNIPPET_LENGTH);
+    if (text.length - from <= SNIPPET_LENGTH) from = Math.max(0, text.length - SNIPPET_LENGTH);
+    var line = highlighted("p", text, ranges, from, to);
+    line.insertBefore(element("span", "bp-search-result__label", [field[1] + "："]), line.firstChild);
+    return line;
+  }
+
+  function resultItem(search, data) {
+    var title = data.fields[0];
+    var field = snippetField(data, search.terms);
+    var url = new URL(data.url, root);
+    url.searchParams.set("h", search.terms.join(" "));
+    if (field && field[3]) url.hash = field[3];
+    var where = data.year + "年 · " + (data.department === data.title ? "部门" : data.department);
+    var article = element("article", "md-search-result__article md-typeset", [
+      element("div", "md-search-result__icon md-icon"),
+      highlighted("h1", title[2], matches(title[2], search.terms), 0, title[2].length),
+      element("p", "bp-search-result__where", [where]),
+    ]);
+    if (field) article.appendChild(snippet(field, search.terms));
+    var link = element("a", "md-search-result__link", [article]);
+    link.href = url.href;
+    link.tabIndex = -1;
+    return element("li", "md-search-result__item", [link]);
+  }
+
+  function showMeta(text) {
+    meta.textContent = text;
+  }
+
+  function countText(search) {
+    var total = search.total();
+    if (!total.count) return "没有找到符合条件的结果";
+    return (total.exact ? "找到 " : "约 ") + total.count.toLocaleString("en-US") + " 个结果";
+  }
+
+  /* Show the next page of results of the current search. */
+  function showMore(search) {
+    var shown = list.children.length;
+    return search.fill(shown + PAGE).then(function () {
+      if (search !== current) return;
+      var settled = search.settled();
+      var wanted = search.exact ? Math.min(search.candidates.length, shown + PAGE) : Math.min(settled, shown + PAGE);
+      var pending = [];
+      for (var i = shown; i < wanted; i++) {
+        pending.push(search.exact ? documentOf(search.candidates[i][0]) : Promise.resolve(search.results[i][2]));
+      }
+      return Promise.all(pending).then(function (docs) {
+        if (search !== current) return;
+        docs.forEach(function (data) {
+          list.appendChild(resultItem(search, data));
+        });
+        showMeta(countText(search));
+        box.setAttribute("data-bp-query", search.query);
+        box.setAttribute("data-bp-state", "ready");
+      });
+    });
+  }
+
+  function metaFile() {
+    if (!metaLoaded) {
+      metaLoaded = load("meta").then(function (data) {
+        if (data.version !== VERSION) throw new Error("search index version " + data.version);
+        return data;
+      });
+      metaLoaded.catch(function () {
+        metaLoaded = null;
+      });
+    }
+    return metaLoaded;
+  }
+
+  function run() {
+    var query = input.value;
+    list.textContent = "";
+    box.removeAttribute("data-bp-query");
+    box.setAttribute("data-bp-state", "searching");
+    if (!fold(query).text) {
+      current = null;
+      showMeta("键入以开始搜索");
+      box.setAttribute("data-bp-state", "idle");
+      return;
+    }
+    showMeta("正在搜索…");
+    metaFile()
+      .then(function (data) {
+        var search = new Search(query, data);
+        current = search;
+        return search.start().then(function () {
+          return search === current ? showMore(search) : null;
+        });
+      })
+      .catch(function () {
+        showMeta("搜索索引未能加载，请稍后再试");
+        box.setAttribute("data-bp-state", "failed");
+      });
+  }
+
+  var lastQuery = null;
+  function onQuery() {
+    if (input.value === lastQuery) return;
+    lastQuery = input.value;
+    run();
+  }
+
+  // An input method commits a word at once: search on the value as it is after each key.
+  input.addEventListener("keyup", onQuery);
+  input.addEventListener("input", onQuery);
+  box.querySelector(".md-search__form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var first = list.querySelector(".md-search-result__link");
+    if (first) first.click();
+  });
+  box.querySelector("button[type=reset]").addEventListener("click", function () {
+    input.value = "";
+    onQuery();
+    input.focus();
+  });
+  scrollwrap.addEventListener("scroll", function () {
+    if (current && scrollwrap.scrollTop + scrollwrap.clientHeight >= scrollwrap.scrollHeight - 16) {
+      var search = current;
+      if (list.children.length < search.total().count) showMore(search);
+    }
+  });
+
+  /* Keys inside the search: arrows move between the box and the results, Escape closes. */
+  document.addEventListener("keydown", function (event) {
+    if (!toggle.checked) return;
+    var links = Array.prototype.slice.call(list.querySelectorAll(".md-search-result__link"));
+    var focus = [input].concat(links);
+    var at = focus.indexOf(document.activeElement);
+    if (event.key === "Escape") {
+      toggle.checked = false;
+      input.blur();
+      event.preventDefault();
+    } else if ((event.key === "ArrowDown" || event.key === "ArrowUp") && at >= 0) {
+      var step = event.key === "ArrowDown" ? 1 : -1;
+      focus[(at + step + focus.length) % focus.length].focus();
+      event.preventDefault();
+    }
+  });
+
+  /* A page opened from a result: mark the query where it occurs in the page's text. */
+  function highlightPage(query) {
+    var terms = fold(query).text.split(" ").filter(Boolean);
+    var content = document.querySelector(".md-content article");
+    if (!terms.length || !content) return;
+    var walker = document.createTreeWalker(content, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (node) {
+        return node.parentNode.closest("script, style, svg, mark, .headerlink, .bp-permalink")
+          ? NodeFilter.FILTER_REJECT
+          : NodeFilter.FILTER_ACCEPT;
+      },
+    });
+    var nodes = [];
+    while (walker.nextNode()) nodes.push(walker.currentNode);
+    var first = null;
+    nodes.forEach(function (node) {
+      var ranges = matches(node.data, terms);
+      if (!ranges.length) return;
+      var marked = highlighted("span", node.data, ranges, 0, node.data.length);
+      first = first || marked.querySelector("mark");
+      var fragment = document.createDocumentFragment();
+      while (marked.firstChild) fragment.appendChild(marked.firstChild);
+      node.parentNode.replaceChild(fragment, node);
+    });
+    if (first && !location.hash) first.scrollIntoView({ block: "center" });
+  }
+
+  window.budgetSearch.open = function (query) {
+    toggle.checked = true;
+    if (query !== undefined) input.value = query;
+    input.focus();
+    onQuery();
+  };
+  var highlight = new URLSearchParams(location.search).get("h");
+  if (highlight) highlightPage(highlight);
+  onQuery();
+})();
