@@ -91,8 +91,12 @@ def search(page, query: str) -> None:
 
     One value, then a key-up: the search runs on the box's value after each key.
     """
-    page.locator("input.md-search__input").click()
+    button = page.locator("label.md-header__button[for='__search']")
+    is_open = page.evaluate("document.getElementById('__search').checked")
+    if button.is_visible() and not is_open:  # on a phone the box opens from the header's search button
+        button.click()
     box = page.locator("input.md-search__input")
+    box.click()
     box.fill(query)
     box.press("End")
     page.wait_for_function(

@@ -92,8 +92,20 @@ def test_synthetic_content_is_the_same_for_the_same_seed(tmp_path: Path) -> None
 
 def test_benchmark_builds_both_sites_and_reports_every_figure(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     result_file = tmp_path / "result.json"
-    scale.main(["--projects", "12", "--per-department", "4", "--rounds", "1", "--out", str(tmp_path), "--json",
-                str(result_file)])
+    scale.main(
+        [
+            "--projects",
+            "12",
+            "--per-department",
+            "4",
+            "--rounds",
+            "1",
+            "--out",
+            str(tmp_path),
+            "--json",
+            str(result_file),
+        ]
+    )
     output = capsys.readouterr().out
     for label, _ in scale.ROWS:
         assert f"| {label} |" in output

@@ -113,7 +113,8 @@ def test_project_json_holds_every_field_of_the_seed_exactly(seed_site: Path) -> 
         # Amounts are strings holding the exact decimal, scale included ("1700.00"); blank is null.
         budget = project.budget
         assert document["budget"] == {
-            key: value and f"{value:f}" for key, value in (("total", budget.total), ("fiscal", budget.fiscal), ("other", budget.other))
+            key: value and f"{value:f}"
+            for key, value in (("total", budget.total), ("fiscal", budget.fiscal), ("other", budget.other))
         }
         assert [point["cumulative_percent"] for point in document["plan"]] == [
             exact(getattr(project.plan, key)) or None for key, _ in QUARTER_ENDS
@@ -128,7 +129,16 @@ def test_project_json_holds_every_field_of_the_seed_exactly(seed_site: Path) -> 
 
 
 #: Cells of the printed form that are labels, not data: the JSON names them by its keys.
-LABELS = FORM_LABELS | {"项目编码", "预算数", "其他资金", "绩效目标", "一级指标", "二级指标", "三级指标", "绩效指标描述"}
+LABELS = FORM_LABELS | {
+    "项目编码",
+    "预算数",
+    "其他资金",
+    "绩效目标",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "绩效指标描述",
+}
 LABELS |= {"指标值", "指标值确定依据"}
 
 
@@ -216,7 +226,10 @@ def test_datapackage_validates_and_loads_exact_decimals_with_frictionless(seed_s
     assert resources["projects"]["schema"]["primaryKey"] == ["year", "project_code"]
     for name in ("indicators", "plans"):
         assert resources[name]["schema"]["foreignKeys"] == [
-            {"fields": ["year", "project_code"], "reference": {"resource": "projects", "fields": ["year", "project_code"]}}
+            {
+                "fields": ["year", "project_code"],
+                "reference": {"resource": "projects", "fields": ["year", "project_code"]},
+            }
         ]
     report = frictionless.validate(str(descriptor))
     assert report.valid, report.flatten(["type", "note"])
@@ -227,7 +240,9 @@ def test_datapackage_validates_and_loads_exact_decimals_with_frictionless(seed_s
     ]
     assert isinstance(projects[0]["budget_total"], Decimal)
     plans = package.get_resource("plans").read_rows()
-    assert [row["cumulative_percent"] for row in plans] == [getattr(p.plan, k) for p in EXPECTED for k, _ in QUARTER_ENDS]
+    assert [row["cumulative_percent"] for row in plans] == [
+        getattr(p.plan, k) for p in EXPECTED for k, _ in QUARTER_ENDS
+    ]
 
 
 def test_a_broken_foreign_key_fails_frictionless_validation(seed_site: Path, tmp_path: Path) -> None:
@@ -239,7 +254,9 @@ def test_a_broken_foreign_key_fails_frictionless_validation(seed_site: Path, tmp
         del resource["hash"], resource["bytes"]
     (tmp_path / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
     indicators = tmp_path / "all-indicators.csv"
-    indicators.write_bytes(indicators.read_bytes().replace(b"2024,13022524P00442P10057D,quantity-1", b"2024,NOSUCH,quantity-1"))
+    indicators.write_bytes(
+        indicators.read_bytes().replace(b"2024,13022524P00442P10057D,quantity-1", b"2024,NOSUCH,quantity-1")
+    )
     report = frictionless.validate(str(tmp_path / "datapackage.json"))
     assert not report.valid
     assert "foreign-key" in {error[0] for error in report.flatten(["type"])}
@@ -263,8 +280,12 @@ def test_every_project_page_links_its_own_files(seed_site: Path) -> None:
 
 
 def test_department_and_home_pages_link_their_files(seed_site: Path) -> None:
-    department = page_links((seed_site / "2024/203001/index.html").read_text(encoding="utf-8"), "2024/203001/index.html")
-    assert department[:5] == [f"{FOLDER}/203001{suffix}" for suffix in (".json", "-projects.csv", "-indicators.csv", "-plans.csv", ".xlsx")]
+    department = page_links(
+        (seed_site / "2024/203001/index.html").read_text(encoding="utf-8"), "2024/203001/index.html"
+    )
+    assert department[:5] == [
+        f"{FOLDER}/203001{suffix}" for suffix in (".json", "-projects.csv", "-indicators.csv", "-plans.csv", ".xlsx")
+    ]
     assert not any(link.startswith(f"{FOLDER}/13022524") for link in department)  # on the project pages
     home = page_links((seed_site / "index.html").read_text(encoding="utf-8"), "index.html")
     assert "downloads/datapackage.json" in home and "downloads/all.xlsx" in home
@@ -285,7 +306,9 @@ def test_every_file_is_listed_with_its_size_on_the_downloads_department_or_proje
     items = re.findall(r'<a href="([^"]+)">[^<]+</a>（(?:\w+，)?<span title="(\d+) 字节">([^<]+)</span>）', department)
     listed |= {posixpath.normpath(posixpath.join("2024/203001", href)): (size, shown) for href, size, shown in items}
     for project in (seed_site / "2024" / "203001").glob("*/index.html"):
-        found = re.findall(r'<a href="([^"]+)">[^<]+</a>（(?:\w+，)?<span title="(\d+) 字节">([^<]+)</span>）', project.read_text())
+        found = re.findall(
+            r'<a href="([^"]+)">[^<]+</a>（(?:\w+，)?<span title="(\d+) 字节">([^<]+)</span>）', project.read_text()
+        )
         items += found
         folder = f"2024/203001/{project.parent.name}"
         listed |= {posixpath.normpath(posixpath.join(folder, href)): (size, shown) for href, size, shown in found}
@@ -314,9 +337,17 @@ def test_built_files_are_exactly_the_computed_bytes_whatever_the_clock(
 
 def test_links_resolve_without_directory_urls(tmp_path: Path) -> None:
     site = build_site(copy_project(tmp_path / "project"), use_directory_urls=False)
-    for page in ("index.html", "2024/203001/index.html", "2024/203001/13022524P00442P10057D.html", "downloads/index.html"):
+    for page in (
+        "index.html",
+        "2024/203001/index.html",
+        "2024/203001/13022524P00442P10057D.html",
+        "downloads/index.html",
+    ):
         html = (site / page).read_text(encoding="utf-8")
-        links = [posixpath.normpath(posixpath.join(posixpath.dirname(page), href)) for href in re.findall(r'<a href="((?:\.\./)*downloads/[^"#]*|[^"#:/]+\.(?:csv|json|xlsx))"', html)]
+        links = [
+            posixpath.normpath(posixpath.join(posixpath.dirname(page), href))
+            for href in re.findall(r'<a href="((?:\.\./)*downloads/[^"#]*|[^"#:/]+\.(?:csv|json|xlsx))"', html)
+        ]
         assert links, page
         for link in links:
             assert (site / link).is_file() or (site / link / "index.html").is_file(), (page, link)
@@ -324,7 +355,7 @@ def test_links_resolve_without_directory_urls(tmp_path: Path) -> None:
     assert project["url"] == "/2024/203001/13022524P00442P10057D.html"
 
 
-HOSTILE = ["=HYPERLINK(\"http://x\",\"点我\")", "+1", "-5%", "@SUM(A1)", "\tx", "'引号", "正常", "<b>粗</b>", "a_x0041_b"]
+HOSTILE = ['=HYPERLINK("http://x","点我")', "+1", "-5%", "@SUM(A1)", "\tx", "'引号", "正常", "<b>粗</b>", "a_x0041_b"]
 
 
 def test_formula_like_text_is_defused_in_csv_and_exact_elsewhere() -> None:
@@ -369,4 +400,3 @@ def test_xml_illegal_characters_are_escaped_the_ooxml_way() -> None:
     assert ">bell_x0007_here<" in sheet and ">a_x005F_x0041_b<" in sheet
     workbook = openpyxl.load_workbook(io.BytesIO(to_xlsx([(INDICATORS, rows)])))  # still a valid workbook
     assert workbook.active["F2"].value == "c"
-

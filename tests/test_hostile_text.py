@@ -66,7 +66,9 @@ def test_page_title_and_navigation_show_the_text_as_typed(hostile_site: Path) ->
     assert html.unescape(title) == f"{HOSTILE_NAME} - 乐亭县预算绩效目标公开"
     # Departments are not in the global nav (it would grow with the county); their page header shows the title.
     department = (hostile_site / DEPARTMENT_PAGE).read_text(encoding="utf-8")
-    header = re.search(r'<div class="md-header__topic" data-md-component="header-topic">.*?</div>', department, re.DOTALL)
+    header = re.search(
+        r'<div class="md-header__topic" data-md-component="header-topic">.*?</div>', department, re.DOTALL
+    )
     assert html.escape(HOSTILE_DEPARTMENT, quote=False) in header.group(0)
 
 

@@ -43,9 +43,15 @@ def test_a_folder_of_word_excel_and_text_files_is_imported_file_by_file(tmp_path
     name = SEED_DEPARTMENT.name
     assert result.stdout.splitlines() == [
         f"{inbox / '组织部.docx'} → 2024 年 203001 {name}：13 个项目，78 条指标；文件新增 14，更新 0，删除 0，未变 0；警告 0 条",
-        *[f"  新增：{out / '2024/203001' / n}" for n in ["department.yaml", *(f"{p.code}.yaml" for p in SEED_DEPARTMENT.projects)]],
+        *[
+            f"  新增：{out / '2024/203001' / n}"
+            for n in ["department.yaml", *(f"{p.code}.yaml" for p in SEED_DEPARTMENT.projects)]
+        ],
         f"{inbox / '组织部2025.xlsx'} → 2025 年 203001 {name}：2 个项目，12 条指标；文件新增 3，更新 0，删除 0，未变 0；警告 0 条",
-        *[f"  新增：{out / '2025/203001' / n}" for n in ["department.yaml", *(f"{p.code}.yaml" for p in later.projects)]],
+        *[
+            f"  新增：{out / '2025/203001' / n}"
+            for n in ["department.yaml", *(f"{p.code}.yaml" for p in later.projects)]
+        ],
         "共 3 个文件：导入 2 个部门，15 个项目，90 条指标；失败 1 个。",
     ]
     assert result.stderr == (
@@ -118,7 +124,9 @@ def test_two_files_of_one_department_and_year_import_only_the_first(tmp_path: Pa
 
 
 def test_problems_of_the_imported_content_are_shown_as_warnings(tmp_path: Path) -> None:
-    first = replace(SEED_DEPARTMENT.projects[0], indicators=(replace(SEED_DEPARTMENT.projects[0].indicators[0], level2="数量指票"),))
+    first = replace(
+        SEED_DEPARTMENT.projects[0], indicators=(replace(SEED_DEPARTMENT.projects[0].indicators[0], level2="数量指票"),)
+    )
     document = word_file(tmp_path, replace(SEED_DEPARTMENT, projects=(first,)))
     result = run("import", str(document), "--out", str(tmp_path / "content"))
     assert result.returncode == 0, result.stderr

@@ -34,7 +34,9 @@ def test_department_goals_are_imported_word_for_word() -> None:
     assert len(CONTENT.goals.safeguards.items) == 3
     assert CONTENT.goals.overall.intro.startswith("我单位将紧紧围绕全年目标任务")
     assert CONTENT.goals.itemized.intro is None
-    assert CONTENT.goals.itemized.items[5].endswith("建设“两新”党建阵地和党建示范点（带）,围绕建党100周年开展系列活动。")
+    assert CONTENT.goals.itemized.items[5].endswith(
+        "建设“两新”党建阵地和党建示范点（带）,围绕建党100周年开展系列活动。"
+    )
 
 
 def test_amounts_stay_exact_decimals() -> None:

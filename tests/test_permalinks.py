@@ -117,12 +117,18 @@ def test_home_department_and_project_sections_have_anchors_with_permalinks(seed_
     for page, anchors in pages.items():
         html = (seed_site / page).read_text(encoding="utf-8")
         for anchor in anchors:
-            assert re.search(rf'<h[23][^>]* id="{anchor}">.*?<a class="headerlink" href="#{anchor}"', html), (page, anchor)
+            assert re.search(rf'<h[23][^>]* id="{anchor}">.*?<a class="headerlink" href="#{anchor}"', html), (
+                page,
+                anchor,
+            )
 
 
 def test_cite_text_names_the_department_project_year_and_address(seed_site: Path) -> None:
     html = (seed_site / "2024/203001" / CODE / "index.html").read_text(encoding="utf-8")
-    assert f"中国共产党乐亭县委员会组织部本级：《村干部基础职务补贴 项目支出绩效目标表》，2024年，/2024/203001/{CODE}/" in html
+    assert (
+        f"中国共产党乐亭县委员会组织部本级：《村干部基础职务补贴 项目支出绩效目标表》，2024年，/2024/203001/{CODE}/"
+        in html
+    )
     department = (seed_site / "2024/203001/index.html").read_text(encoding="utf-8")
     assert "中国共产党乐亭县委员会组织部本级：《2024年部门预算绩效目标》，2024年，/2024/203001/" in department
 

@@ -205,7 +205,9 @@ def test_a_damaged_file_is_refused_with_a_message_not_a_traceback(tmp_path: Path
 def test_a_legacy_office_file_is_refused_saying_what_to_save_it_as(tmp_path: Path, suffix: str, target: str) -> None:
     path = tmp_path / f"部门{suffix}"
     path.write_bytes(b"\xd0\xcf\x11\xe0")
-    with pytest.raises(ReadError, match=rf"这是旧的 \{suffix} 格式，请用 Word、WPS 或 Excel 打开后“另存为” \{target} 再导入"):
+    with pytest.raises(
+        ReadError, match=rf"这是旧的 \{suffix} 格式，请用 Word、WPS 或 Excel 打开后“另存为” \{target} 再导入"
+    ):
         read_document(path)
 
 
@@ -222,6 +224,7 @@ def test_an_exported_workbook_has_numbers_staff_can_add_up(tmp_path: Path) -> No
 
 def test_word_rows_have_the_cells_of_words_own_text_export(tmp_path: Path) -> None:
     """Merged cells collapse as the text export writes them: one cell per span, blank below a merge."""
+
     def first_project_rows(blocks: list) -> list[list[str]]:
         start = next(i for i, b in enumerate(blocks) if getattr(b, "text", "").startswith("1.村干部基础职务补贴"))
         end = next(i for i, b in enumerate(blocks) if i > start and getattr(b, "text", "").startswith("2.村干部"))

@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Any printable text, including markup, template syntax, YAML indicators and line breaks.
 TEXT = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="\ufeff") | st.just("\n"),
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="\ufeff")
+    | st.just("\n"),
     min_size=1,
     max_size=60,
 ).filter(lambda text: text.strip() != "")
@@ -51,7 +52,10 @@ def projects(draw: st.DrawFn) -> Project:
         budget=Budget(total=fiscal + (other or 0), fiscal=fiscal, other=other),
         purpose=draw(TEXT),
         plan=SpendingPlan(
-            **{key: None if blank else Decimal(percent) for key, percent, blank in zip(("mar", "jun", "oct", "dec"), plan, blanks)}
+            **{
+                key: None if blank else Decimal(percent)
+                for key, percent, blank in zip(("mar", "jun", "oct", "dec"), plan, blanks)
+            }
         ),
         goal=draw(TEXT),
         indicators=tuple(
@@ -100,14 +104,18 @@ def test_any_text_round_trips_through_yaml_and_renders_literally(project: Projec
 
 # Cell text as a form holds it: no outer whitespace (readers strip every cell), no character
 # that XML cannot carry, never one of the form's own labels or a project title.
-CELL = st.text(
-    alphabet=st.characters(
-        blacklist_categories=("Cs", "Cc", "Zl", "Zp", "Co", "Cn"), blacklist_characters="\ufeff\ufffe\uffff"
+CELL = (
+    st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cs", "Cc", "Zl", "Zp", "Co", "Cn"), blacklist_characters="\ufeff\ufffe\uffff"
+        )
+        | st.just("\n"),
+        min_size=1,
+        max_size=40,
     )
-    | st.just("\n"),
-    min_size=1,
-    max_size=40,
-).map(str.strip).filter(lambda text: text and "\n\n" not in text and "绩效目标表" not in text)
+    .map(str.strip)
+    .filter(lambda text: text and "\n\n" not in text and "绩效目标表" not in text)
+)
 LINE = CELL.map(lambda text: " ".join(text.split()))
 GOAL_LINE = st.text(alphabet="村干部党建经费补贴完成率提高服务，。；ABC123", min_size=1, max_size=30).filter(
     lambda text: not NUMBERED.match(text)

@@ -66,7 +66,7 @@ def test_blank_plan_cells_stay_blank(seed_site: Path) -> None:
     table = re.search(r'<table class="bp-table bp-plan">.*?</table>', html, re.DOTALL).group(0)
     assert table.count("原表此格为空") == 6  # 3月底, 6月底, 10月底: percent and amount
     assert "0%" not in table.replace("100%", "")
-    assert "<td class=\"bp-num\">100%</td><td class=\"bp-num\">14.00</td>" in table
+    assert '<td class="bp-num">100%</td><td class="bp-num">14.00</td>' in table
 
 
 def test_indicator_table_merges_first_level_cells_like_the_form(seed_site: Path) -> None:
@@ -131,7 +131,13 @@ def test_charts_are_inline_svg_with_a_text_alternative(seed_site: Path) -> None:
 def test_a_large_departments_chart_has_its_largest_projects_and_one_bar_for_the_rest() -> None:
     seed = DEPARTMENT
     projects = tuple(
-        replace(project, code=f"C{i:02}", name=f"项目{i}", number=i + 1, budget=Budget(total=Decimal(i + 1), fiscal=None, other=None))
+        replace(
+            project,
+            code=f"C{i:02}",
+            name=f"项目{i}",
+            number=i + 1,
+            budget=Budget(total=Decimal(i + 1), fiscal=None, other=None),
+        )
         for i, project in enumerate(seed.projects + seed.projects[:7])
     )
     department = replace(seed, projects=projects)
@@ -149,7 +155,9 @@ def test_a_large_departments_chart_has_its_largest_projects_and_one_bar_for_the_
 def test_departments_and_projects_stay_out_of_the_global_navigation(seed_site: Path) -> None:
     # The nav is in every page: it lists the years, and each year's page lists its departments.
     html = (seed_site / "index.html").read_text(encoding="utf-8")
-    nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>\s*</div>\s*</div>', html, re.DOTALL).group(0)
+    nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>\s*</div>\s*</div>', html, re.DOTALL).group(
+        0
+    )
     assert '<a href="2024/" class="md-nav__link">' in nav and "2024年" in nav
     assert "中国共产党乐亭县委员会组织部本级" not in nav
     assert "13022524P00442P10057D" not in nav

@@ -28,10 +28,9 @@
   var files = {}; // name -> Promise of its data
   var arrived = {}; // name -> data, set by the file itself as it runs
 
-  window.budgetSearch = {
-    add: function (name, data) {
-      arrived[name] = data;
-    },
+  var setOpen = window.budgetSearch.setOpen; // from the search box's own script
+  window.budgetSearch.add = function (name, data) {
+    arrived[name] = data;
   };
 
   function load(name) {
@@ -397,6 +396,8 @@
         showMeta(countText(search));
         box.setAttribute("data-bp-query", search.query);
         box.setAttribute("data-bp-state", "ready");
+        // A list that does not fill its box cannot be scrolled to ask for more.
+        if (scrollwrap.scrollHeight <= scrollwrap.clientHeight && hasMore(search)) return showMore(search);
       });
     });
   }
@@ -417,6 +418,7 @@
   function run() {
     var query = input.value;
     list.textContent = "";
+    scrollwrap.scrollTop = 0;
     box.removeAttribute("data-bp-query");
     box.setAttribute("data-bp-state", "searching");
     if (!fold(query).text) {
@@ -460,11 +462,24 @@
     onQuery();
     input.focus();
   });
+  function hasMore(search) {
+    return list.children.length < (search.exact ? search.candidates.length : search.results.length + search.candidates.length - search.next);
+  }
+
+  var loadingMore = false;
   scrollwrap.addEventListener("scroll", function () {
-    if (current && scrollwrap.scrollTop + scrollwrap.clientHeight >= scrollwrap.scrollHeight - 16) {
-      var search = current;
-      if (list.children.length < search.total().count) showMore(search);
-    }
+    var search = current;
+    if (!search || loadingMore || scrollwrap.scrollTop + scrollwrap.clientHeight < scrollwrap.scrollHeight - 16) return;
+    if (!hasMore(search)) return;
+    loadingMore = true;
+    showMore(search).then(
+      function () {
+        loadingMore = false;
+      },
+      function () {
+        loadingMore = false;
+      }
+    );
   });
 
   /* Keys inside the search: arrows move between the box and the results, Escape closes. */
@@ -474,7 +489,7 @@
     var focus = [input].concat(links);
     var at = focus.indexOf(document.activeElement);
     if (event.key === "Escape") {
-      toggle.checked = false;
+      setOpen(false);
       input.blur();
       event.preventDefault();
     } else if ((event.key === "ArrowDown" || event.key === "ArrowUp") && at >= 0) {
@@ -511,12 +526,6 @@
     if (first && !location.hash) first.scrollIntoView({ block: "center" });
   }
 
-  window.budgetSearch.open = function (query) {
-    toggle.checked = true;
-    if (query !== undefined) input.value = query;
-    input.focus();
-    onQuery();
-  };
   var highlight = new URLSearchParams(location.search).get("h");
   if (highlight) highlightPage(highlight);
   onQuery();
