@@ -20,7 +20,10 @@ from browser import Served, chromium, requires_chromium, search, serve
 from conftest import ROOT, SEED, build_site, copy_project
 from seed_cells import project_blocks
 
+from benchmarks import synthetic
 from generator.render import format_amount
+from generator.search_index import documents
+from generator.urls import SiteUrls
 from generator.validate import load_catalog
 
 pytestmark = requires_chromium
@@ -130,11 +133,12 @@ class SearchBox:
     def search(self, query: str) -> list[Result]:
         search(self.page, query)
         items = self.page.locator("li.md-search-result__item")
-        meta = self.page.locator(".md-search-result__meta").inner_text()
-        count = int(re.search(r"\d+", meta).group(0).replace(",", "")) if re.search(r"\d", meta) else 0
-        # Ten results are shown, then ten more each time the list is scrolled to its end.
-        for _ in range(50):
-            if items.count() >= count:
+        # Ten results are shown, then ten more each time the list is scrolled to its end;
+        # the count is "约 N" (about) until every candidate has been confirmed.
+        for _ in range(100):
+            meta = self.page.locator(".md-search-result__meta").inner_text()
+            count = int(re.sub(r"\D", "", meta) or 0)
+            if items.count() >= count and not meta.startswith("约"):
                 break
             self.page.evaluate("document.querySelector('.md-search__scrollwrap').scrollTop = 1e9")
             self.page.wait_for_timeout(50)
@@ -327,6 +331,36 @@ def test_two_years_of_a_project_are_told_apart_newest_first(tmp_path: Path, brow
             ("2024/203001/13022524P00442P10057D/", "2024年 · 中国共产党乐亭县委员会组织部本级"),
             ("2023/203001/13022524P00442P10057D/", "2023年 · 中国共产党乐亭县委员会组织部本级"),
         ]
+        page.close()
+
+
+def ranked(catalog_dir: Path, query: str) -> list[str]:
+    """The addresses a query must list, in order: every page holding each term in one field, by its worst term's best tier, then year (newest first) and code."""
+    terms = folded(query).split()
+    pages = []
+    for document in documents(load_catalog(catalog_dir), SiteUrls()):
+        tiers = [
+            min((f.tier for f in document.fields if t in folded(f.text) or t in folded(f.alternative)), default=None)
+            for t in terms
+        ]
+        if None not in tiers:
+            pages.append((max(tiers), document.order, document.url))
+    return [url for *_, url in sorted(pages)]
+
+
+def test_a_long_result_list_is_ranked_as_a_whole_while_shown_ten_at_a_time(tmp_path: Path, browser) -> None:
+    """60 synthetic projects: the client confirms candidates ten at a time, yet the order is the whole list's."""
+    content = tmp_path / "content"
+    synthetic.write(synthetic.Size.for_projects(60, per_department=12), content)
+    site = build_site(copy_project(tmp_path / "project", content))
+    with serve(site) as base:
+        page = browser.new_page()
+        page.goto(base)
+        box = SearchBox(page, base)
+        for query in ("村干部", "培训费", "年底前完成", "满意度", "干部 满意度"):
+            want = ranked(content, query)
+            assert len(want) > 10, query  # more than one page of results
+            assert [r.url for r in box.search(query)] == want, query
         page.close()
 
 

@@ -227,12 +227,19 @@
     });
   };
 
-  /* Results that no later confirmation can precede: their tier is below every unconfirmed bound. */
+  /* How many results no later confirmation can precede. Candidates are confirmed in
+   * (bound, id) order and a page's tier is never below its bound, so a result is settled
+   * when it sorts before the next unconfirmed candidate. */
   Search.prototype.settled = function () {
     if (this.next >= this.candidates.length) return this.results.length;
     var bound = this.candidates[this.next][1];
+    var id = this.candidates[this.next][0];
     var count = 0;
-    while (count < this.results.length && this.results[count][1] < bound) count++;
+    while (count < this.results.length) {
+      var result = this.results[count];
+      if (result[1] > bound || (result[1] === bound && result[0] > id)) break;
+      count++;
+    }
     return count;
   };
 
