@@ -6,9 +6,10 @@ a project is one document; its text is kept field by field (a title, a project's
 fields, each indicator cell), so that a result's snippet comes from one field and never
 runs table cells together. Text is folded (`fold`: NFKC, so full-width and half-width
 forms are one; lower case; runs of whitespace one space) and every character and every
-pair of adjacent characters of a field is a key. A query of one or two characters is
-answered by its key's postings alone; a longer one by the postings of its pairs, then
-confirmed against the candidate documents' text.
+pair of adjacent characters of a field is a key, and so is every run of three ASCII
+characters (`keys_of`). A query of one or two characters is answered by its key's
+postings alone; a longer one by the postings of keys that cover it, then confirmed
+against the candidate documents' text.
 
 Files, under `search/`, each a script `budgetSearch.add(name, data);` so that the client
 loads them with a script tag, which works from file:// where fetch() is refused:
@@ -64,9 +65,16 @@ def fold(text: str) -> str:
 
 
 def keys_of(text: str) -> set[str]:
-    """Every character and every pair of adjacent characters of folded text."""
+    """Every character, every pair of adjacent characters, and every run of three ASCII characters of folded text.
+
+    Pairs of Chinese characters are selective; pairs of digits and letters are not
+    (24, 48, 82 are in most pages' amounts and codes), so codes and amounts are also
+    keyed by three characters, and a client looks up 2482 or P10057D with few candidates.
+    """
     folded = fold(text)
-    return set(folded) | {folded[i : i + 2] for i in range(len(folded) - 1)}
+    keys = set(folded) | {folded[i : i + 2] for i in range(len(folded) - 1)}
+    keys.update(triple for i in range(len(folded) - 2) if (triple := folded[i : i + 3]).isascii())
+    return keys
 
 
 def key_hash(key: str) -> int:

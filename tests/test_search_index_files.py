@@ -67,6 +67,10 @@ def test_full_and_half_width_forms_fold_to_one() -> None:
     assert keys_of("村干部") == {"村", "干", "部", "村干", "干部"}
 
 
+def test_digits_and_letters_are_keyed_by_three_characters_too() -> None:
+    assert keys_of("P10年") == {"p", "1", "0", "年", "p1", "10", "0年", "p10"}
+
+
 def test_any_piece_of_a_page_finds_it() -> None:
     assert "村干部基础职务补贴" in search("干部")  # inside a word jieba keeps whole
     assert "村干部基础职务补贴" in search("P10057D")  # a code's tail

@@ -9,8 +9,8 @@
  *
  * A query is folded as the index folds text (NFKC, lower case, one space for any run);
  * a space separates terms that must all occur. A term of one or two characters is a key
- * itself; a longer one is looked up by its pairs of characters and confirmed against the
- * page's text. Results: pages whose best field is the title first, then the page's own
+ * itself; a longer one is looked up by keys that cover it (keysOf) and confirmed against
+ * the page's text. Results: pages whose best field is the title first, then the page's own
  * fields, then the rest; then by the index's order (newest year, then code).
  * Every text from the index is put in the page as text nodes, never as markup.
  */
@@ -91,15 +91,37 @@
     return { text: out, starts: starts, ends: ends };
   }
 
+  /* The keys a term is looked up by: the term itself when it is a key (one or two
+   * characters, or three ASCII ones), else keys that cover it from left to right, three
+   * ASCII characters where they can (pairs of digits are in most pages), else pairs. Fewer
+   * keys fetch fewer chunks; the confirmation against the text makes up for the rest. */
   function keysOf(term) {
     var chars = Array.from(term);
-    if (chars.length === 1) return chars;
+    if (chars.length <= 2 || (chars.length === 3 && isAscii(term))) return [term];
     var keys = [];
-    for (var i = 0; i + 1 < chars.length; i++) {
-      var key = chars[i] + chars[i + 1];
+    function add(key) {
       if (keys.indexOf(key) < 0) keys.push(key);
     }
+    var at = 0;
+    while (at < chars.length - 1) {
+      var triple = chars.slice(at, at + 3).join("");
+      if (at + 3 <= chars.length && isAscii(triple)) {
+        add(triple);
+        at += 3;
+      } else {
+        add(chars[at] + chars[at + 1]);
+        at += 2;
+      }
+    }
+    if (at === chars.length - 1) {
+      var last = chars.slice(-3).join("");
+      add(isAscii(last) ? last : chars.slice(-2).join(""));
+    }
     return keys;
+  }
+
+  function isAscii(text) {
+    return /^[\x00-\x7f]*$/.test(text);
   }
 
   /* FNV-1a over UTF-16 code units, as key_hash() in generator/search_index.py. */
@@ -200,9 +222,9 @@
           this.terms.push(term);
         }
       }, this);
-    // Terms of at most two characters are keys: their postings are the answer.
+    // A term that is a key itself needs no confirmation: its postings are the answer.
     this.exact = this.terms.every(function (term) {
-      return Array.from(term).length <= 2;
+      return keysOf(term)[0] === term;
     });
     this.meta = meta;
     this.candidates = []; // [id, tier at least] in the order they are confirmed
