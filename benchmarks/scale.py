@@ -119,7 +119,10 @@ def run_build(project: Path, log_dir: Path) -> Build:
     with log.open("w", encoding="utf-8") as out:
         subprocess.run(
             [sys.executable, "-m", "benchmarks.timed_build", str(project / "mkdocs.yml"), str(result)],
-            cwd=ROOT, check=True, stdout=out, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            check=True,
+            stdout=out,
+            stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
     data = json.loads(result.read_text(encoding="utf-8"))
@@ -271,8 +274,13 @@ def commit() -> str:
         head = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
         )
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "generator", "mkdocs.yml", "theme_overrides"],
-                               cwd=ROOT, capture_output=True, text=True, check=False)
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "generator", "mkdocs.yml", "theme_overrides"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     except OSError:
         return "unknown"
     return head.stdout.strip() + (" (with uncommitted changes)" if dirty.stdout.strip() else "")

@@ -22,35 +22,19 @@ results that never come, errors in the page's console), never on a missed target
 from __future__ import annotations
 
 import argparse
-import contextlib
-import functools
-import http.server
 import json
 import statistics
 import sys
-import threading
-import time
-import urllib.parse
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks import scale, synthetic
+from benchmarks.browser import CHROMIUM, CHROMIUM_FLAGS, Served, serve, served_since
 from generator.model import Department, Project
 from generator.search_index import script_data
 from generator.urls import SiteUrls
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SEED = 2024
 #: Targets of issue 14.
 FIRST_SEARCH_KB = 300
@@ -65,69 +49,17 @@ CODE = "assets/javascripts/search.js"
 KINDS = ("code", "meta", "keys", "documents", "other")
 
 
-# ---- Serving, with the bytes counted at the server ----------------------------------------------
-
-
-@dataclass(frozen=True)
-class Served:
-    """One file the server sent: its path and the bytes of its body."""
-
-    path: str
-    size: int
-
-    @property
-    def kind(self) -> str:
-        if self.path.endswith("/" + CODE):
-            return "code"
-        if self.path.endswith("/search/meta.js"):
-            return "meta"
-        if "/search/k/" in self.path:
-            return "keys"
-        if "/search/d/" in self.path:
-            return "documents"
-        return "other"
-
-
-class _CountingHandler(http.server.SimpleHTTPRequestHandler):
-    served: list[Served]
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def copyfile(self, source, outputfile) -> None:
-        start = source.tell()
-        super().copyfile(source, outputfile)
-        self.served.append(Served(urllib.parse.unquote(self.path.split("?")[0]), source.tell() - start))
-
-
-@contextlib.contextmanager
-def serve(root: Path, served: list[Served]) -> Iterator[str]:
-    """Serve a folder on a free port of 127.0.0.1, appending every file sent to `served`; yields the base URL.
-
-    A copy of tests/browser.py's server, so that benchmarks/ does not depend on tests/.
-    """
-    handler = functools.partial(type("Handler", (_CountingHandler,), {"served": served}), directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def served_since(served: list[Served], start: int) -> list[Served]:
-    """The files sent since `start`, once the server has recorded the last one sent.
-
-    The server records a file just after its last byte is written, so the browser can
-    show results a moment before the record is made.
-    """
-    previous = -1
-    while previous != len(served):
-        previous = len(served)
-        time.sleep(0.1)
-    return served[start:]
+def kind(served: Served) -> str:
+    """What a file sent is to the search: its code, meta, a key chunk, a document, or other."""
+    if served.path.endswith("/" + CODE):
+        return "code"
+    if served.path.endswith("/search/meta.js"):
+        return "meta"
+    if "/search/k/" in served.path:
+        return "keys"
+    if "/search/d/" in served.path:
+        return "documents"
+    return "other"
 
 
 # ---- The queries ------------------------------------------------------------------------------
@@ -201,10 +133,10 @@ def prepare_site(size: synthetic.Size, out: Path) -> tuple[Path, SiteBuild]:
         record.write_text(json.dumps(known, indent=2), encoding="utf-8")
     for path in (site / "search").rglob("*"):
         if path.is_file():
-            kind = Served("/" + path.relative_to(site).as_posix(), 0).kind
-            build.files[kind] = build.files.get(kind, 0) + 1
-            build.sizes[kind] = build.sizes.get(kind, 0) + path.stat().st_size
-            if kind == "keys":
+            what = kind(Served("/" + path.relative_to(site).as_posix(), 0))
+            build.files[what] = build.files.get(what, 0) + 1
+            build.sizes[what] = build.sizes.get(what, 0) + path.stat().st_size
+            if what == "keys":
                 build.largest_chunk = max(build.largest_chunk, path.stat().st_size)
     return site, build
 
@@ -344,8 +276,8 @@ class Fetched:
             else:
                 after += item.size
         return cls(
-            {kind: sum(f.size for f in until if f.kind == kind) for kind in KINDS},
-            {kind: sum(f.kind == kind for f in until) for kind in KINDS},
+            {what: sum(f.size for f in until if kind(f) == what) for what in KINDS},
+            {what: sum(kind(f) == what for f in until) for what in KINDS},
             after,
         )
 

@@ -1,89 +1,20 @@
 """Headless Chromium for end-to-end tests: Debian's /usr/bin/chromium driven by Playwright.
 
-Never `playwright install`: it downloads a browser, which this network refuses.
 Tests that need the browser are skipped only when Chromium is not installed
 (CI installs it; see .ci/run).
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
-import shutil
-import threading
-import urllib.parse
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+from benchmarks.browser import CHROMIUM, Served, chromium, serve, served_since
+
+__all__ = ["Served", "chromium", "requires_chromium", "search", "serve", "served_since"]
 
 requires_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
-
-
-@dataclass(frozen=True)
-class Served:
-    """One file the server sent: its path and the bytes of its body."""
-
-    path: str
-    size: int
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    served: list[Served] | None = None
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def copyfile(self, source, outputfile) -> None:
-        start = source.tell()
-        super().copyfile(source, outputfile)
-        if self.served is not None:
-            self.served.append(Served(urllib.parse.unquote(self.path.split("?")[0]), source.tell() - start))
-
-
-@contextlib.contextmanager
-def serve(root: Path, served: list[Served] | None = None) -> Iterator[str]:
-    """Serve a folder on 127.0.0.1 on a free port; yields the base URL ending in '/'.
-
-    Every file sent is appended to `served`, so that a test counts what the browser
-    fetched at the server, workers and scripts included.
-    """
-    handler = functools.partial(type("Handler", (_QuietHandler,), {"served": served}), directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@contextlib.contextmanager
-def chromium() -> Iterator[object]:
-    """A Playwright Browser running Debian's Chromium headless."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def search(page, query: str) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from browser import Served, chromium, requires_chromium, search, serve
+from browser import Served, chromium, requires_chromium, search, serve, served_since
 from conftest import ROOT, SEED, build_site, copy_project
 from seed_cells import project_blocks
 
@@ -367,17 +367,13 @@ def test_a_long_result_list_is_ranked_as_a_whole_while_shown_ten_at_a_time(tmp_p
 # --- What a search costs a visitor ------------------------------------------------------------------
 
 
-def fetched(files: list[Served], since: int) -> list[Served]:
-    return files[since:]
-
-
 def test_a_page_view_fetches_nothing_for_search(served, browser) -> None:
     base, files = served
     page = browser.new_page()
     before = len(files)
     page.goto(base + "2024/203001/13022524P00442P10057D/")
     page.wait_for_load_state("networkidle")
-    paths = [f.path for f in fetched(files, before)]
+    paths = [f.path for f in served_since(files, before)]
     assert paths and not [p for p in paths if "/search/" in p or p.endswith("/search.js")], paths
     page.close()
 
@@ -390,7 +386,7 @@ def test_a_first_search_fetches_its_code_its_keys_chunks_and_the_results_shown(s
     page.wait_for_load_state("networkidle")
     before = len(files)
     search(page, "档案")
-    first = fetched(files, before)
+    first = served_since(files, before)
     kinds = {re.sub(r"\d+\.js$", "N.js", f.path.removeprefix("/")) for f in first}
     assert kinds == {"assets/javascripts/search.js", "search/meta.js", "search/k/N.js", "search/d/N.js"}
     assert sum(f.size for f in first) < 60_000
@@ -399,7 +395,7 @@ def test_a_first_search_fetches_its_code_its_keys_chunks_and_the_results_shown(s
     # The same keys again fetch nothing; a new query fetches only what it has not seen.
     before = len(files)
     search(page, "档案数字化")
-    again = fetched(files, before)
+    again = served_since(files, before)
     assert not {f.path for f in again} & {f.path for f in first}
     assert not [f for f in again if f.path.endswith(("search.js", "meta.js"))]
     context.close()

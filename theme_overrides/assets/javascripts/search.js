@@ -265,10 +265,13 @@
     return count;
   };
 
+  /* The number of results, or while candidates remain unconfirmed an estimate: as many
+   * of them as the share of those confirmed so far that held the query. */
   Search.prototype.total = function () {
     if (this.exact) return { count: this.candidates.length, exact: true };
     var unconfirmed = this.candidates.length - this.next;
-    return { count: this.results.length + unconfirmed, exact: unconfirmed === 0 };
+    var share = this.next ? this.results.length / this.next : 1;
+    return { count: this.results.length + Math.round(unconfirmed * share), exact: unconfirmed === 0 };
   };
 
   /* Confirm candidates until `wanted` results are settled (or none are left). */
@@ -411,23 +414,14 @@
     var shown = list.children.length;
     return search.fill(shown + PAGE).then(function () {
       if (search !== current) return;
-      var settled = search.settled();
-      var wanted = search.exact ? Math.min(search.candidates.length, shown + PAGE) : Math.min(settled, shown + PAGE);
-      var pending = [];
-      for (var i = shown; i < wanted; i++) {
-        pending.push(search.exact ? documentOf(search.candidates[i][0]) : Promise.resolve(search.results[i][2]));
-      }
-      return Promise.all(pending).then(function (docs) {
-        if (search !== current) return;
-        docs.forEach(function (data) {
-          list.appendChild(resultItem(search, data));
-        });
-        showMeta(countText(search));
-        box.setAttribute("data-bp-query", search.query);
-        box.setAttribute("data-bp-state", "ready");
-        // A list that does not fill its box cannot be scrolled to ask for more.
-        if (scrollwrap.scrollHeight <= scrollwrap.clientHeight && hasMore(search)) return showMore(search);
+      search.results.slice(shown, Math.min(search.settled(), shown + PAGE)).forEach(function (result) {
+        list.appendChild(resultItem(search, result[2]));
       });
+      showMeta(countText(search));
+      box.setAttribute("data-bp-query", search.query);
+      box.setAttribute("data-bp-state", "ready");
+      // A list that does not fill its box cannot be scrolled to ask for more.
+      if (scrollwrap.scrollHeight <= scrollwrap.clientHeight && hasMore(search)) return showMore(search);
     });
   }
 
@@ -492,7 +486,7 @@
     input.focus();
   });
   function hasMore(search) {
-    return list.children.length < (search.exact ? search.candidates.length : search.results.length + search.candidates.length - search.next);
+    return list.children.length < search.results.length || search.next < search.candidates.length;
   }
 
   var loadingMore = false;
