@@ -107,6 +107,12 @@ def test_search_results_fit_the_screen_and_pass_axe(
     search(page, "干部")
     if viewport_name == "phone":  # Material locks the page under the open search once its animation ends
         page.wait_for_selector("body[data-md-scrolllock]", state="attached")
+    # Material fades the result list in: measure contrast once it is fully opaque.
+    page.wait_for_function(
+        """() => { for (let el = document.querySelector('.md-search-result__item'); el; el = el.parentElement)
+                     if (getComputedStyle(el).opacity !== '1') return false;
+                   return true; }"""
+    )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"search-{viewport['width']}-{color_scheme}.png"))
     assert page.locator(".md-search-result__item").count() == 6
