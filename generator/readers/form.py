@@ -201,8 +201,9 @@ def _purpose(table: _Table, rows: list[Row]) -> str:
     """资金用途: the cell after its label, or on the official form the row below the budget's rows."""
     purpose = field_of(Project, "purpose")
     found = table.labelled(purpose, rows)
-    if found is not None:
-        return str(table.value(purpose, found[1]))
+    # A label ending its row is the purpose itself on the official form when its text is 资金用途.
+    if found is not None and any(cell is found[1] for cell in found[0].cells):
+        return found[1].text
     budget_keys = set().union(*(_keys(f) for f in fields_of(Budget)))
     budget_rows = [i for i, row in enumerate(rows) if any(label_key(c.text) in budget_keys for c in row.cells)]
     if not budget_rows or budget_rows[-1] + 1 >= len(rows):
