@@ -134,6 +134,31 @@ def test_wide_indicator_table_reflows_or_scrolls_inside_its_own_box_on_a_phone(p
     assert narrowest >= 28
 
 
+@pytest.mark.parametrize("page_name", PAGES)
+def test_every_table_reads_on_a_phone_without_sideways_scrolling(portal: str, browser, page_name: str) -> None:
+    page = open_page(browser, portal + PAGES[page_name], VIEWPORTS["phone"], [])
+    tables = page.locator("article table").evaluate_all(
+        """tables => tables.map(table => ({
+            name: table.className,
+            overflow: table.scrollWidth - table.parentElement.clientWidth,
+            // Cells narrower than three characters of their own text size (a phone's hidden
+            // header row aside: its labels are shown in each card).
+            squeezed: Array.from(table.querySelectorAll('td, th'))
+                .filter(cell => getComputedStyle(cell.closest('thead') || cell).position !== 'absolute')
+                .filter(cell => cell.textContent.trim().length > 2)
+                .filter(cell => { const style = getComputedStyle(cell);
+                                  const inner = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+                                  return inner < 3 * parseFloat(style.fontSize); })
+                .map(cell => cell.textContent.trim()),
+        }))"""
+    )
+    assert tables, page_name
+    for table in tables:
+        assert table["overflow"] <= 0, table
+        assert table["squeezed"] == [], table
+    page.close()
+
+
 def test_project_page_explains_how_to_read_it(portal: str, browser) -> None:
     page = open_page(browser, portal + PAGES["project"], VIEWPORTS["phone"], [])
     page.locator("details.bp-howto summary").click()

@@ -297,8 +297,9 @@ def test_every_file_is_listed_with_its_size_on_the_downloads_department_or_proje
     # its page: no page grows with the number of projects of the site or of a department.
     downloads = (seed_site / "downloads" / "index.html").read_text(encoding="utf-8")
     rows = re.findall(
-        r'<tr><td><a href="([^"]+)"><code>[^<]+</code></a></td><td>(\w+)</td>'
-        r'<td class="bp-num"><span title="(\d+) 字节">([^<]+)</span></td><td>([^<]+)</td></tr>',
+        r'<tr><td data-label="文件"><a href="([^"]+)"><code>[^<]+</code></a></td><td data-label="格式">(\w+)</td>'
+        r'<td class="bp-num" data-label="大小"><span title="(\d+) 字节">([^<]+)</span></td>'
+        r'<td data-label="说明">([^<]+)</td></tr>',
         downloads,
     )
     listed = {posixpath.normpath(posixpath.join("downloads", href)): (size, shown) for href, _, size, shown, _ in rows}

@@ -95,7 +95,7 @@ def test_odd_cells_reach_the_page_verbatim(seed_site: Path) -> None:
 
 def test_department_page_lists_all_13_projects_with_the_total(seed_site: Path) -> None:
     html = (seed_site / "2024" / "203001" / "index.html").read_text(encoding="utf-8")
-    table = re.search(r'<table class="bp-table bp-projects">.*?</table>', html, re.DOTALL).group(0)
+    table = re.search(r'<table class="bp-table bp-projects[^"]*">.*?</table>', html, re.DOTALL).group(0)
     links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', table)
     assert [(href, name) for href, name in links] == [(f"{p.code}/", p.name) for p in DEPARTMENT.projects]
     assert "7,331.80" in re.search(r"<tfoot>.*?</tfoot>", table, re.DOTALL).group(0)
