@@ -8,9 +8,9 @@
  * file:// searches too.
  *
  * A query is folded as the index folds text (NFKC, lower case, one space for any run);
- * a space separates terms that must all occur. A term of one or two characters is a key
- * itself; a longer one is looked up by keys that cover it (keysOf) and confirmed against
- * the page's text. Results: pages whose best field is the title first, then the page's own
+ * a space separates terms that must all occur. A term that is a key itself (one or two
+ * characters, or three ASCII ones) is answered by its postings; a longer one is looked up
+ * by keys that cover it (keysOf) and confirmed against the page's text. Results: pages whose best field is the title first, then the page's own
  * fields, then the rest; then by the index's order (newest year, then code).
  * Every text from the index is put in the page as text nodes, never as markup.
  */
@@ -192,14 +192,27 @@
     });
   }
 
+  /* Whether a folded field holds a term, as shown or as a reader may type it. */
+  function holds(folded, term) {
+    return folded.text.indexOf(term) >= 0 || folded.alternative.indexOf(term) >= 0;
+  }
+
+  /* A query's distinct terms, folded: what the index is searched for and the page marked with. */
+  function termsOf(query) {
+    return fold(query)
+      .text.split(" ")
+      .filter(function (term, index, all) {
+        return term && all.indexOf(term) === index;
+      });
+  }
+
   /* The best tier of a page's fields that hold every term, or -1. */
   function confirm(data, terms) {
     var worst = 0;
     for (var t = 0; t < terms.length; t++) {
       var best = -1;
       for (var f = 0; f < data.fields.length; f++) {
-        var folded = data.folded[f];
-        if (folded.text.indexOf(terms[t]) >= 0 || (folded.alternative && folded.alternative.indexOf(terms[t]) >= 0)) {
+        if (holds(data.folded[f], terms[t])) {
           best = best < 0 ? data.fields[f][0] : Math.min(best, data.fields[f][0]);
         }
       }
@@ -212,16 +225,7 @@
   /* One query's answer, read as far as the visitor scrolls. */
   function Search(query, meta) {
     this.query = query;
-    this.terms = [];
-    var seen = {};
-    fold(query)
-      .text.split(" ")
-      .forEach(function (term) {
-        if (term && !seen[term]) {
-          seen[term] = true;
-          this.terms.push(term);
-        }
-      }, this);
+    this.terms = termsOf(query);
     // A term that is a key itself needs no confirmation: its postings are the answer.
     this.exact = this.terms.every(function (term) {
       return keysOf(term)[0] === term;
@@ -359,11 +363,10 @@
     var best = null;
     data.fields.forEach(function (field, index) {
       if (index === 0) return;
-      var folded = data.folded[index];
-      var holds = terms.some(function (term) {
-        return folded.text.indexOf(term) >= 0 || folded.alternative.indexOf(term) >= 0;
+      var held = terms.some(function (term) {
+        return holds(data.folded[index], term);
       });
-      if (holds && (!best || field[0] < best[0])) best = field;
+      if (held && (!best || field[0] < best[0])) best = field;
     });
     return best;
   }
@@ -524,7 +527,7 @@
 
   /* A page opened from a result: mark the query where it occurs in the page's text. */
   function highlightPage(query) {
-    var terms = fold(query).text.split(" ").filter(Boolean);
+    var terms = termsOf(query);
     var content = document.querySelector(".md-content article");
     if (!terms.length || !content) return;
     var walker = document.createTreeWalker(content, NodeFilter.SHOW_TEXT, {
