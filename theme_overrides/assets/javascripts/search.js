@@ -552,7 +552,14 @@
     if (first && !location.hash) first.scrollIntoView({ block: "center" });
   }
 
+  /* This script loads while the page is still parsing when it comes from the cache. */
   var highlight = new URLSearchParams(location.search).get("h");
-  if (highlight) highlightPage(highlight);
+  if (highlight && document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () {
+      highlightPage(highlight);
+    });
+  } else if (highlight) {
+    highlightPage(highlight);
+  }
   onQuery();
 })();
