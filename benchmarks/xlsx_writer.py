@@ -41,6 +41,7 @@ from benchmarks import synthetic
 from benchmarks.scale import commit, machine
 from generator import downloads
 from generator.downloads import TABLES, WIDE_COLUMNS, Row, Table, xlsx_file, xlsx_rows
+from generator.history import History
 from generator.model import Department, Project
 from generator.urls import SiteUrls
 from generator.validate import load_catalog
@@ -279,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     catalog = load_catalog(args.out / "content")
     urls = SiteUrls()
     work, rows_cpu, _ = timed(lambda: make_workload(catalog.departments, urls))
-    _, downloads_cpu, _ = timed(lambda: downloads.build_downloads(catalog, "站点", urls, DATED))
+    _, downloads_cpu, _ = timed(lambda: downloads.build_downloads(History(catalog), "站点", urls, DATED))
 
     results = measure(work, args.rounds)
     site = {name: WRITERS[name](work)[-1] for name in WRITERS}

@@ -36,7 +36,8 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from generator.export import ZIP_DATE, department_docx, department_xlsx
-from generator.model import Catalog, Department, Indicator, Kind, PlanPoint, Project, field_of, fields_of
+from generator.history import History
+from generator.model import Department, Indicator, Kind, PlanPoint, Project, field_of, fields_of
 from generator.urls import SiteUrls
 
 Cell = str | int | Decimal | None
@@ -64,7 +65,7 @@ class Column:
     name: str
     type: str  # Table Schema type: "string", "integer" or "number"
     title: str  # the XLSX header and the schema's title
-    value: Callable[[Record], Cell] = field(compare=False, repr=False)
+    value: Callable[[Any], Cell] = field(compare=False, repr=False)  # of a Record; of a ProjectChange in CHANGES
     description: str = ""
     required: bool = False
     money: bool = False  # an amount in the department's money unit (shown with separators in XLSX)
@@ -103,7 +104,7 @@ class Table:
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...]
     records: Callable[[Record], Iterable[Record]] = field(compare=False, repr=False)  # a project's rows
-    foreign_key: tuple[str, ...] = ()  # columns pointing at the projects table's primary key
+    foreign_keys: tuple[tuple[str, ...], ...] = ()  # column groups pointing at the projects table's primary key
 
     def rows(self, department: Department, project: Project, urls: SiteUrls) -> list[Row]:
         return [tuple(c.value(r) for c in self.columns) for r in self.records(Record(department, project, urls))]
@@ -147,11 +148,17 @@ INDICATORS = Table(
         PROJECT_CODE,
         *schema_columns(Indicator, lambda record: record.indicator),
         Column(
-            "row_number", "integer", "行号", lambda record: record.number,
-            "在项目指标表中的位置（从 1 起），会随顺序调整而变。", required=True,
+            "row_number",
+            "integer",
+            "行号",
+            lambda record: record.number,
+            "在项目指标表中的位置（从 1 起），会随顺序调整而变。",
+            required=True,
         ),
         Column(
-            "url", "string", "网页地址",
+            "url",
+            "string",
+            "网页地址",
             lambda record: record.urls.indicator_url(record.department, record.project, record.indicator),
             "项目页面上这一行的链接。",
         ),
@@ -161,7 +168,7 @@ INDICATORS = Table(
         Record(record.department, record.project, record.urls, number, indicator)
         for number, indicator in enumerate(record.project.indicators, start=1)
     ),
-    PROJECT_KEY,
+    (PROJECT_KEY,),
 )
 
 PLANS = Table(
@@ -175,18 +182,95 @@ PLANS = Table(
         Column("label", "string", "时点", lambda r: r.point.label, required=True),
         Column("cumulative_percent", "number", "累计支出比例（%）", lambda r: r.point.percent, "原表为空时留空。"),
         Column(
-            "cumulative_amount", "number", "累计支出金额", lambda r: r.project.planned_amount(r.point.percent),
-            "预算数乘累计比例，四舍五入到分；比例为空时留空。", money=True,
+            "cumulative_amount",
+            "number",
+            "累计支出金额",
+            lambda r: r.project.planned_amount(r.point.percent),
+            "预算数乘累计比例，四舍五入到分；比例为空时留空。",
+            money=True,
         ),
     ),
     PROJECT_KEY + ("quarter_end",),
     lambda record: (
         Record(record.department, record.project, record.urls, point=point) for point in record.project.plan.points()
     ),
-    PROJECT_KEY,
+    (PROJECT_KEY,),
 )
 
 TABLES = (PROJECTS, INDICATORS, PLANS)
+
+
+def _code(project: Project | None) -> str | None:
+    return project.code if project else None
+
+
+CHANGES = Table(
+    "changes",
+    "与上年比较",
+    "每个部门与其上一个公开年度相比，每个项目一行：延续、新增或终止，及预算数的增减；只有一个年度的部门没有行。",
+    (
+        Column("year", "integer", "年度", lambda c: c.department.year, required=True),
+        Column("department_code", "string", "单位编码", lambda c: c.department.code, required=True),
+        Column(
+            "project_code",
+            "string",
+            "项目编码",
+            lambda c: _code(c.project),
+            "本年度的项目编码；终止的项目留空。",
+        ),
+        Column(
+            "project_name",
+            "string",
+            "项目名称",
+            lambda c: c.name,
+            "本年度的名称；终止的项目为上年的名称。",
+            required=True,
+        ),
+        Column(
+            "change_type",
+            "string",
+            "变化",
+            lambda c: c.status,
+            "延续：上年也有（编码相同、上年项目编码指明或同名）；新增：上年没有；终止：上年有、本年没有。",
+            required=True,
+        ),
+        Column(
+            "matched_by",
+            "string",
+            "认定依据",
+            lambda c: c.matched_by or None,
+            "延续项目如何认定：code（编码相同）、continues（上年项目编码指明）、name（同名）。",
+        ),
+        Column(
+            "previous_year",
+            "integer",
+            "上年年度",
+            lambda c: c.previous_department.year,
+            "本部门上一个公开的年度。",
+            required=True,
+        ),
+        Column(
+            "previous_project_code",
+            "string",
+            "上年项目编码",
+            lambda c: _code(c.previous),
+            "新增的项目留空。",
+        ),
+        Column("previous_budget", "number", "上年预算数", lambda c: c.budget.before, "新增的项目留空。", money=True),
+        Column("budget", "number", "本年预算数", lambda c: c.budget.after, "终止的项目留空。", money=True),
+        Column("change", "number", "增减", lambda c: c.budget.amount, "本年减上年；新增、终止的项目留空。", money=True),
+        Column(
+            "change_percent",
+            "number",
+            "增减幅度（%）",
+            lambda c: c.budget.percent,
+            "增减占上年预算数的百分比，四舍五入到 0.01；上年为 0 或留空时留空。",
+        ),
+    ),
+    (),  # no primary key: a new project has no last year's code, an ended one no code of this year
+    lambda record: (),  # its rows come from the History, not from one project
+    (("year", "project_code"), ("previous_year", "previous_project_code")),
+)
 #: Columns of long text, given a wide column in the XLSX.
 WIDE_COLUMNS = {"purpose", "goal", "description"}
 
@@ -491,7 +575,7 @@ class Downloads:
     """Every download of the site, in the order the downloads page lists them."""
 
     files: tuple[Download, ...]
-    tables: tuple[Table, ...] = TABLES  # for the field list on the downloads page
+    tables: tuple[Table, ...] = (*TABLES, CHANGES)  # for the field list on the downloads page
 
     def of(self, *owner: object) -> tuple[Download, ...]:
         return self._grouped[0].get(owner, ())
@@ -519,9 +603,13 @@ class Downloads:
 
 
 def _table_files(
-    path: Callable[[str], str], label: str, chunks: Sequence[dict[str, TableChunk]], owner: tuple[object, ...]
+    path: Callable[[str], str],
+    label: str,
+    chunks: Sequence[dict[str, TableChunk]],
+    owner: tuple[object, ...],
+    changes: Sequence[Row] | None = None,
 ) -> list[Download]:
-    """The CSV of every table and the XLSX of them all."""
+    """The CSV of every table and the XLSX of them all; the site's files add the changes table."""
     files = [
         Download(
             path(f"-{table.name}.csv"),
@@ -532,8 +620,16 @@ def _table_files(
         )
         for table in TABLES
     ]
-    workbook = xlsx_file([(table, [chunk[table.name].xlsx for chunk in chunks]) for table in TABLES])
-    files.append(Download(path(".xlsx"), workbook, "XLSX", f"{label}：项目、绩效指标、资金支出计划三张工作表", owner))
+    sheets: list[tuple[Table, Iterable[Sequence[str]]]] = [
+        (table, [chunk[table.name].xlsx for chunk in chunks]) for table in TABLES
+    ]
+    if changes is not None:
+        changes_csv = csv_file(CHANGES, [csv_lines(changes)])
+        files.append(Download(path(f"-{CHANGES.name}.csv"), changes_csv, "CSV", f"{label}：{CHANGES.title}表", owner))
+        sheets.append((CHANGES, [xlsx_rows(CHANGES, changes)]))
+    titles = "、".join(table.title for table, _ in sheets)
+    description = f"{label}：{titles}{'一二三四五'[len(sheets) - 1]}张工作表"
+    files.append(Download(path(".xlsx"), xlsx_file(sheets), "XLSX", description, owner))
     return files
 
 
@@ -541,7 +637,7 @@ def datapackage(site_name: str, files: Sequence[Download], urls: SiteUrls) -> di
     """A Frictionless Data Package (v2) describing the site-wide CSV tables."""
     by_path = {file.path: file for file in files}
     resources = []
-    for table in TABLES:
+    for table in (*TABLES, CHANGES):
         file = by_path[urls.site_file(f"-{table.name}.csv")]
         schema: dict[str, object] = {
             "$schema": "https://datapackage.org/profiles/2.0/tableschema.json",
@@ -556,11 +652,13 @@ def datapackage(site_name: str, files: Sequence[Download], urls: SiteUrls) -> di
                 for column in table.columns
             ],
             "missingValues": [""],
-            "primaryKey": list(table.primary_key),
         }
-        if table.foreign_key:
+        if table.primary_key:
+            schema["primaryKey"] = list(table.primary_key)
+        if table.foreign_keys:
             schema["foreignKeys"] = [
-                {"fields": list(table.foreign_key), "reference": {"resource": "projects", "fields": list(PROJECT_KEY)}}
+                {"fields": list(key), "reference": {"resource": "projects", "fields": list(PROJECT_KEY)}}
+                for key in table.foreign_keys
             ]
         resources.append(
             {
@@ -602,12 +700,13 @@ def _form_files(department: Department, urls: SiteUrls, dated: datetime, owner: 
     ]
 
 
-def build_downloads(catalog: Catalog, site_name: str, urls: SiteUrls, dated: datetime) -> Downloads:
+def build_downloads(history: History, site_name: str, urls: SiteUrls, dated: datetime) -> Downloads:
     """Every download file of the catalog; the same catalog and date always give the same bytes.
 
     Each project's document and table rows are made once and reused by the files of
     its department and of the site.
     """
+    catalog = history.catalog
     files: list[Download] = []
     department_documents: list[dict[str, object]] = []
     site_chunks: list[dict[str, TableChunk]] = []
@@ -660,13 +759,14 @@ def build_downloads(catalog: Catalog, site_name: str, urls: SiteUrls, dated: dat
             ("site",),
         )
     ]
-    site.extend(_table_files(urls.site_file, "全部部门", site_chunks, ("site",)))
+    changes = [tuple(column.value(change) for column in CHANGES.columns) for change in history.project_changes()]
+    site.extend(_table_files(urls.site_file, "全部部门", site_chunks, ("site",), changes))
     site.append(
         Download(
             urls.datapackage(),
             to_json(datapackage(site_name, site, urls)),
             "JSON",
-            "数据包说明（Frictionless Data Package v2）：上面三个 CSV 表的字段类型、主键和外键",
+            "数据包说明（Frictionless Data Package v2）：上面四个 CSV 表的字段类型、主键和外键",
             ("site",),
         )
     )

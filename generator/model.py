@@ -49,6 +49,7 @@ class Spec:
     kind: Kind | None = None  # None for a nested mapping or a list of rows (their class says)
     required: bool = True  # must be filled in; otherwise blank (None or "") is allowed
     optional: bool = False  # on some counties' forms only: left out of the YAML when absent
+    on_form: bool = True  # printed on the official form; False for what only the site uses (continues)
     column: str | None = None  # its column in the download tables, for fields of a tabled class
     description: str = ""  # what a reader of the downloads needs to know about it
     choices: tuple[str, ...] = ()  # the values a CHOICE field may take
@@ -168,13 +169,9 @@ class SpendingPlan:
 class Project:
     """项目支出绩效目标表 of one budget project."""
 
-    code: str = declare(
-        "项目编码", Kind.CODE, column="project_code", description="项目的永久编号，同一年度内唯一。"
-    )
+    code: str = declare("项目编码", Kind.CODE, column="project_code", description="项目的永久编号，同一年度内唯一。")
     name: str = declare("项目名称", Kind.TEXT, column="project_name")
-    number: int = declare(
-        "序号", Kind.ORDINAL, column="project_number", description="在部门文件中的序号。"
-    )
+    number: int = declare("序号", Kind.ORDINAL, column="project_number", description="在部门文件中的序号。")
     implementing_unit: str | None = declare(
         "实施单位", Kind.TEXT, required=False, optional=True, column="implementing_unit",
         description="具体实施项目的单位；原表没有此项时留空。",
@@ -182,6 +179,10 @@ class Project:
     attribute: str | None = declare(
         "项目属性", Kind.CHOICE, required=False, optional=True, choices=("新增", "延续"),
         column="project_attribute", description="新增或延续；原表没有此项时留空。",
+    )  # fmt: skip
+    continues: str | None = declare(
+        "上年项目编码", Kind.CODE, required=False, optional=True, on_form=False, column="continues",
+        description="上年度同一项目的编码，仅在项目改了编码、名称也不同时填写；否则按相同编码或同名认定。",
     )  # fmt: skip
     budget: Budget = declare("预算规模")
     purpose: str = declare("资金用途", Kind.TEXT, column="purpose")
@@ -251,6 +252,20 @@ class Catalog:
     @property
     def projects(self) -> tuple[tuple[Department, Project], ...]:
         return tuple((d, p) for d in self.departments for p in d.projects)
+
+    def previous(self, department: Department) -> Department | None:
+        """The same department (by code) in its nearest earlier year on the site, if any."""
+        return self._previous.get((department.year, department.code))
+
+    @functools.cached_property
+    def _previous(self) -> dict[tuple[int, str], Department]:
+        previous: dict[tuple[int, str], Department] = {}
+        latest: dict[str, Department] = {}
+        for department in sorted(self.departments, key=lambda d: d.year):
+            if department.code in latest:
+                previous[(department.year, department.code)] = latest[department.code]
+            latest[department.code] = department
+        return previous
 
 
 #: The classes a content file is made of, each reachable from Department or Project.

@@ -18,7 +18,8 @@ from markupsafe import Markup, escape
 
 from generator import charts
 from generator.downloads import Download, Downloads
-from generator.model import Catalog, Department, Goals, GoalSection, Indicator, Project, fields_of
+from generator.history import Change, History, indicator_changes
+from generator.model import Department, Goals, GoalSection, Indicator, Project, fields_of
 from generator.urls import SiteUrls
 
 
@@ -37,6 +38,20 @@ def format_percent(value: Decimal | None) -> str:
 
 def format_share(value: Decimal) -> str:
     return f"{value:.2f}%"
+
+
+def format_change(value: Decimal | None) -> str:
+    """A change in 万元 with its sign, as budget tables print it: +120.00, -35.50, 0.00."""
+    if value is None:
+        return ""
+    return f"{value:+,.2f}" if value else "0.00"
+
+
+def format_change_percent(value: Decimal | None) -> str:
+    """A change in % with its sign; blank where last year's amount was 0 (no ratio exists)."""
+    if value is None:
+        return ""
+    return f"{value:+.2f}%" if value else "0.00%"
 
 
 def format_size(size: int) -> str:
@@ -108,10 +123,22 @@ def _environment() -> jinja2.Environment:
         amount=format_amount,
         percent=format_percent,
         share=format_share,
+        change=format_change,
+        change_percent=format_change_percent,
         multiline=multiline,
         size_note=size_note,
     )
-    env.globals.update(indicator_rows=indicator_rows, goal_sections=goal_sections)
+    env.globals.update(
+        indicator_rows=indicator_rows,
+        goal_sections=goal_sections,
+        indicator_changes=indicator_changes,
+        budget_change=Change,
+        share_bars=charts.share_bars,
+        department_bars=charts.department_bars,
+        plan_columns=charts.plan_columns,
+        year_columns=charts.year_columns,
+        plan_gridlines=charts.PLAN_GRIDLINES,
+    )
     return env
 
 
@@ -126,8 +153,11 @@ def goal_sections(department: Department) -> list[tuple[str, str, GoalSection]]:
 class Renderer:
     """Renders every page of the catalog; one Jinja environment for the whole build."""
 
-    def __init__(self, site_name: str, urls: SiteUrls | None = None, downloads: Downloads | None = None) -> None:
+    def __init__(
+        self, site_name: str, history: History, urls: SiteUrls | None = None, downloads: Downloads | None = None
+    ) -> None:
         self.site_name = site_name
+        self.history = history
         self.urls = urls or SiteUrls()
         self.downloads = downloads or Downloads(())
         self.env = _environment()
@@ -148,15 +178,17 @@ class Renderer:
             here=urls.public_url(src_uri),
             urls=urls,
             site_name=self.site_name,
+            catalog=self.history.catalog,
+            history=self.history,
             **context,
         )
         return front_matter(title) + body
 
-    def home(self, catalog: Catalog) -> str:
-        return self._render("home.md.j2", self.urls.home(), self.site_name, catalog=catalog)
+    def home(self) -> str:
+        return self._render("home.md.j2", self.urls.home(), self.site_name)
 
-    def year(self, catalog: Catalog, year: int) -> str:
-        return self._render("year.md.j2", self.urls.year(year), f"{year}年", catalog=catalog, year=year)
+    def year(self, year: int) -> str:
+        return self._render("year.md.j2", self.urls.year(year), f"{year}年", year=year)
 
     def department(self, department: Department) -> str:
         return self._render(
@@ -164,7 +196,7 @@ class Renderer:
             self.urls.department(department),
             department.name,
             department=department,
-            chart=charts.share_chart(department),
+            changes=self.history.department_changes(department),
         )
 
     def project(self, department: Department, project: Project) -> str:
@@ -174,23 +206,24 @@ class Renderer:
             project.name,
             department=department,
             project=project,
-            chart=charts.plan_chart(project),
+            years=self.history.years_of(department, project),
+            last_year=self.history.previous_of(department, project),
         )
 
-    def downloads_page(self, catalog: Catalog) -> str:
-        return self._render("downloads.md.j2", self.urls.downloads(), "下载数据", catalog=catalog)
+    def downloads_page(self) -> str:
+        return self._render("downloads.md.j2", self.urls.downloads(), "下载数据")
 
-    def pages(self, catalog: Catalog) -> dict[str, str]:
+    def pages(self) -> dict[str, str]:
         """Every page of the catalog: its Markdown by its path in the docs tree, in build order."""
-        urls = self.urls
-        pages = {urls.home(): self.home(catalog)}
+        urls, catalog = self.urls, self.history.catalog
+        pages = {urls.home(): self.home()}
         for year in catalog.years:
-            pages[urls.year(year)] = self.year(catalog, year)
+            pages[urls.year(year)] = self.year(year)
         for department in catalog.departments:
             pages[urls.department(department)] = self.department(department)
             for project in department.projects:
                 pages[urls.project(department, project)] = self.project(department, project)
-        pages[urls.downloads()] = self.downloads_page(catalog)
+        pages[urls.downloads()] = self.downloads_page()
         return pages
 
 

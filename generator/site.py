@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from generator.downloads import Downloads, build_downloads
+from generator.history import History
 from generator.model import Catalog
 from generator.render import Renderer
 from generator.search_index import index_files
@@ -28,6 +29,7 @@ class SiteParts:
 
 def make_site(catalog: Catalog, site_name: str, urls: SiteUrls, dated: datetime) -> SiteParts:
     """`dated` is the build's date, which the Word and Excel files record (the content's, not the clock's)."""
-    downloads = build_downloads(catalog, site_name, urls, dated)
-    pages = Renderer(site_name, urls, downloads).pages(catalog)
+    history = History(catalog)
+    downloads = build_downloads(history, site_name, urls, dated)
+    pages = Renderer(site_name, history, urls, downloads).pages()
     return SiteParts(pages, downloads, tuple(index_files(catalog, urls)))

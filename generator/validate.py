@@ -426,10 +426,52 @@ def build_catalog(folders: list[DepartmentFolder], categories: Categories = OFFI
     for year in {d.year for d in departments}:
         in_year = [p for d in departments if d.year == year for p in d.projects]
         _check_unique(in_year, lambda p: p.code, "code", f"{year} 年项目编码", problems)
+    departments.sort(key=lambda d: (-d.year, d.code))
+    catalog = Catalog(tuple(departments))
+    _one_money_unit(catalog, problems)
+    _continues_last_years_project(catalog, problems)
     if problems:
         raise ContentError(problems)
-    departments.sort(key=lambda d: (-d.year, d.code))
-    return Catalog(tuple(departments))
+    return catalog
+
+
+def _one_money_unit(catalog: Catalog, problems: list[Problem]) -> None:
+    """The county's totals and the year-over-year changes add departments' amounts: one unit for all."""
+    first = catalog.departments[0] if catalog.departments else None
+    for department in catalog.departments:
+        if first is not None and department.money_unit != first.money_unit:
+            problems.append(
+                Problem(
+                    department.source,
+                    _key_line(department.source, "money_unit"),
+                    "money_unit",
+                    f"“{department.money_unit}”与 {display_path(first.source)} 的“{first.money_unit}”不同"
+                    "（全站应使用同一金额单位，才能合计和逐年比较；请换算后填写）",
+                )
+            )
+
+
+def _continues_last_years_project(catalog: Catalog, problems: list[Problem]) -> None:
+    """`continues` names a project of the department's previous year, and no two projects name the same one."""
+    for department in catalog.departments:
+        previous = catalog.previous(department)
+        codes = {project.code for project in previous.projects} if previous else set()
+        claimed: dict[str, Project] = {}
+        for project in department.projects:
+            code = project.continues
+            if code is None:
+                continue
+            line = _key_line(project.source, "continues")
+            if previous is None:
+                message = f"本部门在 {department.year} 年以前没有数据，无从延续项目 {code}（应删去此项）"
+            elif code not in codes:
+                message = f"{previous.year} 年本部门没有编码为 {code} 的项目（应为上年项目编码之一）"
+            elif code in claimed:
+                message = f"{previous.year} 年的项目 {code} 已由 {display_path(claimed[code].source)} 延续（每个上年项目只能延续一次）"
+            else:
+                claimed[code] = project
+                continue
+            problems.append(Problem(project.source, line, "continues", message))
 
 
 def _check_unique(

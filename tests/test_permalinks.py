@@ -11,6 +11,7 @@ from urllib.parse import urljoin
 import pytest
 from conftest import ROOT
 
+from generator.history import History
 from generator.render import Renderer
 from generator.urls import SiteUrls
 from generator.validate import load_catalog
@@ -36,9 +37,10 @@ def split_indicators(text: str) -> tuple[str, list[str]]:
 
 def row_ids(content: Path, code: str = CODE) -> dict[str, str]:
     """三级指标 -> the id of its row on the rendered page."""
-    department = load_catalog(content).departments[0]
+    catalog = load_catalog(content)
+    department = catalog.departments[0]
     project = next(p for p in department.projects if p.code == code)
-    page = Renderer("站点").project(department, project)
+    page = Renderer("站点", History(catalog)).project(department, project)
     rows = re.findall(r'<tr id="([^"]+)">.*?</td><td[^>]*>(.*?)</td><td', page)
     assert len(rows) == len(project.indicators)
     return {level3: row_id for row_id, level3 in rows}
@@ -136,10 +138,10 @@ def test_cite_text_names_the_department_project_year_and_address(seed_site: Path
 def test_cite_text_uses_the_absolute_address_when_site_url_is_set() -> None:
     catalog = load_catalog(ROOT / "content")
     department = catalog.departments[0]
-    renderer = Renderer("乐亭县预算绩效目标公开", SiteUrls(site_url=SITE_URL))
+    renderer = Renderer("乐亭县预算绩效目标公开", History(catalog), SiteUrls(site_url=SITE_URL))
     page = renderer.project(department, department.projects[0])
     assert f"《村干部基础职务补贴 项目支出绩效目标表》，2024年，{SITE_URL}2024/203001/{CODE}/</p>" in page
-    flat = Renderer("站", SiteUrls(directory_urls=False, site_url=SITE_URL)).department(department)
+    flat = Renderer("站", History(catalog), SiteUrls(directory_urls=False, site_url=SITE_URL)).department(department)
     assert f"，2024年，{SITE_URL}2024/203001/index.html</p>" in flat
 
 

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from generator.categories import OFFICIAL
 from generator.export import EXPORTERS
+from generator.history import History
 from generator.model import Budget, Catalog, Department, Goals, GoalSection, Indicator, Project, SpendingPlan
 from generator.readers import read_document
 from generator.render import Renderer
@@ -92,7 +93,7 @@ def test_any_text_round_trips_through_yaml_and_renders_literally(project: Projec
         catalog: Catalog = load_catalog(Path(folder))
         department = catalog.departments[0]
         assert department.projects == (project,)  # every field, exactly
-        text = visible_text(Renderer("站点").project(department, project))
+        text = visible_text(Renderer("站点", History(catalog)).project(department, project))
         for value in (project.name, project.purpose, project.goal, project.implementing_unit or ""):
             for line in value.split("\n"):
                 assert line.strip() in text
