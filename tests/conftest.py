@@ -49,6 +49,15 @@ def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_site(project)
 
 
+@pytest.fixture(scope="session")
+def two_year_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed department in 2024 and a second year, 2025, made from it (tests/two_years.py)."""
+    from two_years import content_with_two_years
+
+    content = content_with_two_years(ROOT / "content", tmp_path_factory.mktemp("two-years") / "content")
+    return build_site(copy_project(tmp_path_factory.mktemp("two-years-project"), content))
+
+
 def page_text(path: Path) -> str:
     """The visible text of an HTML page's article, tags removed and entities decoded."""
     source = path.read_text(encoding="utf-8")

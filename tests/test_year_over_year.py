@@ -12,12 +12,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import two_years as y
+from conftest import ROOT, page_text
 
 from generator.history import History, indicator_changes
 from generator.problems import ContentError
 from generator.validate import load_catalog
-from tests import two_years as y
-from tests.conftest import ROOT, build_site, copy_project, page_text
 
 DEPARTMENT = "2025/203001/index.html"
 
@@ -28,8 +28,8 @@ def content(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def site(content: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_site(copy_project(tmp_path_factory.mktemp("two-years-project"), content))
+def site(two_year_site: Path) -> Path:
+    return two_year_site
 
 
 def text_of(site: Path, path: str) -> str:
@@ -129,7 +129,7 @@ def test_a_continuing_projects_page_shows_its_budget_by_year_and_links_every_yea
     chart = section(text, "本项目各年度预算数（万元）", "年度 预算数")
     assert chart == "本项目各年度预算数（万元） 4,916.86 2024年 5,100.00 2025年 （本页） "
     table = section(text, "年度 预算数（万元） 比上年增减 增减幅度", "绩效指标与 2024 年比较")
-    assert "2024年 4,916.86 — — 2025年（本页） 5,100.00 +183.14 +3.72%" in table
+    assert "2024年 4,916.86 — — 2025年 5,100.00 +183.14 +3.72%" in table
     earlier = text_of(site, f"2024/203001/{y.BASIC_PAY}/index.html")
     assert "本项目各年度： 2024年（本页） 、 2025年" in earlier and "比上年增减" in earlier
     renamed = (site / f"2025/203001/{y.RENAMED_NEW}/index.html").read_text(encoding="utf-8")
