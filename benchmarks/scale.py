@@ -290,6 +290,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--projects", type=int, nargs="+", default=[1000], help="sizes to build (projects per year)")
     parser.add_argument("--per-department", type=int, default=10, help="average projects per department")
+    parser.add_argument(
+        "--years", type=int, default=2, help="years of content, each made from the one before (pages compare them)"
+    )
     parser.add_argument("--rounds", type=int, default=2, help="builds of each site per size, alternating")
     parser.add_argument("--out", type=Path, default=Path("/tmp/budget-bench"), help="work folder for sites")
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
@@ -297,8 +300,12 @@ def main(argv: list[str] | None = None) -> int:
 
     results = []
     for projects in args.projects:
-        size = synthetic.Size.for_projects(projects, args.per_department)
-        print(f"{projects:,} projects in {size.departments:,} departments ...", file=sys.stderr, flush=True)
+        size = synthetic.Size.for_projects(projects, args.per_department, args.years)
+        print(
+            f"{projects:,} projects a year in {size.departments:,} departments, {args.years} years ...",
+            file=sys.stderr,
+            flush=True,
+        )
         results.append(measure(size, args.out, args.rounds))
     print(f"commit {commit()}; {machine()}; best of {args.rounds} builds each\n")
     print(table(results))

@@ -16,7 +16,7 @@ byte-identical content, so two benchmark runs build the same site.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -87,9 +87,10 @@ class Size:
     years: tuple[int, ...] = (2024,)
 
     @classmethod
-    def for_projects(cls, projects: int, per_department: int = 10) -> Size:
-        """A county's shape: about `per_department` projects per department (the seed has 13)."""
-        return cls(projects, max(1, round(projects / per_department)))
+    def for_projects(cls, projects: int, per_department: int = 10, years: int = 1) -> Size:
+        """A county's shape: about `per_department` projects per department (the seed has 13), for
+        `years` years from 2024."""
+        return cls(projects, max(1, round(projects / per_department)), tuple(range(2024, 2024 + years)))
 
 
 def _amount(rng: random.Random, low: int, high: int) -> Decimal:
@@ -195,36 +196,72 @@ def _check_char(rng: random.Random) -> str:
 
 
 def departments(size: Size, seed: int = 2024) -> list[Department]:
-    """The synthetic catalog: `size.projects` projects per year over `size.departments` departments."""
+    """The synthetic catalog: `size.projects` projects in the first year over `size.departments` departments;
+    each later year is made from the year before it, as a county's next budget is."""
     rng = random.Random(seed)
-    result = []
-    for year in size.years:
-        # Spread the projects unevenly, as in a county: most units have a few, some have dozens.
-        weights = [min(rng.paretovariate(2.0), 6.0) for _ in range(size.departments)]
-        scale = (size.projects - size.departments) / sum(weights)
-        counts = [1 + int(w * scale) for w in weights]
-        for index in range(size.projects - sum(counts)):
-            counts[index % size.departments] += 1
-        for index, count in enumerate(counts):
-            unit_name, topics = UNITS[index % len(UNITS)]
-            county = COUNTIES[(index // len(UNITS)) % len(COUNTIES)]
-            name = unit_name.format(county=county, town=TOWNS[index % len(TOWNS)])
-            name += UNIT_SUFFIXES[(index // (len(UNITS) * len(COUNTIES))) % len(UNIT_SUFFIXES)]
-            code = f"{201 + index // 50:03d}{index % 50 + 1:03d}"
-            projects = []
-            for number in range(1, count + 1):
-                project_code = f"{COUNTY_CODE}{year % 100:02d}P{index:05d}P{number:05d}{_check_char(rng)}"
-                projects.append(_project(rng, project_code, number, topics, year))
-            # Drawn in this order (overall, itemized, safeguards), the same as ever for a given seed.
-            goals = Goals(
-                overall=GoalSection(intro=f"我单位将紧紧围绕{year}年目标任务，全力推进重点工作。",
-                                    items=_goal_items(rng, topics, rng.randint(3, 8))),
-                itemized=GoalSection(items=_goal_items(rng, topics, min(count, 10))),
-                safeguards=GoalSection(items=_goal_items(rng, topics, 3)),
-            )
-            result.append(Department(year=year, code=code, name=name, money_unit="万元", goals=goals,
-                                     projects=tuple(projects)))
+    first, *later = size.years
+    result = _first_year(rng, size, first)
+    previous = result
+    for year in later:
+        previous = [_year_after(rng, department, year) for department in previous]
+        result.extend(previous)
     return result
+
+
+def _first_year(rng: random.Random, size: Size, year: int) -> list[Department]:
+    # Spread the projects unevenly, as in a county: most units have a few, some have dozens.
+    weights = [min(rng.paretovariate(2.0), 6.0) for _ in range(size.departments)]
+    scale = (size.projects - size.departments) / sum(weights)
+    counts = [1 + int(w * scale) for w in weights]
+    for index in range(size.projects - sum(counts)):
+        counts[index % size.departments] += 1
+    result = []
+    for index, count in enumerate(counts):
+        unit_name, topics = UNITS[index % len(UNITS)]
+        county = COUNTIES[(index // len(UNITS)) % len(COUNTIES)]
+        name = unit_name.format(county=county, town=TOWNS[index % len(TOWNS)])
+        name += UNIT_SUFFIXES[(index // (len(UNITS) * len(COUNTIES))) % len(UNIT_SUFFIXES)]
+        code = f"{201 + index // 50:03d}{index % 50 + 1:03d}"
+        projects = []
+        for number in range(1, count + 1):
+            project_code = f"{COUNTY_CODE}{year % 100:02d}P{index:05d}P{number:05d}{_check_char(rng)}"
+            projects.append(_project(rng, project_code, number, topics, year))
+        # Drawn in this order (overall, itemized, safeguards), the same as ever for a given seed.
+        goals = Goals(
+            overall=GoalSection(intro=f"我单位将紧紧围绕{year}年目标任务，全力推进重点工作。",
+                                items=_goal_items(rng, topics, rng.randint(3, 8))),
+            itemized=GoalSection(items=_goal_items(rng, topics, min(count, 10))),
+            safeguards=GoalSection(items=_goal_items(rng, topics, 3)),
+        )
+        result.append(Department(year=year, code=code, name=name, money_unit="万元", goals=goals,
+                                 projects=tuple(projects)))
+    return result
+
+
+#: Of last year's projects: the share that ends, and the share of the rest whose budget or a target changes.
+ENDED_SHARE, BUDGET_CHANGED_SHARE, TARGET_CHANGED_SHARE = 0.1, 0.7, 0.3
+
+
+def _year_after(rng: random.Random, department: Department, year: int) -> Department:
+    """The department a year later: a tenth of its projects end and as many new ones start; most
+    budgets move by up to a fifth; some targets change; codes stay, as counties keep them."""
+    index = int(department.code[3:]) - 1 + 50 * (int(department.code[:3]) - 201)  # as _first_year numbered it
+    topics = UNITS[index % len(UNITS)][1]
+    kept = [p for p in department.projects if rng.random() >= ENDED_SHARE]
+    projects = []
+    for project in kept:
+        if rng.random() < BUDGET_CHANGED_SHARE:
+            total = (project.budget.total * Decimal(rng.randint(80, 120)) / 100).quantize(Decimal("0.01"))
+            project = replace(project, budget=Budget(total=total, fiscal=total, other=None))
+        if rng.random() < TARGET_CHANGED_SHARE:
+            first, *rest = project.indicators
+            project = replace(project, indicators=(replace(first, value=f"{rng.randint(20, 5000)}个"), *rest))
+        projects.append(project)
+    for number in range(len(department.projects) - len(kept)):
+        code = f"{COUNTY_CODE}{year % 100:02d}P{index:05d}P{90000 + number:05d}{_check_char(rng)}"
+        projects.append(_project(rng, code, 0, topics, year))
+    numbered = tuple(replace(p, number=n) for n, p in enumerate(projects, start=1))
+    return replace(department, year=year, projects=numbered)
 
 
 def write(size: Size, out_dir: Path, seed: int = 2024) -> list[Department]:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from benchmarks import scale, synthetic, xlsx_writer
+from generator.history import History
 from generator.load import DEPARTMENT_FILE, read_yaml
 from generator.validate import load_catalog
 
@@ -51,6 +53,20 @@ def test_synthetic_content_passes_validation_with_the_requested_size(tiny_conten
         assert points == sorted(points) and points[-1] == Decimal(100)
     # What was written is what was generated: the files load back to equal model objects.
     assert list(catalog.departments) == synthetic.departments(TINY)
+
+
+def test_a_later_synthetic_year_continues_most_of_the_year_before(tmp_path: Path) -> None:
+    size = synthetic.Size.for_projects(200, years=2)
+    synthetic.write(size, tmp_path)
+    catalog = load_catalog(tmp_path)
+    assert catalog.years == (2025, 2024)
+    changes = list(History(catalog).project_changes())
+    counts = Counter(change.status for change in changes)
+    assert counts["延续"] + counts["终止"] == 200 and counts["新增"] == counts["终止"]
+    assert 0.05 < counts["终止"] / 200 < 0.2
+    moved = [c for c in changes if c.status == "延续" and c.budget.amount]
+    assert 0.5 < len(moved) / counts["延续"] < 0.9 and all(abs(c.budget.percent) <= 20 for c in moved)
+    assert synthetic.departments(synthetic.Size.for_projects(200))[:3] == list(catalog.departments_of(2024)[:3])
 
 
 def test_synthetic_project_file_has_the_seed_format(tiny_content: Path) -> None:
