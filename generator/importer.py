@@ -18,10 +18,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.categories import OFFICIAL, Categories
+from generator.load import read_yaml
+from generator.model import Department, Project, fields_of
 from generator.problems import ContentError, display_path
 from generator.readers import LEGACY, READERS, ReadError, Reading, read_document
 from generator.validate import load_catalog
-from generator.yaml_writer import Change, FileChange, apply_changes, plan_department
+from generator.yaml_writer import Change, FileChange, apply_changes, department_folder, plan_department
 
 #: LibreOffice converts the legacy formats when it is installed.
 SOFFICE = ("soffice", "libreoffice")
@@ -103,6 +105,18 @@ def _problems(changes: list[FileChange], out_dir: Path, categories: Categories) 
     return []
 
 
+def _keeping_site_fields(department: Department, out_dir: Path) -> Department:
+    """The department with what staff added to its projects' files that no form carries (`continues`)."""
+    site_fields = [f.key for f in fields_of(Project) if not f.spec.on_form]
+    projects = []
+    for project in department.projects:
+        path = department_folder(department, out_dir) / f"{project.code}.yaml"
+        data = read_yaml(path).data if path.is_file() else None
+        kept = {key: str(data[key]) for key in site_fields if isinstance(data, dict) and data.get(key) not in (None, "")}
+        projects.append(replace(project, **kept))
+    return replace(department, projects=tuple(projects))
+
+
 def import_file(
     source: Path, out_dir: Path, *, year: int | None, force: bool, taken: dict, categories: Categories
 ) -> FileImport:
@@ -122,7 +136,7 @@ def import_file(
         )
         return result
     taken[key] = source
-    result.changes = plan_department(department, out_dir)
+    result.changes = plan_department(_keeping_site_fields(department, out_dir), out_dir)
     by_hand = [c for c in result.changes if c.by_hand and c.change in (Change.CHANGED, Change.REMOVED)]
     if by_hand and not force:
         names = "、".join(display_path(c.path) for c in by_hand)

@@ -9,6 +9,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import two_years
 from conftest import ROOT, SEED
 from test_readers import SEED_DEPARTMENT, excel_file, word_file
 
@@ -178,3 +179,21 @@ def test_exports_are_byte_identical_from_the_same_content(tmp_path: Path) -> Non
         assert run("export", "content/2024/203001", "--to", str(first)).returncode == 0
         assert run("export", "content/2024/203001", "--to", str(second)).returncode == 0
         assert first.read_bytes() == second.read_bytes()
+
+
+def test_reimporting_keeps_the_continues_that_staff_added(tmp_path: Path) -> None:
+    out = tmp_path / "content"
+    assert run("import", str(SEED), "--out", str(out)).returncode == 0
+    next_year = two_years.second_year(SEED_DEPARTMENT)
+    on_the_form = replace(next_year, projects=tuple(replace(p, continues=None) for p in next_year.projects))
+    document = word_file(tmp_path, on_the_form)
+    assert run("import", str(document), "--out", str(out)).returncode == 0
+    renamed = out / "2025/203001" / f"{two_years.RENAMED_NEW}.yaml"
+    text = renamed.read_text(encoding="utf-8")
+    renamed.write_text(text.replace("\nname:", f"\ncontinues: {two_years.RENAMED_OLD}\nname:", 1), encoding="utf-8")
+    assert run("check", str(out)).returncode == 0
+
+    again = run("import", str(document), "--out", str(out), "--force")
+    assert again.returncode == 0, again.stderr
+    assert f"continues: {two_years.RENAMED_OLD}  # 上年项目编码" in renamed.read_text(encoding="utf-8")
+    assert run("check", str(out)).returncode == 0
