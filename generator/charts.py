@@ -32,29 +32,31 @@ class Bar(Generic[Item]):
     label: str  # a project's or department's name, or "其余 16 个项目合计"
     amount: Decimal
     share: Decimal  # % of the whole
-    length: Decimal  # % of the longest bar, to 0.01
+    length: Decimal  # % of the largest item's bar, to 0.01; at most 100
     item: Item | None = None
+    truncated: bool = False  # the rest, larger than the largest item: its bar is cut at full length
 
 
 def ranked_bars(items: Sequence[tuple[str, Decimal, Item]], noun: str) -> tuple[Bar[Item], ...]:
-    """Bars of (label, amount, item), largest first (ties in the given order), with one for the rest."""
+    """Bars of (label, amount, item), largest first (ties in the given order), with one for the rest.
+
+    Lengths are scaled to the largest item, not to the rest: 86 departments together would
+    otherwise shrink every named bar to a sliver."""
     ranked = sorted(enumerate(items), key=lambda entry: (-entry[1][1], entry[0]))
     entries: list[tuple[str, Decimal, Item | None]] = [item for _, item in ranked]
     if len(entries) > MOST_BARS:
         rest = entries[MOST_BARS - 1 :]
-        entries = [
-            *entries[: MOST_BARS - 1],
-            (f"其余 {len(rest)} 个{noun}合计", sum((a for _, a, _ in rest), Decimal(0)), None),
-        ]
+        entries = [*entries[: MOST_BARS - 1], (f"其余 {len(rest)} 个{noun}合计", sum((a for _, a, _ in rest), Decimal(0)), None)]
     whole = sum((amount for _, amount, _ in entries), Decimal(0))
-    largest = max((amount for _, amount, _ in entries), default=Decimal(0))
+    largest = max((amount for _, amount, item in entries if item is not None), default=Decimal(0))
     return tuple(
         Bar(
             label,
             amount,
             amount * 100 / whole if whole else Decimal(0),
-            _percent_of(amount, largest),
+            min(_percent_of(amount, largest), Decimal(100)),
             item,
+            item is None and amount > largest,
         )
         for label, amount, item in entries
     )

@@ -40,6 +40,11 @@ def format_share(value: Decimal) -> str:
     return f"{value:.2f}%"
 
 
+def format_count(value: int) -> str:
+    """A count as Chinese tables print it: 1,000."""
+    return f"{value:,}"
+
+
 def format_change(value: Decimal | None) -> str:
     """A change in 万元 with its sign, as budget tables print it: +120.00, -35.50, 0.00."""
     if value is None:
@@ -123,6 +128,7 @@ def _environment() -> jinja2.Environment:
         amount=format_amount,
         percent=format_percent,
         share=format_share,
+        count=format_count,
         change=format_change,
         change_percent=format_change_percent,
         multiline=multiline,

@@ -152,7 +152,9 @@ def test_a_large_departments_chart_has_its_largest_projects_and_one_bar_for_the_
     assert (rest.label, rest.amount, rest.item) == ("其余 6 个项目合计", Decimal(1 + 2 + 3 + 4 + 5 + 6), None)
     assert rest.share == Decimal(21) * 100 / department.total
     assert sum(bar.amount for bar in bars) == department.total
-    assert rest.length == Decimal(100) and bars[0].length == Decimal("95.24")  # scaled to the longest, the rest here
+    # Scaled to the largest project; the rest, larger still, is cut at full length and says so.
+    assert bars[0].length == Decimal(100) and bars[1].length == Decimal("95.00") and not bars[0].truncated
+    assert (rest.length, rest.truncated) == (Decimal(100), True)
     assert len(charts.share_bars(replace(department, projects=projects[:15]))) == 15  # all, no "rest"
 
 
