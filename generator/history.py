@@ -146,9 +146,6 @@ class History:
         self._changes: dict[tuple[int, str], DepartmentChanges] = {}
         self._previous: dict[tuple[int, str], tuple[Department, Project]] = {}  # (year, project code) ->
         self._next: dict[tuple[int, str], tuple[Department, Project]] = {}
-        self._department_years: dict[str, tuple[Department, ...]] = {}
-        for department in sorted(catalog.departments, key=lambda d: d.year):
-            self._department_years[department.code] = (*self._department_years.get(department.code, ()), department)
         for department in catalog.departments:
             last_year = catalog.previous(department)
             if last_year is None:
@@ -162,10 +159,6 @@ class History:
 
     def department_changes(self, department: Department) -> DepartmentChanges | None:
         return self._changes.get((department.year, department.code))
-
-    def department_years(self, department: Department) -> tuple[Department, ...]:
-        """The department (by code) in every year on the site, oldest first."""
-        return self._department_years[department.code]
 
     def previous_of(self, department: Department, project: Project) -> tuple[Department, Project] | None:
         return self._previous.get((department.year, project.code))

@@ -253,19 +253,22 @@ class Catalog:
     def projects(self) -> tuple[tuple[Department, Project], ...]:
         return tuple((d, p) for d in self.departments for p in d.projects)
 
+    def years_of(self, department: Department) -> tuple[Department, ...]:
+        """The department (by code) in every year on the site, oldest first."""
+        return self._by_code[department.code]
+
     def previous(self, department: Department) -> Department | None:
         """The same department (by code) in its nearest earlier year on the site, if any."""
-        return self._previous.get((department.year, department.code))
+        years = self.years_of(department)
+        index = years.index(department)
+        return years[index - 1] if index else None
 
     @functools.cached_property
-    def _previous(self) -> dict[tuple[int, str], Department]:
-        previous: dict[tuple[int, str], Department] = {}
-        latest: dict[str, Department] = {}
+    def _by_code(self) -> dict[str, tuple[Department, ...]]:
+        by_code: dict[str, list[Department]] = {}
         for department in sorted(self.departments, key=lambda d: d.year):
-            if department.code in latest:
-                previous[(department.year, department.code)] = latest[department.code]
-            latest[department.code] = department
-        return previous
+            by_code.setdefault(department.code, []).append(department)
+        return {code: tuple(years) for code, years in by_code.items()}
 
 
 #: The classes a content file is made of, each reachable from Department or Project.
