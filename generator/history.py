@@ -92,6 +92,11 @@ class IndicatorChange:
     previous: Indicator | None
 
     @property
+    def shown(self) -> Indicator:
+        """The row whose levels the table shows: this year's, or last year's for a dropped one."""
+        return self.indicator or self.previous  # type: ignore[return-value]
+
+    @property
     def status(self) -> str:
         if self.previous is None:
             return "新增"
@@ -117,19 +122,13 @@ def indicator_changes(
     for row in previous:
         unmatched.setdefault(_indicator_key(row), []).append(row)
     rows = [IndicatorChange(row, _take(unmatched, _indicator_key(row))) for row in indicators]
+    matched = {id(change.previous) for change in rows if change.previous is not None}
     for row in previous:
-        if row in unmatched.get(_indicator_key(row), ()):
-            unmatched[_indicator_key(row)].remove(row)
-            level2 = _indicator_key(row)[:2]
-            after = max(
-                (
-                    i
-                    for i, change in enumerate(rows)
-                    if _indicator_key(change.indicator or change.previous)[:2] == level2
-                ),  # type: ignore[arg-type]
-                default=len(rows) - 1,
-            )
-            rows.insert(after + 1, IndicatorChange(None, row))
+        if id(row) in matched:
+            continue
+        level2 = _indicator_key(row)[:2]
+        same_level2 = (i for i, change in enumerate(rows) if _indicator_key(change.shown)[:2] == level2)
+        rows.insert(max(same_level2, default=len(rows) - 1) + 1, IndicatorChange(None, row))
     return tuple(rows)
 
 
