@@ -437,9 +437,9 @@ def build_catalog(folders: list[DepartmentFolder], categories: Categories = OFFI
 
 def _one_money_unit(catalog: Catalog, problems: list[Problem]) -> None:
     """The county's totals and the year-over-year changes add departments' amounts: one unit for all."""
-    first = catalog.departments[0] if catalog.departments else None
-    for department in catalog.departments:
-        if first is not None and department.money_unit != first.money_unit:
+    first, *others = catalog.departments or (None,)
+    for department in others:
+        if department.money_unit != first.money_unit:
             problems.append(
                 Problem(
                     department.source,
@@ -461,7 +461,6 @@ def _continues_last_years_project(catalog: Catalog, problems: list[Problem]) -> 
             code = project.continues
             if code is None:
                 continue
-            line = _key_line(project.source, "continues")
             if previous is None:
                 message = f"本部门在 {department.year} 年以前没有数据，无从延续项目 {code}（应删去此项）"
             elif code not in codes:
@@ -471,7 +470,7 @@ def _continues_last_years_project(catalog: Catalog, problems: list[Problem]) -> 
             else:
                 claimed[code] = project
                 continue
-            problems.append(Problem(project.source, line, "continues", message))
+            problems.append(Problem(project.source, _key_line(project.source, "continues"), "continues", message))
 
 
 def _check_unique(
