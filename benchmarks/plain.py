@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from generator.model import Department, Project
+from generator.quality import RULES, review_project
 
 HOWTO = (
     "**万元**：金额单位，1 万元即 10,000 元。**预算数**是本年度安排给项目的资金，"
@@ -108,6 +109,32 @@ def department_page(department: Department, total: Any) -> str:
     ])
 
 
+def department_quality_page(department: Department) -> str:
+    rows = [
+        [finding.rule.title, finding.project.name, finding.place, finding.hit.detail]
+        for project in department.projects
+        for finding in review_project(department, project)
+    ]
+    return "".join([
+        _title(f"{department.name}：指标质量"),
+        f"[首页](../../index.md) › [{department.name}](index.md) › 指标质量\n\n# {department.name}：指标质量\n\n",
+        _table(["规则", "项目", "位置", "表中所见"], rows),
+    ])
+
+
+def quality_page(departments: list[Department]) -> str:
+    rows = [
+        [f"[{_cell(d.name)}]({d.year}/{d.code}/quality.md)", d.year,
+         sum(len(review_project(d, p)) for p in d.projects)]
+        for d in departments
+    ]
+    rules = [[rule.id, rule.severity.value, rule.title, rule.description, rule.basis] for rule in RULES]
+    return "".join([
+        _title("指标质量"), "# 指标质量\n\n", _table(["部门", "年度", "提示"], rows),
+        "\n## 规则及其依据\n\n", _table(["编号", "程度", "规则", "要求", "依据"], rules),
+    ])
+
+
 def home_page(site_name: str, departments: list[Department], totals: dict[str, Any]) -> str:
     out = [_title(site_name), f"# {site_name}\n\n本站公开各预算部门的**项目支出绩效目标表**。\n\n"]
     for year in sorted({d.year for d in departments}, reverse=True):
@@ -131,7 +158,7 @@ def year_page(year: int, departments: list[Department], totals: dict[str, Any]) 
 
 
 def write_site(docs_dir: Path, site_name: str, departments: list[Department]) -> list:
-    """Write the Markdown pages; return the nav (home, one page per year, the downloads page)."""
+    """Write the Markdown pages; return the nav (home, one page per year, the quality and downloads pages)."""
     totals = {}
     for department in departments:
         total = department.total
@@ -139,6 +166,7 @@ def write_site(docs_dir: Path, site_name: str, departments: list[Department]) ->
         folder = docs_dir / str(department.year) / department.code
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "index.md").write_text(department_page(department, total), encoding="utf-8")
+        (folder / "quality.md").write_text(department_quality_page(department), encoding="utf-8")
         for project in department.projects:
             page = project_page(department, project, total)
             (folder / f"{project.code}.md").write_text(page, encoding="utf-8")
@@ -146,9 +174,12 @@ def write_site(docs_dir: Path, site_name: str, departments: list[Department]) ->
     # Our site has a generated downloads page after the years (issue 5); the baseline gets one too.
     (docs_dir / "downloads").mkdir(exist_ok=True)
     (docs_dir / "downloads" / "index.md").write_text(_title("下载数据") + "# 下载数据\n", encoding="utf-8")
+    # And a report on indicator quality, site-wide and per department (issue 16).
+    (docs_dir / "quality").mkdir(exist_ok=True)
+    (docs_dir / "quality" / "index.md").write_text(quality_page(departments), encoding="utf-8")
     nav: list = ["index.md"]
     for year in sorted({d.year for d in departments}, reverse=True):
         (docs_dir / str(year) / "index.md").write_text(year_page(year, departments, totals), encoding="utf-8")
         nav.append({f"{year}年": f"{year}/index.md"})
-    nav.append("downloads/index.md")
+    nav += ["quality/index.md", "downloads/index.md"]
     return nav

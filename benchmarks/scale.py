@@ -152,8 +152,10 @@ class SiteStats:
 def site_stats(site: Path) -> SiteStats:
     pages = {p: p.stat().st_size for p in site.rglob("*.html") if p.name != "404.html"}
     largest = max(pages, key=pages.__getitem__)
-    # Project pages are the third level: <year>/<unit>/<project>/index.html.
-    projects = [size for path, size in pages.items() if len(path.relative_to(site).parts) == 4]
+    # Project pages are the third level: <year>/<unit>/<project>/index.html, beside <year>/<unit>/quality/.
+    projects = [
+        size for path, size in pages.items() if len(path.relative_to(site).parts) == 4 and path.parent.name != "quality"
+    ]
     return SiteStats(
         pages=len(pages),
         median_page_kb=statistics.median(pages.values()) / 1024,

@@ -40,9 +40,10 @@ import xlsxwriter
 from benchmarks import synthetic
 from benchmarks.scale import commit, machine
 from generator import downloads
-from generator.downloads import TABLES, WIDE_COLUMNS, Row, Table, xlsx_file, xlsx_rows
+from generator.downloads import TABLES, WIDE_COLUMNS, Record, Row, Table, xlsx_file, xlsx_rows
 from generator.history import History
 from generator.model import Department, Project
+from generator.quality import Review, review_project
 from generator.urls import SiteUrls
 from generator.validate import load_catalog
 
@@ -94,7 +95,8 @@ class Workload:
 
 
 def project_rows(department: Department, project: Project, urls: SiteUrls) -> ProjectRows:
-    return {table.name: table.rows(department, project, urls) for table in TABLES}
+    record = Record(department, project, urls, findings=review_project(department, project))
+    return {table.name: table.rows(record) for table in TABLES}
 
 
 def make_workload(catalog_departments: Sequence[Department], urls: SiteUrls) -> Workload:
@@ -280,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     catalog = load_catalog(args.out / "content")
     urls = SiteUrls()
     work, rows_cpu, _ = timed(lambda: make_workload(catalog.departments, urls))
-    _, downloads_cpu, _ = timed(lambda: downloads.build_downloads(History(catalog), "站点", urls, DATED))
+    _, downloads_cpu, _ = timed(lambda: downloads.build_downloads(History(catalog), Review(catalog), "站点", urls, DATED))
 
     results = measure(work, args.rounds)
     site = {name: WRITERS[name](work)[-1] for name in WRITERS}

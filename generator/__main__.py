@@ -9,8 +9,11 @@ from pathlib import Path
 from generator.categories import SettingError, from_config
 from generator.export import EXPORTERS
 from generator.importer import FileImport, import_files
-from generator.problems import ContentError, display_path
+from generator.load import line_of_field
+from generator.model import Catalog
+from generator.problems import ContentError, Problem, display_path
 from generator.publish import content_epoch, epoch_date
+from generator.quality import Review, Severity
 from generator.readers import READERS
 from generator.validate import load_catalog
 from generator.yaml_writer import Change
@@ -94,7 +97,32 @@ def _check(args: argparse.Namespace) -> int:
         f"检查通过：{len(catalog.departments)} 个部门，{len(projects)} 个项目，{indicators} 条绩效指标，"
         f"年度 {', '.join(str(year) for year in catalog.years)}。"
     )
+    if args.quality:
+        print("\n".join(_quality_report(catalog)))
     return 0
+
+
+def _quality_report(catalog: Catalog) -> list[str]:
+    """Every finding of the indicator-quality rules by file and line, then a count; none of them stops a build."""
+    findings = Review(catalog).findings
+    located = sorted(
+        Problem(
+            finding.project.source,
+            line_of_field(finding.project.source, finding.hit.field),
+            finding.hit.field,
+            f"{finding.rule.severity.value}：{finding.rule.title}——{finding.hit.detail}（规则 {finding.rule.id}）",
+        )
+        for finding in findings
+    )
+    lines = [str(problem) for problem in located]
+    counts = Review.severities(findings)
+    projects = len({(f.department.year, f.project.code) for f in findings})
+    lines.append(
+        f"指标质量：{len(catalog.projects)} 个项目中 {projects} 个有值得留意之处，共 {len(findings)} 处"
+        f"（注意 {counts[Severity.ATTENTION]} 处，提示 {counts[Severity.HINT]} 处）。"
+        "这些不是错误，不影响生成网站；每条规则的要求和依据见网站的“指标质量”页。"
+    )
+    return lines
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -134,6 +162,9 @@ def main(argv: list[str] | None = None) -> int:
 
     check = commands.add_parser("check", help="校验 content/ 下的全部 YAML（发布前检查），不生成网站")
     check.add_argument("content", nargs="?", default="content", help="内容目录（默认 content）")
+    check.add_argument(
+        "--quality", action="store_true", help="校验通过后，按指标质量规则列出值得留意之处（文件和行号），供发布前完善"
+    )
     check.set_defaults(run=_check)
 
     for command in (importer, check):

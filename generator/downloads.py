@@ -38,6 +38,7 @@ from xml.sax.saxutils import escape as xml_escape
 from generator.export import ZIP_DATE, department_docx, department_xlsx
 from generator.history import History
 from generator.model import Department, Indicator, Kind, PlanPoint, Project, field_of, fields_of
+from generator.quality import RULES, Finding, Review
 from generator.urls import SiteUrls
 
 Cell = str | int | Decimal | None
@@ -48,7 +49,7 @@ Cell = str | int | Decimal | None
 
 @dataclass(frozen=True)
 class Record:
-    """What one row of a table is made from: a project, and the indicator or plan point of the row."""
+    """What one row of a table is made from: a project, and the indicator, plan point or finding of the row."""
 
     department: Department
     project: Project
@@ -56,6 +57,8 @@ class Record:
     number: int = 0  # the indicator's row number in its project's table
     indicator: Indicator | None = None
     point: PlanPoint | None = None
+    findings: tuple[Finding, ...] = ()  # the project's, from the site's one Review
+    finding: Finding | None = None
 
 
 @dataclass(frozen=True)
@@ -106,8 +109,8 @@ class Table:
     records: Callable[[Record], Iterable[Record]] = field(compare=False, repr=False)  # a project's rows
     foreign_keys: tuple[tuple[str, ...], ...] = ()  # column groups pointing at the projects table's primary key
 
-    def rows(self, department: Department, project: Project, urls: SiteUrls) -> list[Row]:
-        return [tuple(c.value(r) for c in self.columns) for r in self.records(Record(department, project, urls))]
+    def rows(self, record: Record) -> list[Row]:
+        return [tuple(c.value(r) for c in self.columns) for r in self.records(record)]
 
 
 def _department(record: Record) -> Department:
@@ -187,7 +190,48 @@ PLANS = Table(
     (PROJECT_KEY,),
 )
 
-TABLES = (PROJECTS, INDICATORS, PLANS)
+
+def _finding(record: Record) -> Finding:
+    assert record.finding is not None
+    return record.finding
+
+
+def _finding_indicator_id(finding: Finding) -> str | None:
+    return finding.hit.indicator.id if finding.hit.indicator is not None else None
+
+
+FINDINGS = Table(
+    "findings",
+    "指标质量提示",
+    "按本站的审核规则（见网站的“指标质量”页），每处提示一行：哪个项目、哪一格、哪条规则，以及表中所见。"
+    "提示只说明表中写法与规则要求的差异，不是审计结论。",
+    (
+        YEAR,
+        _key_column(Department, "code", _department),
+        PROJECT_CODE,
+        Column(
+            "indicator_id", "string", "指标编号", lambda r: _finding_indicator_id(_finding(r)),
+            "提示针对一行指标时为该行的编号，针对整个项目（如资金支出计划）时留空。",
+        ),
+        Column("row_number", "integer", "行号", lambda r: _finding(r).row_number, "该行在项目指标表中的位置（从 1 起）；同上留空。"),
+        Column(
+            "field", "string", "所在字段", lambda r: _finding(r).hit.field,
+            "在项目 YAML 文件中的位置，如 indicators[3].value（列表从 0 起）、plan。", required=True,
+        ),
+        Column("rule_id", "string", "规则编号", lambda r: _finding(r).rule.id, required=True),
+        Column("severity", "string", "程度", lambda r: _finding(r).rule.severity.value, "注意或提示。", required=True),
+        Column("rule", "string", "规则", lambda r: _finding(r).rule.title, required=True),
+        Column("detail", "string", "表中所见", lambda r: _finding(r).hit.detail, required=True),
+        Column("url", "string", "网页地址", lambda r: r.urls.finding_url(_finding(r)), "项目页面上该行指标或该部分的链接。"),
+    ),
+    PROJECT_KEY + ("rule_id", "field"),
+    lambda record: (
+        Record(record.department, record.project, record.urls, finding=finding) for finding in record.findings
+    ),
+    (PROJECT_KEY,),
+)
+
+TABLES = (PROJECTS, INDICATORS, PLANS, FINDINGS)
 
 
 def _code(project: Project | None) -> str | None:
@@ -234,7 +278,7 @@ CHANGES = Table(
     (("year", "project_code"), ("previous_year", "previous_project_code")),
 )
 #: Columns of long text, given a wide column in the XLSX.
-WIDE_COLUMNS = {"purpose", "goal", "description"}
+WIDE_COLUMNS = {"purpose", "goal", "description", "detail"}
 
 Row = tuple[Cell, ...]
 
@@ -251,11 +295,14 @@ class TableChunk:
     xlsx: tuple[str, ...]
 
 
-def project_chunks(department: Department, project: Project, urls: SiteUrls) -> dict[str, TableChunk]:
+def project_chunks(
+    department: Department, project: Project, urls: SiteUrls, findings: tuple[Finding, ...]
+) -> dict[str, TableChunk]:
     """The project's chunk of every table, by table name."""
     chunks = {}
+    record = Record(department, project, urls, findings=findings)
     for table in TABLES:
-        rows = table.rows(department, project, urls)
+        rows = table.rows(record)
         chunks[table.name] = TableChunk(csv_lines(rows), tuple(xlsx_rows(table, rows)))
     return chunks
 
@@ -662,7 +709,29 @@ def _form_files(department: Department, urls: SiteUrls, dated: datetime, owner: 
     ]
 
 
-def build_downloads(history: History, site_name: str, urls: SiteUrls, dated: datetime) -> Downloads:
+def findings_document(review: Review, urls: SiteUrls) -> dict[str, object]:
+    """Every rule with its text and basis, then every finding: the report as data."""
+    return {
+        "rules": [
+            {
+                "id": rule.id,
+                "severity": rule.severity.value,
+                "title": rule.title,
+                "description": rule.description,
+                "basis": rule.basis,
+            }
+            for rule in RULES
+        ],
+        "findings": [
+            {column.name: _json_value(column.value(record)) for column in FINDINGS.columns}
+            for record in (
+                Record(finding.department, finding.project, urls, finding=finding) for finding in review.findings
+            )
+        ],
+    }
+
+
+def build_downloads(history: History, review: Review, site_name: str, urls: SiteUrls, dated: datetime) -> Downloads:
     """Every download file of the catalog; the same catalog and date always give the same bytes.
 
     Each project's document and table rows are made once and reused by the files of
@@ -676,7 +745,7 @@ def build_downloads(history: History, site_name: str, urls: SiteUrls, dated: dat
         owner: tuple[object, ...] = ("department", department.year, department.code)
         projects = department.projects
         documents = [project_document(department, project, urls) for project in projects]
-        chunks = [project_chunks(department, project, urls) for project in projects]
+        chunks = [project_chunks(department, project, urls, review.of_project(department, project)) for project in projects]
         department_documents.append(department_document(department, urls, documents))
         site_chunks.extend(chunks)
         files.append(
@@ -725,10 +794,19 @@ def build_downloads(history: History, site_name: str, urls: SiteUrls, dated: dat
     site.extend(_table_files(urls.site_file, "全部部门", site_chunks, ("site",), changes))
     site.append(
         Download(
+            urls.site_file("-findings.json"),
+            to_json(findings_document(review, urls)),
+            "JSON",
+            "全部部门：指标质量的全部规则（要求和依据）和全部提示",
+            ("site",),
+        )
+    )
+    site.append(
+        Download(
             urls.datapackage(),
             to_json(datapackage(site_name, site, urls)),
             "JSON",
-            "数据包说明（Frictionless Data Package v2）：上面四个 CSV 表的字段类型、主键和外键",
+            f"数据包说明（Frictionless Data Package v2）：上面{'一二三四五六'[len(TABLES)]}个 CSV 表的字段类型、主键和外键",
             ("site",),
         )
     )

@@ -9,6 +9,7 @@ duplicate keys, and reads every decimal number as an exact `Decimal`.
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -157,6 +158,26 @@ def read_yaml(path: Path) -> ContentFile:
     finally:
         loader.dispose()
     return ContentFile(path, data, loader.problems)
+
+
+FIELD_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def line_of_field(path: Path, field_path: str) -> int | None:
+    """The line of a field in a content file, by its dotted path: indicators[2].value is the key `value:` of item 3.
+
+    For reports on valid content (`check --quality`), which keeps no lines in the model.
+    """
+    data = read_yaml(path).data
+    line = None
+    for key, index in FIELD_STEP.findall(field_path):
+        if key and isinstance(data, LineDict) and key in data:
+            line, data = data.key_lines[key], data[key]
+        elif index and isinstance(data, LineList) and int(index) < len(data):
+            line, data = data.item_lines[int(index)], data[int(index)]
+        else:
+            break
+    return line
 
 
 @dataclass

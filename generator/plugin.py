@@ -98,7 +98,8 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         # Departments and projects stay out of the global navigation: it is rendered into
         # every page, so listing them makes the site quadratic in size (benchmarks/README.md).
-        in_nav = {self.urls.home(), self.urls.downloads()} | {self.urls.year(year) for year in self.catalog.years}
+        in_nav = {self.urls.home(), self.urls.quality(), self.urls.downloads()}
+        in_nav |= {self.urls.year(year) for year in self.catalog.years}
         for src_uri, markdown in self.parts.pages.items():
             _refuse_clash(files, src_uri, "页面")
             skeleton, self.html_blocks[src_uri] = set_aside_html_blocks(markdown)
@@ -114,10 +115,10 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         return files
 
     def _navigation(self, files: Files) -> list:
-        """Home, one page per year listing its departments, the downloads, then the hand-written pages."""
+        """Home, one page per year listing its departments, the quality report, the downloads, then the hand-written pages."""
         nav: list = [self.urls.home()]
         nav.extend({f"{year}年": self.urls.year(year)} for year in self.catalog.years)
-        nav.append(self.urls.downloads())
+        nav += [self.urls.quality(), self.urls.downloads()]
         handwritten = self.config_nav or [
             file.src_uri for file in files.documentation_pages() if file.src_uri not in self.parts.pages
         ]

@@ -20,6 +20,7 @@ from generator import charts
 from generator.downloads import Download, Downloads
 from generator.history import Change, History, indicator_changes
 from generator.model import Department, Goals, GoalSection, Indicator, Project, fields_of
+from generator.quality import RULES, Review, Severity, by_rule, ranked
 from generator.urls import SiteUrls
 
 
@@ -144,6 +145,10 @@ def _environment() -> jinja2.Environment:
         plan_columns=charts.plan_columns,
         year_columns=charts.year_columns,
         plan_gridlines=charts.PLAN_GRIDLINES,
+        rules=RULES,
+        by_rule=by_rule,
+        ranked=ranked,
+        severities=Severity,
     )
     return env
 
@@ -160,10 +165,16 @@ class Renderer:
     """Renders every page of the catalog; one Jinja environment for the whole build."""
 
     def __init__(
-        self, site_name: str, history: History, urls: SiteUrls | None = None, downloads: Downloads | None = None
+        self,
+        site_name: str,
+        history: History,
+        urls: SiteUrls | None = None,
+        downloads: Downloads | None = None,
+        review: Review | None = None,
     ) -> None:
         self.site_name = site_name
         self.history = history
+        self.review = review or Review(history.catalog)
         self.urls = urls or SiteUrls()
         self.downloads = downloads or Downloads(())
         self.env = _environment()
@@ -186,6 +197,7 @@ class Renderer:
             site_name=self.site_name,
             catalog=self.history.catalog,
             history=self.history,
+            review=self.review,
             **context,
         )
         return front_matter(title) + body
@@ -216,8 +228,19 @@ class Renderer:
             last_year=self.history.previous_of(department, project),
         )
 
+    def department_quality(self, department: Department) -> str:
+        return self._render(
+            "department_quality.md.j2",
+            self.urls.department_quality(department),
+            f"{department.name}：指标质量",
+            department=department,
+        )
+
     def downloads_page(self) -> str:
         return self._render("downloads.md.j2", self.urls.downloads(), "下载数据")
+
+    def quality_page(self) -> str:
+        return self._render("quality.md.j2", self.urls.quality(), "指标质量")
 
     def pages(self) -> dict[str, str]:
         """Every page of the catalog: its Markdown by its path in the docs tree, in build order."""
@@ -227,8 +250,10 @@ class Renderer:
             pages[urls.year(year)] = self.year(year)
         for department in catalog.departments:
             pages[urls.department(department)] = self.department(department)
+            pages[urls.department_quality(department)] = self.department_quality(department)
             for project in department.projects:
                 pages[urls.project(department, project)] = self.project(department, project)
+        pages[urls.quality()] = self.quality_page()
         pages[urls.downloads()] = self.downloads_page()
         return pages
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from generator.downloads import Downloads, build_downloads
 from generator.history import History
 from generator.model import Catalog
+from generator.quality import Review
 from generator.render import Renderer
 from generator.search_index import index_files
 from generator.urls import SiteUrls
@@ -29,7 +30,7 @@ class SiteParts:
 
 def make_site(catalog: Catalog, site_name: str, urls: SiteUrls, dated: datetime) -> SiteParts:
     """`dated` is the build's date, which the Word and Excel files record (the content's, not the clock's)."""
-    history = History(catalog)
-    downloads = build_downloads(history, site_name, urls, dated)
-    pages = Renderer(site_name, history, urls, downloads).pages()
+    history, review = History(catalog), Review(catalog)
+    downloads = build_downloads(history, review, site_name, urls, dated)
+    pages = Renderer(site_name, history, urls, downloads, review).pages()
     return SiteParts(pages, downloads, tuple(index_files(catalog, urls)))

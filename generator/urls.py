@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from generator.model import Department, Indicator, Project
+from generator.quality import Finding, Rule
 
 DOWNLOADS = "downloads"
 #: A project code as it appears in a page's URL: letters and digits, at least one of each.
@@ -43,6 +44,13 @@ class SiteUrls:
     def downloads(self) -> str:
         return f"{DOWNLOADS}/index.md"
 
+    def quality(self) -> str:
+        """The site's report on indicator quality, which also explains every rule."""
+        return "quality/index.md"
+
+    def department_quality(self, department: Department) -> str:
+        return f"{department.year}/{department.code}/quality.md"
+
     # --- Anchors --------------------------------------------------------------------------------
 
     def indicator_anchor(self, project: Project, indicator: Indicator) -> str:
@@ -51,6 +59,21 @@ class SiteUrls:
 
     def indicator_url(self, department: Department, project: Project, indicator: Indicator) -> str:
         return f"{self.public_url(self.project(department, project))}#{self.indicator_anchor(project, indicator)}"
+
+    def rule_anchor(self, rule: Rule) -> str:
+        return f"rule-{rule.id}"
+
+    def finding_anchor(self, finding: Finding) -> str:
+        """Where a finding points on its project's page: its indicator row, else the section of its field.
+
+        A project page's sections are named after the fields they show (plan, purpose, indicators).
+        """
+        if finding.hit.indicator is not None:
+            return self.indicator_anchor(finding.project, finding.hit.indicator)
+        return re.split(r"[.\[]", finding.hit.field, maxsplit=1)[0]
+
+    def finding_url(self, finding: Finding) -> str:
+        return f"{self.public_url(self.project(finding.department, finding.project))}#{self.finding_anchor(finding)}"
 
     # --- Download files, by their path from the site root ---------------------------------------
 

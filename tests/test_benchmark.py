@@ -140,7 +140,7 @@ def test_benchmark_builds_both_sites_and_reports_every_figure(tmp_path: Path, ca
     ours = tmp_path / "p12" / "ours" / "site"
     plain = tmp_path / "p12" / "plain" / "site"
     project_pages = sorted(p.relative_to(ours) for p in ours.glob("2024/*/*/index.html"))
-    assert len(project_pages) == 12
+    assert len(project_pages) == 12 + 3  # and each department's quality page
     assert project_pages == sorted(p.relative_to(plain) for p in plain.glob("2024/*/*/index.html"))
 
 

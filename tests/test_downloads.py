@@ -22,6 +22,7 @@ from seed_cells import FORM_LABELS, project_blocks, squash
 from generator.downloads import INDICATORS, PLANS, PROJECTS, ZIP_DATE, build_downloads, to_xlsx
 from generator.history import History
 from generator.model import CENT, Indicator, Project, SpendingPlan, fields_of
+from generator.quality import Review
 from generator.readers import read_document
 from generator.render import Renderer, format_size
 from generator.urls import SiteUrls
@@ -183,7 +184,7 @@ def test_xlsx_has_a_sheet_per_table_with_the_seed_values(seed_site: Path, name: 
     path = seed_site / name
     workbook = openpyxl.load_workbook(path)
     changes = ["与上年比较"] if name == "downloads/all.xlsx" else []  # the site's, empty with one year
-    assert workbook.sheetnames == ["项目", "绩效指标", "资金支出计划", *changes]
+    assert workbook.sheetnames == ["项目", "绩效指标", "资金支出计划", "指标质量提示", *changes]
     tables = [
         (PROJECTS, [expected_project_row(d) for d in EXPECTED]),
         (INDICATORS, [r for d in EXPECTED for r in expected_indicator_rows(d)]),
@@ -286,8 +287,9 @@ def test_department_and_home_pages_link_their_files(seed_site: Path) -> None:
     department = page_links(
         (seed_site / "2024/203001/index.html").read_text(encoding="utf-8"), "2024/203001/index.html"
     )
-    assert department[:5] == [
-        f"{FOLDER}/203001{suffix}" for suffix in (".json", "-projects.csv", "-indicators.csv", "-plans.csv", ".xlsx")
+    assert department[:6] == [
+        f"{FOLDER}/203001{suffix}"
+        for suffix in (".json", "-projects.csv", "-indicators.csv", "-plans.csv", "-findings.csv", ".xlsx")
     ]
     assert not any(link.startswith(f"{FOLDER}/13022524") for link in department)  # on the project pages
     home = page_links((seed_site / "index.html").read_text(encoding="utf-8"), "index.html")
@@ -318,11 +320,11 @@ def test_every_file_is_listed_with_its_size_on_the_downloads_department_or_proje
         listed |= {posixpath.normpath(posixpath.join(folder, href)): (size, shown) for href, size, shown in found}
     served = {str(p.relative_to(seed_site)) for p in (seed_site / "downloads").rglob("*") if p.is_file()}
     served.discard("downloads/index.html")
-    assert set(listed) == served and len(rows) + len(items) == len(served) == 7 + 7 + 2 * 13  # site, department, projects
+    assert set(listed) == served and len(rows) + len(items) == len(served) == 9 + 8 + 2 * 13  # site, department, projects
     for path, (size, shown) in listed.items():
         actual = (seed_site / path).stat().st_size
         assert (int(size), shown) == (actual, format_size(actual))
-    assert '<a href="../2024/203001/#cite">中国共产党乐亭县委员会组织部本级</a>：33 个文件' in downloads
+    assert '<a href="../2024/203001/#cite">中国共产党乐亭县委员会组织部本级</a>：34 个文件' in downloads
     nav_pattern = r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>\s*</div>\s*</div>'
     nav = re.search(nav_pattern, downloads, re.DOTALL).group(0)
     labels = re.findall(r'<span class="md-ellipsis">\s*(.*?)\s*</span>', nav, re.DOTALL)
@@ -334,7 +336,7 @@ def test_built_files_are_exactly_the_computed_bytes_whatever_the_clock(
 ) -> None:
     monkeypatch.setattr("time.time", lambda: 4_000_000_000.0)
     catalog = load_catalog(ROOT / "content")
-    downloads = build_downloads(History(catalog), "乐亭县预算绩效目标公开", SiteUrls(), DATED)
+    downloads = build_downloads(History(catalog), Review(catalog), "乐亭县预算绩效目标公开", SiteUrls(), DATED)
     for file in downloads.files:
         assert (seed_site / file.path).read_bytes() == file.content, file.path
 
@@ -371,7 +373,7 @@ def test_formula_like_text_is_defused_in_csv_and_exact_elsewhere() -> None:
     department = replace(department, projects=(project,))
     catalog = replace(catalog, departments=(department,))
     urls = SiteUrls()
-    downloads = build_downloads(History(catalog), "站点", urls, DATED)
+    downloads = build_downloads(History(catalog), Review(catalog), "站点", urls, DATED)
     files = {file.path: file.content for file in downloads.files}
 
     rows = list(csv.DictReader(io.StringIO(files[f"{FOLDER}/{project.code}.csv"].decode("utf-8-sig"), newline="")))

@@ -17,6 +17,7 @@ from conftest import ROOT, build_site, copy_project, page_text
 from generator.downloads import INDICATORS, PLANS, PROJECTS, build_downloads, model_document
 from generator.history import History
 from generator.model import MODEL_CLASSES, Budget, Department, Indicator, Kind, Project, fields_of
+from generator.quality import Review
 from generator.render import Renderer
 from generator.urls import SiteUrls
 from generator.validate import load_catalog
@@ -80,7 +81,7 @@ def test_optional_fields_show_on_the_project_page_only_when_present(tmp_path: Pa
 
 def test_optional_fields_are_carried_into_every_download(tmp_path: Path) -> None:
     catalog = load_catalog(seed_with_optional_fields(tmp_path))
-    files = {file.path: file.content for file in build_downloads(History(catalog), "站点", SiteUrls(), DATED).files}
+    files = {file.path: file.content for file in build_downloads(History(catalog), Review(catalog), "站点", SiteUrls(), DATED).files}
     folder = "downloads/2024/203001"
     for path in (f"{folder}/203001-projects.csv", "downloads/all-projects.csv"):
         rows = list(csv.DictReader(io.StringIO(files[path].decode("utf-8-sig"), newline="")))
@@ -124,7 +125,7 @@ def test_pages_match_their_reviewed_golden_files(page: str) -> None:
         "乐亭县预算绩效目标公开",
         history,
         SiteUrls(),
-        build_downloads(history, "乐亭县预算绩效目标公开", SiteUrls(), DATED),
+        build_downloads(history, Review(history.catalog), "乐亭县预算绩效目标公开", SiteUrls(), DATED),
     )
     made = {
         "project-13022524P00442P10051P.md": lambda: renderer.project(
