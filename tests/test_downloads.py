@@ -328,7 +328,7 @@ def test_every_file_is_listed_with_its_size_on_the_downloads_department_or_proje
     nav_pattern = r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>\s*</div>\s*</div>'
     nav = re.search(nav_pattern, downloads, re.DOTALL).group(0)
     labels = re.findall(r'<span class="md-ellipsis">\s*(.*?)\s*</span>', nav, re.DOTALL)
-    assert labels.index("下载数据") == labels.index("2024年") + 1
+    assert labels.index("下载数据") == labels.index("指标质量") + 1 == labels.index("2024年") + 2
 
 
 def test_built_files_are_exactly_the_computed_bytes_whatever_the_clock(
