@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,6 +43,18 @@ def test_every_hostile_text_appears_literally_on_the_project_page(hostile_site: 
         for line in hostile.split("\n"):
             assert line in text, line
     assert HOSTILE_NAME in text
+
+
+def test_quality_report_quotes_hostile_cells_literally(hostile_site: Path) -> None:
+    """A finding quotes the cell it is about: on the pages and in the downloads, the text stays as typed."""
+    for page in ("2024/999001/quality/index.html", str(PROJECT_PAGE)):
+        text = page_text(hostile_site / page)
+        assert f"三级指标和绩效指标描述都是“{HOSTILE[0]}”" in text, page
+        assert f"指标值为“{HOSTILE[4]}”，没有 ≥、≤、= 或“不低于”等比较方式" in text, page
+    findings = json.loads((hostile_site / "downloads/all-findings.json").read_text(encoding="utf-8"))["findings"]
+    details = {finding["detail"] for finding in findings}
+    assert f"三级指标和绩效指标描述都是“{HOSTILE[1]}”" in details
+    assert f"三级指标和绩效指标描述都是“{HOSTILE[3]}”" in details  # its line break kept
 
 
 def test_markdown_syntax_in_content_is_not_rendered(hostile_site: Path) -> None:
