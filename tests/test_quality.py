@@ -140,7 +140,7 @@ CASES = [
     ),
     ("duplicate-row", BASIC_PAY, ""),
     (
-        "plan-below-100", dataclasses.replace(BASIC_PAY, plan=dataclasses.replace(BASIC_PAY.plan, dec=Decimal("90"))),
+        "plan-below-100", dataclasses.replace(BASIC_PAY, plan=dataclasses.replace(BASIC_PAY.plan, dec=Decimal(90))),
         "plan.dec: 12月底为 90%",
     ),
     ("plan-below-100", BASIC_PAY, ""),
@@ -293,10 +293,13 @@ def test_findings_download_as_csv_and_json_described_in_the_data_package(seed_si
     ).splitlines()  # one department: the same rows
 
 
+def run_check(*options: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "generator", "check", *options]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+
+
 def test_check_quality_lists_findings_by_file_and_line_and_still_passes() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "generator", "check", "--quality"], cwd=ROOT, capture_output=True, text=True
-    )
+    result = run_check("--quality")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("检查通过：1 个部门，13 个项目")
@@ -316,7 +319,7 @@ def test_check_quality_lists_findings_by_file_and_line_and_still_passes() -> Non
 
 
 def test_check_without_quality_prints_no_findings() -> None:
-    result = subprocess.run([sys.executable, "-m", "generator", "check"], cwd=ROOT, capture_output=True, text=True)
+    result = run_check()
     assert result.returncode == 0 and len(result.stdout.splitlines()) == 1
 
 
