@@ -197,7 +197,7 @@ def _finding(record: Record) -> Finding:
 
 
 def _finding_indicator_id(finding: Finding) -> str | None:
-    return finding.hit.indicator.id if finding.hit.indicator is not None else None
+    return finding.indicator.id if finding.indicator is not None else None
 
 
 FINDINGS = Table(

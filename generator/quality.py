@@ -39,7 +39,7 @@ class Hit:
 
     field: str  # the YAML path of the cell: "indicators[2].value", "plan", "indicators"
     detail: str  # what the table shows, quoting it: 指标值为“≥100%”，是百分比
-    indicator: Indicator | None = None
+    row: int | None = None  # the indicator row's index (from 0) when the finding is about one row
 
 
 @dataclass(frozen=True)
@@ -64,18 +64,26 @@ class Finding:
     hit: Hit
 
     @property
+    def indicator(self) -> Indicator | None:
+        """The indicator row the finding is about; None for a finding on the whole project."""
+        return None if self.hit.row is None else self.project.indicators[self.hit.row]
+
+    @property
     def row_number(self) -> int | None:
-        """The indicator's row in its project's table, from 1; None for a finding on the whole project."""
-        if self.hit.indicator is None:
-            return None
-        return next(n for n, row in enumerate(self.project.indicators, start=1) if row is self.hit.indicator)
+        """The row's place in its project's table, from 1, as the page and the downloads count it."""
+        return None if self.hit.row is None else self.hit.row + 1
+
+    @property
+    def section(self) -> str:
+        """The top-level field the finding is in (indicators, plan, goal), which names its section of the page."""
+        return re.split(r"[.\[]", self.hit.field, maxsplit=1)[0]
 
     @property
     def place(self) -> str:
         """Where in the project's table, for a reader: 第 4 行（预算资金完成率）, or the section: 资金支出计划（%）."""
-        if self.hit.indicator is not None:
-            return f"第 {self.row_number} 行（{self.hit.indicator.level3}）"
-        return _label(Project, re.split(r"[.\[]", self.hit.field, maxsplit=1)[0])
+        if self.indicator is not None:
+            return f"第 {self.row_number} 行（{self.indicator.level3}）"
+        return _label(Project, self.section)
 
 
 RULES: list[Rule] = []
@@ -103,7 +111,7 @@ def row_rule(
             for index, indicator in enumerate(project.indicators):
                 detail = test(indicator)
                 if detail is not None:
-                    yield Hit(f"indicators[{index}].{cell}", detail, indicator)
+                    yield Hit(f"indicators[{index}].{cell}", detail, index)
 
         RULES.append(Rule(id, severity, title, description, basis, check))
         return test
@@ -339,7 +347,7 @@ def _cost_missing(department: Department, project: Project) -> Iterator[Hit]:
 @project_rule(
     "placeholder", Severity.ATTENTION, "表中留有占位文字",
     "表中应写实际内容，而不是 XX、待定、见附件等占位文字（附件不随本表公开）。",
-    f"{FORM}",
+    FORM,
 )  # fmt: skip
 def _placeholder(department: Department, project: Project) -> Iterator[Hit]:
     for key in ("purpose", "goal"):
@@ -351,13 +359,13 @@ def _placeholder(department: Department, project: Project) -> Iterator[Hit]:
             text = getattr(indicator, cell.key)
             found = PLACEHOLDER.search(text) if cell.key != "id" else None
             if found:
-                yield Hit(f"indicators[{index}].{cell.key}", f"{cell.spec.label}为{_quoted(text)}", indicator)
+                yield Hit(f"indicators[{index}].{cell.key}", f"{cell.spec.label}为{_quoted(text)}", index)
 
 
 @project_rule(
     "duplicate-row", Severity.ATTENTION, "同一指标出现两次",
     "同一个三级指标在一张表中只应出现一次，出现两次时年底无法确定按哪一行核对。",
-    f"{FORM}",
+    FORM,
 )  # fmt: skip
 def _duplicate_row(department: Department, project: Project) -> Iterator[Hit]:
     first: dict[tuple[str, str, str], int] = {}
@@ -367,7 +375,7 @@ def _duplicate_row(department: Department, project: Project) -> Iterator[Hit]:
             yield Hit(
                 f"indicators[{index}]",
                 f"第 {index + 1} 行与第 {first[key] + 1} 行都是{_quoted(indicator.level3)}",
-                indicator,
+                index,
             )
         else:
             first[key] = index

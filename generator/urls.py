@@ -68,9 +68,9 @@ class SiteUrls:
 
         A project page's sections are named after the fields they show (plan, purpose, indicators).
         """
-        if finding.hit.indicator is not None:
-            return self.indicator_anchor(finding.project, finding.hit.indicator)
-        return re.split(r"[.\[]", finding.hit.field, maxsplit=1)[0]
+        if finding.indicator is not None:
+            return self.indicator_anchor(finding.project, finding.indicator)
+        return finding.section
 
     def finding_url(self, finding: Finding) -> str:
         return f"{self.public_url(self.project(finding.department, finding.project))}#{self.finding_anchor(finding)}"

@@ -157,6 +157,14 @@ def test_each_rule_reports_what_the_table_shows(rule_id: str, project: Project, 
     assert findings_of(project, rule_id) == ([expected] if expected else [])
 
 
+def test_a_finding_on_a_row_names_the_row_it_is_about() -> None:
+    duplicated = dataclasses.replace(BASIC_PAY, indicators=(*BASIC_PAY.indicators, BASIC_PAY.indicators[0]))
+    [finding] = [f for f in review_project(SEED, duplicated) if f.rule.id == "duplicate-row"]
+    assert (finding.row_number, finding.place) == (7, "第 7 行（符合村干部基础职务补贴资金发放人员）")
+    [plan] = [f for f in review_project(SEED, BY_NUMBER[9]) if f.rule.id == "plan-blank"]
+    assert (plan.row_number, plan.indicator, plan.place) == (None, None, "资金支出计划（%）")
+
+
 def test_every_rule_has_a_table_that_triggers_it_and_one_that_does_not() -> None:
     fired = {rule_id for rule_id, _, expected in CASES if expected}
     quiet = {rule_id for rule_id, _, expected in CASES if not expected}
