@@ -122,17 +122,21 @@ def department_quality_page(department: Department) -> str:
     ])
 
 
-def quality_page(departments: list[Department]) -> str:
-    rows = [
-        [f"[{_cell(d.name)}]({d.year}/{d.code}/quality.md)", d.year,
-         sum(len(review_project(d, p)) for p in d.projects)]
-        for d in departments
-    ]
+def quality_page(years: list[int]) -> str:
+    links = "".join(f"- [{year}年各部门的指标质量]({year}.md)\n" for year in years)
     rules = [[rule.id, rule.severity.value, rule.title, rule.description, rule.basis] for rule in RULES]
     return "".join([
-        _title("指标质量"), "# 指标质量\n\n", _table(["部门", "年度", "提示"], rows),
+        _title("指标质量"), "# 指标质量\n\n", links,
         "\n## 规则及其依据\n\n", _table(["编号", "程度", "规则", "要求", "依据"], rules),
     ])
+
+
+def quality_year_page(year: int, departments: list[Department]) -> str:
+    rows = [
+        [f"[{_cell(d.name)}](../{d.year}/{d.code}/quality.md)", sum(len(review_project(d, p)) for p in d.projects)]
+        for d in departments if d.year == year
+    ]
+    return _title(f"{year}年各部门的指标质量") + f"# {year}年各部门的指标质量\n\n" + _table(["部门", "提示"], rows)
 
 
 def home_page(site_name: str, departments: list[Department], totals: dict[str, Any]) -> str:
@@ -174,9 +178,12 @@ def write_site(docs_dir: Path, site_name: str, departments: list[Department]) ->
     # Our site has a generated downloads page after the years (issue 5); the baseline gets one too.
     (docs_dir / "downloads").mkdir(exist_ok=True)
     (docs_dir / "downloads" / "index.md").write_text(_title("下载数据") + "# 下载数据\n", encoding="utf-8")
-    # And a report on indicator quality, site-wide and per department (issue 16).
+    # And a report on indicator quality: site-wide, per year and per department (issue 16).
     (docs_dir / "quality").mkdir(exist_ok=True)
-    (docs_dir / "quality" / "index.md").write_text(quality_page(departments), encoding="utf-8")
+    years = sorted({d.year for d in departments}, reverse=True)
+    (docs_dir / "quality" / "index.md").write_text(quality_page(years), encoding="utf-8")
+    for year in years:
+        (docs_dir / "quality" / f"{year}.md").write_text(quality_year_page(year, departments), encoding="utf-8")
     nav: list = ["index.md"]
     for year in sorted({d.year for d in departments}, reverse=True):
         (docs_dir / str(year) / "index.md").write_text(year_page(year, departments, totals), encoding="utf-8")

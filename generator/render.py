@@ -242,6 +242,9 @@ class Renderer:
     def quality_page(self) -> str:
         return self._render("quality.md.j2", self.urls.quality(), "指标质量")
 
+    def quality_year(self, year: int) -> str:
+        return self._render("quality_year.md.j2", self.urls.quality_year(year), f"{year}年各部门的指标质量", year=year)
+
     def pages(self) -> dict[str, str]:
         """Every page of the catalog: its Markdown by its path in the docs tree, in build order."""
         urls, catalog = self.urls, self.history.catalog
@@ -254,6 +257,8 @@ class Renderer:
             for project in department.projects:
                 pages[urls.project(department, project)] = self.project(department, project)
         pages[urls.quality()] = self.quality_page()
+        for year in catalog.years:
+            pages[urls.quality_year(year)] = self.quality_year(year)
         pages[urls.downloads()] = self.downloads_page()
         return pages
 

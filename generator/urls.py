@@ -48,6 +48,10 @@ class SiteUrls:
         """The site's report on indicator quality, which also explains every rule."""
         return "quality/index.md"
 
+    def quality_year(self, year: int) -> str:
+        """A year's departments with their findings: on a page of its own, so that /quality/ does not grow with the years."""
+        return f"quality/{year}.md"
+
     def department_quality(self, department: Department) -> str:
         return f"{department.year}/{department.code}/quality.md"
 

@@ -28,9 +28,10 @@ PAGES = {
     "changed-indicators": "2025/203001/13022524P00442P10051P/",
     "downloads": "downloads/",
     "quality": "quality/",
+    "quality-year": "quality/2025/",
     "department-quality": "2025/203001/quality/",
 }
-WITHOUT_CHARTS = {"downloads", "quality", "department-quality"}
+WITHOUT_CHARTS = {"downloads", "quality", "quality-year", "department-quality"}
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
 
 

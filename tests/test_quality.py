@@ -259,14 +259,22 @@ def test_department_quality_page_counts_each_rule_and_links_every_finding_to_its
 def test_site_quality_page_ranks_rules_by_how_often_they_fire_and_explains_each(seed_site: Path) -> None:
     source = (seed_site / QUALITY_PAGE).read_text(encoding="utf-8")
     text = text_of(seed_site, QUALITY_PAGE)
-    ranking = source[source.index('id="year-2024-rules"') : source.index('id="year-2024-departments"')]
+    ranking = source[source.index('id="year-2024-rules"') : source.index('id="rules"')]
     counts = [int(n) for n in re.findall(r'data-label="处数">(\d+)<', ranking)]
     assert counts == [64, 13, 13, 13, 7, 3, 1, 1]
-    assert "中国共产党乐亭县委员会组织部本级 78 17 98 绩效指标描述与三级指标相同（64）；成本指标的指标值不是金额（13）" in text
+    assert "各部门的提示数和最常见的规则见 2024年各部门的指标质量" in text
     for rule in RULES:  # every rule, even one that never fired, with its text and basis
         assert f'id="rule-{rule.id}"' in source
         assert f"{rule.description}" in text and f"依据：{rule.basis}" in text
     assert "不是审计或评价结论" in text
+
+
+def test_each_years_page_lists_its_departments_with_their_most_frequent_rules(seed_site: Path) -> None:
+    text = text_of(seed_site, "quality/2024/index.html")
+    assert "1 个部门的 13 个项目中，按本站的 17 条审核规则共有 115 处值得留意（注意 17 处，提示 98 处）" in text
+    assert "中国共产党乐亭县委员会组织部本级 78 17 98 绩效指标描述与三级指标相同（64）；成本指标的指标值不是金额（13）" in text
+    source = (seed_site / "quality/2024/index.html").read_text(encoding="utf-8")
+    assert '<a href="../../2024/203001/quality/">中国共产党乐亭县委员会组织部本级</a>' in source
 
 
 def test_about_page_explains_the_rules_and_that_they_are_not_an_audit(seed_site: Path) -> None:
