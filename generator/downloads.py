@@ -61,6 +61,10 @@ class Record:
     finding: Finding | None = None
 
 
+#: The Table Schema types in the words of the downloads page.
+TYPE_TITLES = {"string": "文本", "integer": "整数", "number": "数值"}
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of a table: its name in CSV and JSON, type for the Table Schema, Chinese title."""
@@ -72,6 +76,10 @@ class Column:
     description: str = ""
     required: bool = False
     money: bool = False  # an amount in the department's money unit (shown with separators in XLSX)
+
+    @property
+    def type_title(self) -> str:
+        return TYPE_TITLES[self.type]
 
 
 def schema_columns(cls: type, owner: Callable[[Record], Any]) -> list[Column]:

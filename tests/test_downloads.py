@@ -19,7 +19,7 @@ import pytest
 from conftest import ROOT, SEED, build_site, copy_project
 from seed_cells import FORM_LABELS, project_blocks, squash
 
-from generator.downloads import INDICATORS, PLANS, PROJECTS, ZIP_DATE, build_downloads, to_xlsx
+from generator.downloads import CHANGES, INDICATORS, PLANS, PROJECTS, TABLES, ZIP_DATE, build_downloads, to_xlsx
 from generator.history import History
 from generator.model import CENT, Indicator, Project, SpendingPlan, fields_of
 from generator.quality import Review
@@ -406,3 +406,12 @@ def test_xml_illegal_characters_are_escaped_the_ooxml_way() -> None:
     assert ">bell_x0007_here<" in sheet and ">a_x005F_x0041_b<" in sheet
     workbook = openpyxl.load_workbook(io.BytesIO(to_xlsx([(INDICATORS, rows)])))  # still a valid workbook
     assert workbook.active["F2"].value == "c"
+
+
+def test_downloads_page_names_each_fields_type_in_chinese(seed_site: Path) -> None:
+    source = (seed_site / "downloads" / "index.html").read_text(encoding="utf-8")
+    types = re.findall(r'<td data-label="类型">([^<]*)</td>', source)
+    columns = [column for table in (*TABLES, CHANGES) for column in table.columns]
+    assert len(types) == len(columns) and set(types) == {"文本", "整数", "数值"}
+    assert types[[c.name for c in columns].index("budget_total")] == "数值"
+    assert types[[c.name for c in columns].index("year")] == "整数"
