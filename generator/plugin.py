@@ -25,7 +25,7 @@ from generator.categories import SettingError, with_county
 from generator.downloads import Downloads
 from generator.model import Catalog
 from generator.problems import ContentError, display_path
-from generator.publish import BuildDate, discard, promote, staging_dir
+from generator.publish import BuildDate, discard, promote, recover, staging_dir
 from generator.render import restore_html_blocks, set_aside_html_blocks
 from generator.site import SiteParts, make_site
 from generator.urls import SiteUrls
@@ -72,8 +72,8 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
             config.use_directory_urls = False
         if self.command != "serve":
             self.site_dir = Path(config.site_dir)
+            recover(self.site_dir)
             self.staging = staging_dir(self.site_dir)
-            discard(self.staging)
             config.site_dir = str(self.staging)
             self.warnings = CountHandler()
             self.warnings.setLevel(logging.WARNING)

@@ -18,13 +18,32 @@ from generator.model import Catalog
 
 
 def staging_dir(site_dir: Path) -> Path:
-    """A fresh folder on the same file system as the site, so that the final move is a rename."""
-    return site_dir.with_name(f".{site_dir.name}.building-{os.getpid()}")
+    """The folder a build is written to: beside the site, on its file system, so that the final move is a rename."""
+    return site_dir.with_name(f".{site_dir.name}.building")
+
+
+def _retired_dir(site_dir: Path) -> Path:
+    return site_dir.with_name(f".{site_dir.name}.previous")
+
+
+def recover(site_dir: Path) -> None:
+    """Undo what a killed build left: its staging folder, and a published site moved aside but not yet replaced.
+
+    Names are fixed (not per process), so the next build finds them; two builds
+    into one output folder at the same time are not supported anyway.
+    """
+    discard(staging_dir(site_dir))
+    retired = _retired_dir(site_dir)
+    if retired.exists():
+        if site_dir.exists():
+            discard(retired)
+        else:
+            retired.rename(site_dir)  # killed between the two renames: the old site goes back up
 
 
 def promote(staging: Path, site_dir: Path) -> None:
     """Replace site_dir by the finished build in staging, keeping the old site until the swap."""
-    retired = site_dir.with_name(f".{site_dir.name}.previous-{os.getpid()}")
+    retired = _retired_dir(site_dir)
     if site_dir.exists():
         site_dir.rename(retired)
     try:

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import copy_project
+from conftest import ROOT, copy_project
 
 PROJECT = "content/2024/203001/13022524P00442P10057D.yaml"
 
@@ -42,3 +42,22 @@ def test_invalid_amount_fails_the_build_naming_the_field(tmp_path: Path) -> None
     result = run_mkdocs_build(project)
     assert result.returncode != 0
     assert f"{PROJECT}:9: budget.total: “4916.8.6”不是金额（应为精确小数，如 4916.86）" in result.stderr
+
+
+def test_a_killed_builds_leftovers_are_cleaned_up_and_the_published_site_put_back(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    staging, retired, site = project / ".site.building", project / ".site.previous", project / "site"
+    # Killed while writing, and killed between moving the old site aside and moving the new one in.
+    staging.mkdir()
+    (staging / "half-written.html").write_text("…", encoding="utf-8")
+    retired.mkdir()
+    (retired / "index.html").write_text("the published site", encoding="utf-8")
+    (project / PROJECT).write_text("code: [", encoding="utf-8")  # and this build fails
+    result = run_mkdocs_build(project)
+    assert result.returncode == 1
+    assert not staging.exists() and not retired.exists()
+    assert (site / "index.html").read_text(encoding="utf-8") == "the published site"
+    ignored = subprocess.run(
+        ["git", "check-ignore", ".site.building/", ".site.previous/"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert ignored.stdout.split() == [".site.building/", ".site.previous/"]
