@@ -116,7 +116,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
 
     def _navigation(self, files: Files) -> list:
         """Home, one page per year listing its departments, the quality report, the downloads, then the hand-written pages."""
-        nav: list = [self.urls.home()]
+        nav: list = [{"首页": self.urls.home()}]  # the header already shows the site's name, the home page's title
         nav.extend({f"{year}年": self.urls.year(year)} for year in self.catalog.years)
         nav += [self.urls.quality(), self.urls.downloads()]
         handwritten = self.config_nav or [

@@ -171,6 +171,15 @@ def test_departments_and_projects_stay_out_of_the_global_navigation(seed_site: P
     assert '<a href="203001/">中国共产党乐亭县委员会组织部本级</a>' in year
 
 
+def test_navigation_names_the_site_once_and_links_home_as_shouye(seed_site: Path) -> None:
+    html = (seed_site / "2024" / "203001" / "index.html").read_text(encoding="utf-8")  # not in the nav itself
+    nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>\s*</div>\s*</div>', html, re.DOTALL).group(0)
+    labels = re.findall(r'<span class="md-ellipsis">\s*(.*?)\s*</span>', nav, re.DOTALL)
+    assert labels == ["首页", "2024年", "指标质量", "下载数据", "关于本站"]
+    site_name = "乐亭县预算绩效目标公开"
+    assert re.sub(r"<[^>]+>", " ", nav).count(site_name) == 1  # the drawer's title on a phone; the home link says 首页
+
+
 def test_built_site_requests_nothing_from_another_host(seed_site: Path) -> None:
     for page in seed_site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
