@@ -645,9 +645,14 @@ def _table_files(
         files.append(Download(path(f"-{CHANGES.name}.csv"), changes_csv, "CSV", f"{label}：{CHANGES.title}表", owner))
         sheets.append((CHANGES, [xlsx_rows(CHANGES, changes)]))
     titles = "、".join(table.title for table, _ in sheets)
-    description = f"{label}：{titles}{'一二三四五'[len(sheets) - 1]}张工作表"
+    description = f"{label}：{titles}{_in_words(len(sheets))}张工作表"
     files.append(Download(path(".xlsx"), xlsx_file(sheets), "XLSX", description, owner))
     return files
+
+
+def _in_words(count: int) -> str:
+    """A small count as a description writes it: 五张工作表."""
+    return "一二三四五六七八九"[count - 1]
 
 
 def datapackage(site_name: str, files: Sequence[Download], urls: SiteUrls) -> dict[str, object]:
@@ -814,7 +819,7 @@ def build_downloads(history: History, review: Review, site_name: str, urls: Site
             urls.datapackage(),
             to_json(datapackage(site_name, site, urls)),
             "JSON",
-            f"数据包说明（Frictionless Data Package v2）：上面{'一二三四五六'[len(TABLES)]}个 CSV 表的字段类型、主键和外键",
+            f"数据包说明（Frictionless Data Package v2）：上面{_in_words(len(TABLES) + 1)}个 CSV 表的字段类型、主键和外键",
             ("site",),
         )
     )

@@ -19,7 +19,7 @@ from decimal import Decimal
 from enum import Enum
 from functools import cached_property
 
-from generator.model import Catalog, Department, Indicator, Project, fields_of
+from generator.model import Catalog, Department, Indicator, Project, field_of, fields_of
 
 GUIDE_2015 = "财预〔2015〕88号《中央部门预算绩效目标管理办法》"
 GUIDE_2021 = "财预〔2021〕101号《中央部门项目支出核心绩效目标和指标设置及取值指引（试行）》"
@@ -83,7 +83,7 @@ class Finding:
         """Where in the project's table, for a reader: 第 4 行（预算资金完成率）, or the section: 资金支出计划（%）."""
         if self.indicator is not None:
             return f"第 {self.row_number} 行（{self.indicator.level3}）"
-        return _label(Project, self.section)
+        return field_of(Project, self.section).spec.label
 
 
 RULES: list[Rule] = []
@@ -353,7 +353,7 @@ def _placeholder(department: Department, project: Project) -> Iterator[Hit]:
     for key in ("purpose", "goal"):
         found = PLACEHOLDER.search(getattr(project, key))
         if found:
-            yield Hit(key, f"{_label(Project, key)}中有{_quoted(found.group())}")
+            yield Hit(key, f"{field_of(Project, key).spec.label}中有{_quoted(found.group())}")
     for index, indicator in enumerate(project.indicators):
         for cell in fields_of(Indicator):
             text = getattr(indicator, cell.key)
@@ -401,10 +401,6 @@ def _plan_blank(department: Department, project: Project) -> Iterator[Hit]:
     blank = [point.label for point in project.plan.points() if point.percent is None]
     if blank:
         yield Hit("plan", f"{'、'.join(blank)}未填写")
-
-
-def _label(cls: type, key: str) -> str:
-    return next(f.spec.label for f in fields_of(cls) if f.key == key)
 
 
 RULES_BY_ID = {rule.id: rule for rule in RULES}
