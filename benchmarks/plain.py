@@ -162,7 +162,7 @@ def year_page(year: int, departments: list[Department], totals: dict[str, Any]) 
 
 
 def write_site(docs_dir: Path, site_name: str, departments: list[Department]) -> list:
-    """Write the Markdown pages; return the nav (home, one page per year, the quality and downloads pages)."""
+    """Write the Markdown pages; return the nav (home, a page per year, the quality, downloads and about pages)."""
     totals = {}
     for department in departments:
         total = department.total
@@ -188,5 +188,7 @@ def write_site(docs_dir: Path, site_name: str, departments: list[Department]) ->
     for year in sorted({d.year for d in departments}, reverse=True):
         (docs_dir / str(year) / "index.md").write_text(year_page(year, departments, totals), encoding="utf-8")
         nav.append({f"{year}年": f"{year}/index.md"})
-    nav += ["quality/index.md", "downloads/index.md"]
+    # And an about page, generated since issue 17 (who publishes, on what basis, whom to contact).
+    (docs_dir / "about.md").write_text(_title("关于本站") + "# 关于本站\n", encoding="utf-8")
+    nav += ["quality/index.md", "downloads/index.md", "about.md"]
     return nav

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -233,8 +234,8 @@ def _first_year(rng: random.Random, size: Size, year: int) -> list[Department]:
             itemized=GoalSection(items=_goal_items(rng, topics, min(count, 10))),
             safeguards=GoalSection(items=_goal_items(rng, topics, 3)),
         )
-        result.append(Department(year=year, code=code, name=name, money_unit="万元", goals=goals,
-                                 projects=tuple(projects)))
+        result.append(Department(year=year, code=code, name=name, money_unit="万元",
+                                 published=date(year, 2, 1), goals=goals, projects=tuple(projects)))
     return result
 
 

@@ -74,7 +74,9 @@ def xlsxwriter_file(sheets: Sequence[tuple[Table, Iterable[Sequence[Row]]]], opt
         for chunk in chunks:
             for row in chunk:
                 for index, value in enumerate(row):
-                    if isinstance(value, str):
+                    if isinstance(value, dt.date):
+                        sheet.write_string(number, index, str(value))  # as the generator writes it: 2024-02-01
+                    elif isinstance(value, str):
                         sheet.write_string(number, index, value, wrap if "\n" in value else None)
                     elif value is not None:
                         sheet.write_number(number, index, value, number_formats[index])

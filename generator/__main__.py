@@ -1,9 +1,10 @@
-"""Command line: `import` a county's files into content/, `check` the content, `export` a department."""
+"""Command line: `import` a county's files into content/, `check` it, `build` or `serve` the site, `export` a department."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
 from generator.categories import SettingError, from_config
@@ -28,7 +29,7 @@ def _summary(result: FileImport, dry_run: bool) -> list[str]:
     lines = [
         (
             f"{display_path(result.source)} → {department.year} 年 {department.code} {department.name}："
-            f"{len(department.projects)} 个项目，{indicators} 条指标；文件{'将' if dry_run else ''}{counts}；"
+            f"{len(department.projects)} 个项目，{indicators} 条指标，发布日期 {result.published}；文件{'将' if dry_run else ''}{counts}；"
             f"警告 {len(result.warnings)} 条"
         )
     ]
@@ -49,7 +50,13 @@ def _import(args: argparse.Namespace) -> int:
         return 1
     paths = [Path(path) for path in args.documents]
     for result in import_files(
-        paths, out, year=args.year, force=args.force, dry_run=args.dry_run, categories=categories
+        paths,
+        out,
+        year=args.year,
+        published=args.published,
+        force=args.force,
+        dry_run=args.dry_run,
+        categories=categories,
     ):
         if result.error is not None:
             failed += 1
@@ -94,8 +101,9 @@ def _check(args: argparse.Namespace) -> int:
     projects = catalog.projects
     indicators = sum(len(project.indicators) for _, project in projects)
     print(
-        f"检查通过：{len(catalog.departments)} 个部门，{len(projects)} 个项目，{indicators} 条绩效指标，"
-        f"年度 {', '.join(str(year) for year in catalog.years)}。"
+        f"内容校验通过（未生成网站）：{len(catalog.departments)} 个部门，{len(projects)} 个项目，"
+        f"{indicators} 条绩效指标，年度 {', '.join(str(year) for year in catalog.years)}。"
+        "生成网站：python -m generator build"
     )
     if args.quality:
         print("\n".join(_quality_report(catalog)))
@@ -146,6 +154,16 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+MKDOCS_COMMANDS = ("build", "serve")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是日期（应写作 年-月-日，如 2024-02-01）") from None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description="预算绩效目标公开网站的内容工具")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -156,11 +174,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     importer.add_argument("--out", default="content", help="输出目录（默认 content）")
     importer.add_argument("--year", type=int, default=None, help="年度；默认从文件标题或正文推断")
+    importer.add_argument(
+        "--published",
+        type=_day,
+        default=None,
+        metavar="年-月-日",
+        help="部门公开文件的日期，如 2024-02-01；默认沿用此前导入的日期，首次导入为当天",
+    )
     importer.add_argument("--dry-run", action="store_true", help="只显示将新增、更新、删除哪些文件，不写入")
     importer.add_argument("--force", action="store_true", help="覆盖导入后被手工修改过的文件")
     importer.set_defaults(run=_import)
 
-    check = commands.add_parser("check", help="校验 content/ 下的全部 YAML（发布前检查），不生成网站")
+    check = commands.add_parser("check", help="只校验 content/ 下的全部 YAML（发布前检查），不生成网站")
     check.add_argument("content", nargs="?", default="content", help="内容目录（默认 content）")
     check.add_argument(
         "--quality", action="store_true", help="校验通过后，按指标质量规则列出值得留意之处（文件和行号），供发布前完善"
@@ -177,6 +202,17 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--to", required=True, help=f"输出文件（{'、'.join(EXPORTERS)}）")
     export.set_defaults(run=_export)
 
+    # Listed for --help; their arguments are MkDocs' own and go to it untouched.
+    commands.add_parser(
+        "build", help="生成网站（默认到 site/）；参数同 mkdocs build，如 -f、-d、--strict", add_help=False
+    )
+    commands.add_parser("serve", help="在本机预览网站，内容修改后自动刷新；参数同 mkdocs serve", add_help=False)
+
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in MKDOCS_COMMANDS:
+        from generator.plugin import run_mkdocs  # MkDocs is loaded only to build the site
+
+        return run_mkdocs(argv[0], argv[1:])
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from pathlib import Path
 
 from generator.categories import OFFICIAL, Categories
@@ -35,6 +36,7 @@ class FileImport:
 
     source: Path
     reading: Reading | None = None
+    published: date | None = None  # the 发布日期 written to department.yaml
     error: str | None = None
     changes: list[FileChange] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -105,20 +107,40 @@ def _problems(changes: list[FileChange], out_dir: Path, categories: Categories) 
     return []
 
 
-def _keeping_site_fields(department: Department, out_dir: Path) -> Department:
-    """The department with what staff added to its projects' files that no form carries (`continues`)."""
+def _keeping_site_fields(department: Department, out_dir: Path, published: date | None) -> Department:
+    """The department with what staff added that no form carries: its projects' `continues` and its 发布日期.
+
+    The date is the one given (--published), else the one an earlier import or staff wrote,
+    else the day of this import.
+    """
+    folder = department_folder(department, out_dir)
     site_fields = [f.key for f in fields_of(Project) if not f.spec.on_form]
     projects = []
     for project in department.projects:
-        path = department_folder(department, out_dir) / f"{project.code}.yaml"
-        data = read_yaml(path).data if path.is_file() else None
-        kept = {key: str(data[key]) for key in site_fields if isinstance(data, dict) and data.get(key) not in (None, "")}
+        data = _existing(folder / f"{project.code}.yaml")
+        kept = {key: str(data[key]) for key in site_fields if data.get(key) not in (None, "")}
         projects.append(replace(project, **kept))
-    return replace(department, projects=tuple(projects))
+    earlier = _existing(folder / "department.yaml").get("published")
+    if published is None:
+        published = earlier if isinstance(earlier, date) and not isinstance(earlier, datetime) else date.today()
+    return replace(department, published=published, projects=tuple(projects))
+
+
+def _existing(path: Path) -> dict:
+    """The mapping in a content file already in the folder; empty if there is none."""
+    data = read_yaml(path).data if path.is_file() else None
+    return data if isinstance(data, dict) else {}
 
 
 def import_file(
-    source: Path, out_dir: Path, *, year: int | None, force: bool, taken: dict, categories: Categories
+    source: Path,
+    out_dir: Path,
+    *,
+    year: int | None,
+    published: date | None,
+    force: bool,
+    taken: dict,
+    categories: Categories,
 ) -> FileImport:
     """Read one file and plan its department's folder; `taken` holds the departments this run already read."""
     result = FileImport(source)
@@ -136,7 +158,9 @@ def import_file(
         )
         return result
     taken[key] = source
-    result.changes = plan_department(_keeping_site_fields(department, out_dir), out_dir)
+    department = _keeping_site_fields(department, out_dir, published)
+    result.published = department.published
+    result.changes = plan_department(department, out_dir)
     by_hand = [c for c in result.changes if c.by_hand and c.change in (Change.CHANGED, Change.REMOVED)]
     if by_hand and not force:
         names = "、".join(display_path(c.path) for c in by_hand)
@@ -154,6 +178,7 @@ def import_files(
     out_dir: Path,
     *,
     year: int | None = None,
+    published: date | None = None,
     force: bool = False,
     dry_run: bool = False,
     categories: Categories = OFFICIAL,
@@ -161,7 +186,9 @@ def import_files(
     """Import each file in turn, writing its department's folder unless it failed or this is a dry run."""
     taken: dict[tuple[int, str], Path] = {}
     for source in input_files(sources):
-        result = import_file(source, out_dir, year=year, force=force, taken=taken, categories=categories)
+        result = import_file(
+            source, out_dir, year=year, published=published, force=force, taken=taken, categories=categories
+        )
         if result.error is None and not dry_run:
             apply_changes(result.changes)
         yield result

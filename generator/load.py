@@ -117,10 +117,19 @@ def _construct_decimal(loader: _ContentLoader, node: yaml.ScalarNode) -> Decimal
     return number if number.is_finite() else str(node.value)
 
 
+def _construct_timestamp(loader: _ContentLoader, node: yaml.ScalarNode) -> object:
+    """A date as YAML reads it; an impossible one (2024-02-30) stays text, for validation to report."""
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return str(node.value)
+
+
 for _loader in (_ContentLoader, _FastContentLoader):
     _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
     _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
     _loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 @dataclass
@@ -152,7 +161,9 @@ def read_yaml(path: Path) -> ContentFile:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         reason = error.problem or str(error)
-        return ContentFile(path, problems=[Problem(path, line, "", f"YAML 语法错误：{reason}（请检查缩进、冒号、引号和括号）")])
+        return ContentFile(
+            path, problems=[Problem(path, line, "", f"YAML 语法错误：{reason}（请检查缩进、冒号、引号和括号）")]
+        )
     except yaml.YAMLError as error:
         return ContentFile(path, problems=[Problem(path, None, "", f"YAML 语法错误：{error}")])
     finally:

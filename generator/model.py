@@ -14,6 +14,7 @@ import dataclasses
 import functools
 import typing
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 from pathlib import Path
@@ -36,6 +37,7 @@ class Kind(Enum):
     ORDINAL = ("ordinal", "integer")  # 1, 2, 3 …
     YEAR = ("year", "integer")
     TEXT_LIST = ("text_list", "array")  # paragraphs, numbering kept as typed
+    DATE = ("date", "date")  # a calendar day, written 2024-02-01
 
     def __init__(self, kind: str, schema_type: str) -> None:
         self.schema_type = schema_type
@@ -202,7 +204,9 @@ class Project:
 class GoalSection:
     """One of the department's three goal sections, its paragraphs verbatim."""
 
-    intro: str | None = declare("引言", Kind.TEXT, required=False, optional=True)  # the paragraph before the numbered items
+    intro: str | None = declare(
+        "引言", Kind.TEXT, required=False, optional=True
+    )  # the paragraph before the numbered items
     items: tuple[str, ...] = declare("条目", Kind.TEXT_LIST)  # numbered items, numbering kept ("1、…")
 
 
@@ -223,6 +227,10 @@ class Department:
     code: str = declare("单位编码", Kind.CODE, column="department_code")
     name: str = declare("单位名称", Kind.TEXT, column="department_name")
     money_unit: str = declare("金额单位", Kind.TEXT, column="money_unit")
+    # Not on the form: the import records it (the day of the first import, or --published).
+    published: date | None = declare(
+        "发布日期", Kind.DATE, on_form=False, column="published", description="部门公开本文件的日期，年-月-日。"
+    )
     goals: Goals = declare("部门整体绩效目标")
     projects: tuple[Project, ...] = ()  # in published order; each from its own file
     source: Path = dataclasses.field(compare=False, default=Path())

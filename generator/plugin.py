@@ -9,8 +9,10 @@ all at once (`publish.py`).
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
+from jinja2 import Environment
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -22,10 +24,12 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
 from generator.categories import SettingError, with_county
+from generator.dates import last_changed
 from generator.downloads import Downloads
 from generator.model import Catalog
 from generator.problems import ContentError, display_path
 from generator.publish import BuildDate, discard, promote, recover, staging_dir
+from generator.publisher import Publisher, from_setting
 from generator.render import restore_html_blocks, set_aside_html_blocks
 from generator.site import SiteParts, make_site
 from generator.urls import SiteUrls
@@ -41,6 +45,8 @@ class BudgetPluginConfig(Config):
     """The county's own indicator categories beside the official ones: {一级指标: [二级指标, …]}."""
     offline = config_options.Type(bool, default=False)
     """A site to open from the file system (file://): page links end in .html."""
+    publisher = config_options.Type(dict, default={})
+    """Who runs the site, for the footer and the about page (generator/publisher.py)."""
 
 
 class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
@@ -49,6 +55,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.catalog = Catalog(())
+        self.publisher = Publisher()
         self.urls = SiteUrls()
         self.parts = SiteParts({}, Downloads(()))
         self.html_blocks: dict[str, tuple[str, ...]] = {}  # src_uri -> blocks set aside from Markdown
@@ -85,6 +92,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         try:
             where = display_path(Path(config.config_file_path or "mkdocs.yml"))
             categories = with_county(self.config.indicator_categories, where)
+            self.publisher = from_setting(self.config.publisher, Path(config.docs_dir), where)
             self.catalog = load_catalog(content_dir, categories)
         except SettingError as error:
             raise PluginError(str(error)) from None
@@ -92,13 +100,24 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
             raise PluginError(f"\n{error.report()}") from None
         dated = self.build_date.set(content_dir, self.catalog)
         self.urls = SiteUrls(directory_urls=config.use_directory_urls, site_url=config.site_url or "")
-        self.parts = make_site(self.catalog, config.site_name, self.urls, dated)
+        changed = last_changed(self.catalog, content_dir)
+        self.parts = make_site(self.catalog, config.site_name, self.urls, dated, changed, self.publisher)
+        if not config.site_url and self.command != "serve":
+            log.warning(
+                "未设置网站地址 site_url（或环境变量 SITE_URL）：sitemap.xml 为空，引用和下载数据中的网址只有路径"
+                "（如 /2024/）。发布前请在 mkdocs.yml 设置 site_url，或如 SITE_URL=https://www.example.gov.cn/ys/ "
+                "python -m generator build"
+            )
         log.info("budget: %d departments, %d projects", len(self.catalog.departments), len(self.catalog.projects))
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        env.globals["budget_publisher"] = self.publisher  # theme_overrides/partials/copyright.html
+        return env
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         # Departments and projects stay out of the global navigation: it is rendered into
         # every page, so listing them makes the site quadratic in size (benchmarks/README.md).
-        in_nav = {self.urls.home(), self.urls.quality(), self.urls.downloads()}
+        in_nav = {self.urls.home(), self.urls.quality(), self.urls.downloads(), self.urls.about()}
         in_nav |= {self.urls.year(year) for year in self.catalog.years}
         for src_uri, markdown in self.parts.pages.items():
             _refuse_clash(files, src_uri, "页面")
@@ -115,10 +134,10 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         return files
 
     def _navigation(self, files: Files) -> list:
-        """Home, one page per year listing its departments, the quality report, the downloads, then the hand-written pages."""
+        """Home, a page per year listing its departments, the quality report, the downloads, about, hand-written pages."""
         nav: list = [{"首页": self.urls.home()}]  # the header already shows the site's name, the home page's title
         nav.extend({f"{year}年": self.urls.year(year)} for year in self.catalog.years)
-        nav += [self.urls.quality(), self.urls.downloads()]
+        nav += [self.urls.quality(), self.urls.downloads(), self.urls.about()]
         handwritten = self.config_nav or [
             file.src_uri for file in files.documentation_pages() if file.src_uri not in self.parts.pages
         ]
@@ -153,6 +172,22 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:
         server.watch(str(self.content_path(config)))
         return server
+
+
+def run_mkdocs(command: str, arguments: list[str]) -> int:
+    """`mkdocs build` or `mkdocs serve` in this process, quiet about Material's end of life.
+
+    Material prints its end-of-life banner when its theme is loaded from the `mkdocs`
+    program, before any plugin runs; its documented switch, NO_MKDOCS_2_WARNING, is set here.
+    """
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.__main__ import cli
+
+    try:
+        cli.main(args=[command, *arguments], prog_name="python -m generator")
+    except SystemExit as finished:
+        return finished.code if isinstance(finished.code, int) else 1
+    return 0
 
 
 def _refuse_clash(files: Files, path: str, kind: str) -> None:

@@ -8,9 +8,12 @@ typed by staff can never become table syntax, emphasis or a link.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 import jinja2
@@ -20,6 +23,7 @@ from generator import charts
 from generator.downloads import Download, Downloads
 from generator.history import Change, History, indicator_changes
 from generator.model import Department, Goals, GoalSection, Indicator, Project, fields_of
+from generator.publisher import Publisher
 from generator.quality import RULES, Review, Severity, by_rule, ranked
 from generator.urls import SiteUrls
 
@@ -134,6 +138,7 @@ def _environment() -> jinja2.Environment:
         change_percent=format_change_percent,
         multiline=multiline,
         size_note=size_note,
+        day=format_day,
     )
     env.globals.update(
         indicator_rows=indicator_rows,
@@ -151,6 +156,11 @@ def _environment() -> jinja2.Environment:
         severities=Severity,
     )
     return env
+
+
+def format_day(day: date) -> str:
+    """A day as Chinese documents write it: 2024年2月1日."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def goal_sections(department: Department) -> list[tuple[str, str, GoalSection]]:
@@ -171,8 +181,13 @@ class Renderer:
         urls: SiteUrls | None = None,
         downloads: Downloads | None = None,
         review: Review | None = None,
+        changed: Mapping[tuple[int, str], date] | None = None,
+        publisher: Publisher | None = None,
     ) -> None:
+        """`changed` holds the day each department's files last changed (generator.dates), by (year, code)."""
+        self.publisher = publisher or Publisher()
         self.site_name = site_name
+        self.changed = changed or {}
         self.history = history
         self.review = review or Review(history.catalog)
         self.urls = urls or SiteUrls()
@@ -198,9 +213,35 @@ class Renderer:
             catalog=self.history.catalog,
             history=self.history,
             review=self.review,
+            updated=self.updated,
+            dates_note=self.dates_note,
+            data_as_of=self.data_as_of,
             **context,
         )
         return front_matter(title) + body
+
+    def updated(self, department: Department) -> date | None:
+        """The day the department's files last changed, if after the day it was published."""
+        changed = self.changed.get((department.year, department.code))
+        if changed is None or (department.published is not None and changed <= department.published):
+            return None
+        return changed
+
+    def dates_note(self, department: Department) -> str:
+        """The department's days for a citation: "2024年2月1日发布，2024年3月5日更新，", or nothing."""
+        days = [(department.published, "发布"), (self.updated(department), "更新")]
+        return "".join(f"{format_day(day)}{what}，" for day, what in days if day is not None)
+
+    @functools.cached_property
+    def data_as_of(self) -> date | None:
+        """The newest day any department was published or updated: what the site-wide citation dates."""
+        days = [
+            day
+            for department in self.history.catalog.departments
+            for day in (department.published, self.updated(department))
+            if day is not None
+        ]
+        return max(days, default=None)
 
     def home(self) -> str:
         return self._render("home.md.j2", self.urls.home(), self.site_name)
@@ -236,6 +277,9 @@ class Renderer:
             department=department,
         )
 
+    def about(self) -> str:
+        return self._render("about.md.j2", self.urls.about(), "关于本站", publisher=self.publisher)
+
     def downloads_page(self) -> str:
         return self._render("downloads.md.j2", self.urls.downloads(), "下载数据")
 
@@ -260,6 +304,7 @@ class Renderer:
         for year in catalog.years:
             pages[urls.quality_year(year)] = self.quality_year(year)
         pages[urls.downloads()] = self.downloads_page()
+        pages[urls.about()] = self.about()
         return pages
 
 

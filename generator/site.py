@@ -7,12 +7,14 @@ pages show their sizes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from generator.downloads import Downloads, build_downloads
 from generator.history import History
 from generator.model import Catalog
+from generator.publisher import Publisher
 from generator.quality import Review
 from generator.render import Renderer
 from generator.search_index import index_files
@@ -28,9 +30,18 @@ class SiteParts:
     search: tuple[tuple[str, bytes], ...] = ()  # (path, bytes) of the search index's files
 
 
-def make_site(catalog: Catalog, site_name: str, urls: SiteUrls, dated: datetime) -> SiteParts:
-    """`dated` is the build's date, which the Word and Excel files record (the content's, not the clock's)."""
+def make_site(
+    catalog: Catalog,
+    site_name: str,
+    urls: SiteUrls,
+    dated: datetime,
+    changed: Mapping[tuple[int, str], date] | None = None,
+    publisher: Publisher | None = None,
+) -> SiteParts:
+    """`dated` is the build's date, which the Word and Excel files record (the content's, not the clock's);
+    `changed` the day each department's files last changed (generator.dates), for its 更新日期;
+    `publisher` who runs the site, for the about page."""
     history, review = History(catalog), Review(catalog)
     downloads = build_downloads(history, review, site_name, urls, dated)
-    pages = Renderer(site_name, history, urls, downloads, review).pages()
+    pages = Renderer(site_name, history, urls, downloads, review, changed, publisher).pages()
     return SiteParts(pages, downloads, tuple(index_files(catalog, urls)))

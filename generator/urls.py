@@ -44,6 +44,10 @@ class SiteUrls:
     def downloads(self) -> str:
         return f"{DOWNLOADS}/index.md"
 
+    def about(self) -> str:
+        """Who publishes the site, on what basis, and how to read it."""
+        return "about.md"
+
     def quality(self) -> str:
         """The site's report on indicator quality, which also explains every rule."""
         return "quality/index.md"

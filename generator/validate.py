@@ -14,6 +14,7 @@ import difflib
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -173,6 +174,18 @@ def _check_year(value: Any, field: SchemaField) -> tuple[int | None, str | None]
     return None, f"{_describe(value)}不是年份（应为四位数字，如 2024）"
 
 
+def _check_date(value: Any, field: SchemaField) -> tuple[date | None, str | None]:
+    """YAML reads 2024-02-01 as a date; a quoted '2024-02-01' is accepted too."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    if isinstance(value, date) and not isinstance(value, datetime) and 1949 <= value.year <= 2999:
+        return value, None
+    return None, f"{_describe(value)}不是日期（应写作 年-月-日，如 2024-02-01）"
+
+
 CHECKS: dict[Kind, Check] = {
     Kind.TEXT: _check_text,
     Kind.CODE: _check_code,
@@ -182,6 +195,7 @@ CHECKS: dict[Kind, Check] = {
     Kind.PERCENT: _check_percent,
     Kind.ORDINAL: _check_ordinal,
     Kind.YEAR: _check_year,
+    Kind.DATE: _check_date,
 }
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
@@ -42,8 +43,8 @@ def _scalar(value: object) -> str:
     """One YAML scalar, quoted only where YAML would misread it."""
     if value is None:
         return ""
-    if isinstance(value, (Decimal, int)):
-        return str(value)
+    if isinstance(value, (Decimal, int, date)):
+        return str(value)  # a date as 2024-02-01, which YAML reads back as a date
     text = str(value)
     if _is_block(text):
         return text  # written as a literal block by the caller

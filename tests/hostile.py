@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -31,6 +32,7 @@ def write_hostile_content(content: Path) -> None:
         code="999001",
         name=HOSTILE_DEPARTMENT,
         money_unit="万元",
+        published=date(2024, 2, 1),
         goals=Goals(
             overall=GoalSection(intro=HOSTILE[0], items=HOSTILE),
             itemized=GoalSection(items=(HOSTILE[2],)),

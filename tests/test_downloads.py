@@ -32,6 +32,7 @@ DATED = datetime(2024, 1, 1)  # the date the Word and Excel downloads record
 
 DEPARTMENT = read_document(SEED).department
 EXPECTED = DEPARTMENT.projects  # in published order
+PUBLISHED = load_catalog(ROOT / "content").departments[0].published  # the import's, not the form's
 FOLDER = "downloads/2024/203001"
 BOM = b"\xef\xbb\xbf"
 QUARTER_ENDS = [(f.key, f.spec.label) for f in fields_of(SpendingPlan)]
@@ -59,6 +60,7 @@ def expected_project_row(project: Project) -> dict[str, str]:
         "department_code": "203001",
         "department_name": DEPARTMENT.name,
         "money_unit": "万元",
+        "published": str(PUBLISHED),
         "project_code": project.code,
         "project_name": project.name,
         "project_number": str(project.number),
@@ -198,7 +200,7 @@ def test_xlsx_has_a_sheet_per_table_with_the_seed_values(seed_site: Path, name: 
             for cell, column in zip(row, table.columns):
                 if want[column.name] == "":  # a blank cell of the form, or a field this form does not have
                     assert cell.value is None, cell.coordinate
-                elif column.type == "string":
+                elif column.type in ("string", "date"):  # a day as its ISO text, which no locale misreads
                     assert cell.data_type == "s" and cell.value == want[column.name], (cell.coordinate, cell.value)
                 else:
                     assert Decimal(str(cell.value)) == Decimal(want[column.name]), cell.coordinate
@@ -412,6 +414,7 @@ def test_downloads_page_names_each_fields_type_in_chinese(seed_site: Path) -> No
     source = (seed_site / "downloads" / "index.html").read_text(encoding="utf-8")
     types = re.findall(r'<td data-label="类型">([^<]*)</td>', source)
     columns = [column for table in (*TABLES, CHANGES) for column in table.columns]
-    assert len(types) == len(columns) and set(types) == {"文本", "整数", "数值"}
+    assert len(types) == len(columns) and set(types) == {"文本", "整数", "数值", "日期"}
+    assert types[[c.name for c in columns].index("published")] == "日期"
     assert types[[c.name for c in columns].index("budget_total")] == "数值"
     assert types[[c.name for c in columns].index("year")] == "整数"

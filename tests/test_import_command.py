@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import two_years
@@ -41,14 +42,14 @@ def test_a_folder_of_word_excel_and_text_files_is_imported_file_by_file(tmp_path
     result = run("import", str(inbox), "--out", str(out))
 
     assert result.returncode == 1  # one file failed
-    name = SEED_DEPARTMENT.name
+    name, today = SEED_DEPARTMENT.name, date.today()  # a first import is published the day it is made
     assert result.stdout.splitlines() == [
-        f"{inbox / '组织部.docx'} → 2024 年 203001 {name}：13 个项目，78 条指标；文件新增 14，更新 0，删除 0，未变 0；警告 0 条",
+        f"{inbox / '组织部.docx'} → 2024 年 203001 {name}：13 个项目，78 条指标，发布日期 {today}；文件新增 14，更新 0，删除 0，未变 0；警告 0 条",
         *[
             f"  新增：{out / '2024/203001' / n}"
             for n in ["department.yaml", *(f"{p.code}.yaml" for p in SEED_DEPARTMENT.projects)]
         ],
-        f"{inbox / '组织部2025.xlsx'} → 2025 年 203001 {name}：2 个项目，12 条指标；文件新增 3，更新 0，删除 0，未变 0；警告 0 条",
+        f"{inbox / '组织部2025.xlsx'} → 2025 年 203001 {name}：2 个项目，12 条指标，发布日期 {today}；文件新增 3，更新 0，删除 0，未变 0；警告 0 条",
         *[
             f"  新增：{out / '2025/203001' / n}"
             for n in ["department.yaml", *(f"{p.code}.yaml" for p in later.projects)]
@@ -85,6 +86,28 @@ def test_reimporting_makes_the_folder_match_the_document_and_says_what_changed(t
     assert f"  删除：{folder / (dropped.code + '.yaml')}" in result.stdout.splitlines()
     assert not (folder / f"{dropped.code}.yaml").exists()
     assert read_document(document).department.projects == corrected.projects
+
+
+def test_the_publication_date_is_given_once_and_kept_by_later_imports(tmp_path: Path) -> None:
+    out = tmp_path / "content"
+    department_file = out / "2024/203001/department.yaml"
+    first = run("import", str(SEED), "--out", str(out), "--published", "2024-02-01")
+    assert first.returncode == 0, first.stderr
+    assert "发布日期 2024-02-01；" in first.stdout
+    assert "published: 2024-02-01  # 发布日期\n" in department_file.read_text(encoding="utf-8")
+
+    again = run("import", str(word_file(tmp_path)), "--out", str(out))
+    assert "发布日期 2024-02-01；文件新增 0，更新 0，删除 0，未变 14" in again.stdout
+
+    corrected = run("import", str(SEED), "--out", str(out), "--published", "2024-03-15")
+    assert "发布日期 2024-03-15；文件新增 0，更新 1，删除 0，未变 13" in corrected.stdout
+
+
+def test_a_publication_date_that_is_not_a_day_is_refused(tmp_path: Path) -> None:
+    result = run("import", str(SEED), "--out", str(tmp_path / "content"), "--published", "2024-02-30")
+    assert result.returncode == 2
+    assert result.stderr.endswith("argument --published: “2024-02-30”不是日期（应写作 年-月-日，如 2024-02-01）\n")
+    assert not (tmp_path / "content").exists()
 
 
 def test_a_file_edited_by_hand_is_not_overwritten_without_force(tmp_path: Path) -> None:

@@ -127,12 +127,12 @@ def test_home_department_and_project_sections_have_anchors_with_permalinks(seed_
 
 def test_cite_text_names_the_department_project_year_and_address(seed_site: Path) -> None:
     html = (seed_site / "2024/203001" / CODE / "index.html").read_text(encoding="utf-8")
-    assert (
-        f"中国共产党乐亭县委员会组织部本级：《村干部基础职务补贴 项目支出绩效目标表》，2024年，/2024/203001/{CODE}/"
-        in html
-    )
+    # Published on the day of its import; updated (when its files changed since) on the day they did.
+    dates = r"2026年11月24日发布，(\d{4}年\d{1,2}月\d{1,2}日更新，)?"
+    project = "中国共产党乐亭县委员会组织部本级：《村干部基础职务补贴 项目支出绩效目标表》，2024年，"
+    assert re.search(f"{project}{dates}/2024/203001/{CODE}/</p>", html)
     department = (seed_site / "2024/203001/index.html").read_text(encoding="utf-8")
-    assert "中国共产党乐亭县委员会组织部本级：《2024年部门预算绩效目标》，2024年，/2024/203001/" in department
+    assert re.search(f"中国共产党乐亭县委员会组织部本级：《2024年部门预算绩效目标》，2024年，{dates}/2024/203001/</p>", department)
 
 
 def test_cite_text_uses_the_absolute_address_when_site_url_is_set() -> None:
@@ -140,9 +140,9 @@ def test_cite_text_uses_the_absolute_address_when_site_url_is_set() -> None:
     department = catalog.departments[0]
     renderer = Renderer("乐亭县预算绩效目标公开", History(catalog), SiteUrls(site_url=SITE_URL))
     page = renderer.project(department, department.projects[0])
-    assert f"《村干部基础职务补贴 项目支出绩效目标表》，2024年，{SITE_URL}2024/203001/{CODE}/</p>" in page
+    assert f"《村干部基础职务补贴 项目支出绩效目标表》，2024年，2026年11月24日发布，{SITE_URL}2024/203001/{CODE}/</p>" in page
     flat = Renderer("站", History(catalog), SiteUrls(directory_urls=False, site_url=SITE_URL)).department(department)
-    assert f"，2024年，{SITE_URL}2024/203001/index.html</p>" in flat
+    assert f"，2024年，2026年11月24日发布，{SITE_URL}2024/203001/index.html</p>" in flat
 
 
 PAGES = ["index.md", "2024/index.md", "2024/203001/index.md", "2024/203001/P1.md", "downloads/index.md", "about.md"]

@@ -318,7 +318,7 @@ def test_check_quality_lists_findings_by_file_and_line_and_still_passes() -> Non
     result = run_check("--quality")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("检查通过：1 个部门，13 个项目")
+    assert lines[0].startswith("内容校验通过（未生成网站）：1 个部门，13 个项目")
     assert (
         "content/2024/203001/13022524P00442P10057D.yaml:25: indicators[0].value: 注意：数量指标的指标值没有计量单位"
         "——指标值为“≥100%”，是百分比，没有写明数量和计量单位（规则 quantity-no-unit）"

@@ -6,7 +6,7 @@ import html
 import re
 import tempfile
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -150,6 +150,7 @@ def departments(draw: st.DrawFn) -> Department:
         code=draw(st.text(alphabet="0123456789", min_size=3, max_size=8)),
         name=draw(LINE.filter(lambda text: not text[0].isdigit() and not text[0].isspace())),
         money_unit=draw(st.sampled_from(("万元", "元"))),
+        published=draw(st.dates(date(1949, 1, 1), date(2999, 12, 31))),
         goals=Goals(overall=section(), itemized=section(), safeguards=section()),
         projects=tuple(chosen),
     )
@@ -173,7 +174,7 @@ def test_any_department_exported_to_word_or_excel_imports_back_the_same(departme
         path = Path(folder) / f"部门{suffix}"
         path.write_bytes(EXPORTERS[suffix](department, created=datetime(2024, 1, 1)))
         reading = read_document(path)
-        assert reading.department == department
+        assert reading.department == replace(department, published=None)  # not on the form: the import adds it
         assert reading.warnings == ()
 
 

@@ -202,6 +202,39 @@ def test_department_year_must_match_its_folder(tmp_path: Path, monkeypatch: pyte
     assert problems_of(root) == [f"{DEPT}:4: year: 2023 与所在目录 2024/ 不一致（应相同）"]
 
 
+BAD_PUBLICATION_DATES = {
+    "missing": ("published: 2026-11-24  # 发布日期\n", "", f"{DEPT}:4: published: 缺少必填字段（应填写发布日期）"),
+    "no such day": (
+        "published: 2026-11-24", "published: 2024-02-30",
+        f"{DEPT}:8: published: “2024-02-30”不是日期（应写作 年-月-日，如 2024-02-01）",
+    ),
+    "a time, not a day": (
+        "published: 2026-11-24", "published: 2024-02-03 10:00:00",
+        f"{DEPT}:8: published: “2024-02-03 10:00:00”不是日期（应写作 年-月-日，如 2024-02-01）",
+    ),
+    "written the Chinese way": (
+        "published: 2026-11-24", "published: 2024年2月3日",
+        f"{DEPT}:8: published: “2024年2月3日”不是日期（应写作 年-月-日，如 2024-02-01）",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", BAD_PUBLICATION_DATES)
+def test_a_department_needs_its_publication_day(kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    old, new, expected = BAD_PUBLICATION_DATES[kind]
+    root = content_copy(tmp_path)
+    edit(root, DEPT, old, new)
+    monkeypatch.chdir(root)
+    assert problems_of(root) == [expected]
+
+
+def test_a_quoted_publication_day_is_read_as_the_day(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = content_copy(tmp_path)
+    edit(root, DEPT, "published: 2026-11-24", "published: '2024-02-03'")
+    monkeypatch.chdir(root)
+    assert str(load_catalog(Path("content")).departments[0].published) == "2024-02-03"
+
+
 def test_every_problem_in_every_file_is_reported_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = content_copy(tmp_path)
     edit(root, P, "  total: 4916.86", "  total: abc")
@@ -227,7 +260,7 @@ def run_check(root: Path) -> subprocess.CompletedProcess[str]:
 def test_check_command_summarises_valid_content(tmp_path: Path) -> None:
     result = run_check(content_copy(tmp_path))
     assert result.returncode == 0
-    assert result.stdout == "检查通过：1 个部门，13 个项目，78 条绩效指标，年度 2024。\n"
+    assert result.stdout == "内容校验通过（未生成网站）：1 个部门，13 个项目，78 条绩效指标，年度 2024。生成网站：python -m generator build\n"
 
 
 def test_check_command_exits_non_zero_listing_every_problem(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -30,6 +31,7 @@ RECODED_OLD, RECODED_NEW = "13022524P00442P10052B", "13022525P00442P30052B"  # s
 RENAMED_OLD, RENAMED_NEW = "13022524P00442P100556", "13022525P00442P30556X"  # continues:
 RENAMED_NAME = "人才发展专项经费"
 VISITS = "13022524P00442P10051P"  # 慰问困难党员经费: its indicators change
+PUBLISHED = date(2025, 2, 10)
 BUDGETS = {BASIC_PAY: Decimal("5100.00"), PERFORMANCE_PAY: Decimal("1500.00")}
 
 
@@ -64,7 +66,7 @@ def second_year(department: Department) -> Department:
         continues=None,
     )
     projects = tuple(replace(p, number=n) for n, p in enumerate([*kept, new], start=1))
-    return replace(department, year=YEAR, projects=projects)
+    return replace(department, year=YEAR, published=PUBLISHED, projects=projects)
 
 
 def content_with_two_years(content: Path, destination: Path) -> Path:

@@ -340,6 +340,7 @@ def read_department(blocks: Sequence[Block], source: Path, year: int | None = No
             )
         projects.append(_project(table))
     department = Department(
-        year=year, code=code, name=name, money_unit=money_unit, goals=goals, projects=tuple(projects), source=source
-    )
+        year=year, code=code, name=name, money_unit=money_unit, published=None, goals=goals, projects=tuple(projects),
+        source=source,
+    )  # fmt: skip
     return Reading(department, tuple(warnings))
