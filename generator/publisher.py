@@ -92,7 +92,8 @@ def _check_image(path: str, name: str, label: str, docs_dir: Path, where: str) -
     if Path(path).suffix.lower() not in IMAGE_SUFFIXES:
         raise SettingError(f"{where}: {name}（{label}）应为图片文件（{'、'.join(IMAGE_SUFFIXES)}）：{path}")
     file = (docs_dir / path).resolve()
-    if not file.is_relative_to(docs_dir.resolve()) or not file.is_file():
-        raise SettingError(
-            f"{where}: {name}（{label}）：{docs_dir.name}/{path} 不存在（图片应放在 {docs_dir.name}/ 下）"
-        )
+    folder = docs_dir.name
+    if not file.is_relative_to(docs_dir.resolve()):
+        raise SettingError(f"{where}: {name}（{label}）应为 {folder}/ 下的图片文件，网站才会带上它：{path}")
+    if not file.is_file():
+        raise SettingError(f"{where}: {name}（{label}）：{folder}/{path} 不存在（图片应放在 {folder}/ 下）")
