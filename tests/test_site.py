@@ -188,3 +188,10 @@ def test_built_site_requests_nothing_from_another_host(seed_site: Path) -> None:
         external = [url for url in fetched if re.match(r"(?:https?:)?//", url)]
         assert not external, f"{page}: {external}"
         assert "fonts.googleapis" not in html
+
+
+def test_the_not_found_page_speaks_chinese_and_leads_home(seed_site: Path) -> None:
+    source = (seed_site / "404.html").read_text(encoding="utf-8")
+    assert "<title>页面不存在 - 乐亭县预算绩效目标公开</title>" in source
+    assert "<h1>页面不存在</h1>" in source and ">首页</a>" in source
+    assert "Not found" not in source
