@@ -159,17 +159,11 @@ INDICATORS = Table(
         PROJECT_CODE,
         *schema_columns(Indicator, lambda record: record.indicator),
         Column(
-            "row_number",
-            "integer",
-            "行号",
-            lambda record: record.number,
-            "在项目指标表中的位置（从 1 起），会随顺序调整而变。",
-            required=True,
+            "row_number", "integer", "行号", lambda record: record.number,
+            "在项目指标表中的位置（从 1 起），会随顺序调整而变。", required=True,
         ),
         Column(
-            "url",
-            "string",
-            "网页地址",
+            "url", "string", "网页地址",
             lambda record: record.urls.indicator_url(record.department, record.project, record.indicator),
             "项目页面上这一行的链接。",
         ),
@@ -193,12 +187,8 @@ PLANS = Table(
         Column("label", "string", "时点", lambda r: r.point.label, required=True),
         Column("cumulative_percent", "number", "累计支出比例（%）", lambda r: r.point.percent, "原表为空时留空。"),
         Column(
-            "cumulative_amount",
-            "number",
-            "累计支出金额",
-            lambda r: r.project.planned_amount(r.point.percent),
-            "预算数乘累计比例，四舍五入到分；比例为空时留空。",
-            money=True,
+            "cumulative_amount", "number", "累计支出金额", lambda r: r.project.planned_amount(r.point.percent),
+            "预算数乘累计比例，四舍五入到分；比例为空时留空。", money=True,
         ),
     ),
     PROJECT_KEY + ("quarter_end",),
@@ -228,34 +218,19 @@ FINDINGS = Table(
         _key_column(Department, "code", _department),
         PROJECT_CODE,
         Column(
-            "indicator_id",
-            "string",
-            "指标编号",
-            lambda r: _finding_indicator_id(_finding(r)),
+            "indicator_id", "string", "指标编号", lambda r: _finding_indicator_id(_finding(r)),
             "提示针对一行指标时为该行的编号，针对整个项目（如资金支出计划）时留空。",
         ),
+        Column("row_number", "integer", "行号", lambda r: _finding(r).row_number, "该行在项目指标表中的位置（从 1 起）；同上留空。"),
         Column(
-            "row_number",
-            "integer",
-            "行号",
-            lambda r: _finding(r).row_number,
-            "该行在项目指标表中的位置（从 1 起）；同上留空。",
-        ),
-        Column(
-            "field",
-            "string",
-            "所在字段",
-            lambda r: _finding(r).hit.field,
-            "在项目 YAML 文件中的位置，如 indicators[3].value（列表从 0 起）、plan。",
-            required=True,
+            "field", "string", "所在字段", lambda r: _finding(r).hit.field,
+            "在项目 YAML 文件中的位置，如 indicators[3].value（列表从 0 起）、plan。", required=True,
         ),
         Column("rule_id", "string", "规则编号", lambda r: _finding(r).rule.id, required=True),
         Column("severity", "string", "程度", lambda r: _finding(r).rule.severity.value, "注意或提示。", required=True),
         Column("rule", "string", "规则", lambda r: _finding(r).rule.title, required=True),
         Column("detail", "string", "表中所见", lambda r: _finding(r).hit.detail, required=True),
-        Column(
-            "url", "string", "网页地址", lambda r: r.urls.finding_url(_finding(r)), "项目页面上该行指标或该部分的链接。"
-        ),
+        Column("url", "string", "网页地址", lambda r: r.urls.finding_url(_finding(r)), "项目页面上该行指标或该部分的链接。"),
     ),
     PROJECT_KEY + ("rule_id", "field"),
     lambda record: (
@@ -278,55 +253,31 @@ CHANGES = Table(
     "本年和上年两边各有年度、项目编码和预算数，没有的一边留空，两边分别对应项目表的一行。",
     (
         Column(
-            "period",
-            "string",
-            "比较期间",
-            lambda c: f"{c.previous_department.year}-{c.department.year}",
-            "本部门上一个公开年度和本年度，如 2024-2025。",
-            required=True,
+            "period", "string", "比较期间", lambda c: f"{c.previous_department.year}-{c.department.year}",
+            "本部门上一个公开年度和本年度，如 2024-2025。", required=True,
         ),
         Column("department_code", "string", "单位编码", lambda c: c.department.code, required=True),
         Column(
-            "change_type",
-            "string",
-            "变化",
-            lambda c: c.status,
-            "延续：上年也有（编码相同、上年项目编码指明或同名）；新增：上年没有；终止：上年有、本年没有。",
-            required=True,
+            "change_type", "string", "变化", lambda c: c.status,
+            "延续：上年也有（编码相同、上年项目编码指明或同名）；新增：上年没有；终止：上年有、本年没有。", required=True,
         ),
         Column(
-            "matched_by",
-            "string",
-            "认定依据",
-            lambda c: c.matched_by or None,
+            "matched_by", "string", "认定依据", lambda c: c.matched_by or None,
             "延续项目如何认定：code（编码相同）、continues（上年项目编码指明）、name（同名）。",
         ),
-        Column(
-            "project_name",
-            "string",
-            "项目名称",
-            lambda c: c.name,
-            "本年的名称；终止的项目为上年的名称。",
-            required=True,
-        ),
+        Column("project_name", "string", "项目名称", lambda c: c.name, "本年的名称；终止的项目为上年的名称。", required=True),
         Column("year", "integer", "本年年度", lambda c: c.department.year if c.project else None, "终止的项目留空。"),
         Column("project_code", "string", "本年项目编码", lambda c: _code(c.project), "终止的项目留空。"),
         Column("budget", "number", "本年预算数", lambda c: c.budget.after, "终止的项目留空。", money=True),
         Column(
-            "previous_year",
-            "integer",
-            "上年年度",
-            lambda c: c.previous_department.year if c.previous else None,
+            "previous_year", "integer", "上年年度", lambda c: c.previous_department.year if c.previous else None,
             "新增的项目留空。",
         ),
         Column("previous_project_code", "string", "上年项目编码", lambda c: _code(c.previous), "新增的项目留空。"),
         Column("previous_budget", "number", "上年预算数", lambda c: c.budget.before, "新增的项目留空。", money=True),
         Column("change", "number", "增减", lambda c: c.budget.amount, "本年减上年；新增、终止的项目留空。", money=True),
         Column(
-            "change_percent",
-            "number",
-            "增减幅度（%）",
-            lambda c: c.budget.percent,
+            "change_percent", "number", "增减幅度（%）", lambda c: c.budget.percent,
             "增减占上年预算数的百分比，四舍五入到 0.01；上年为 0 或留空时留空。",
         ),
     ),
@@ -809,9 +760,7 @@ def build_downloads(history: History, review: Review, site_name: str, urls: Site
         owner: tuple[object, ...] = ("department", department.year, department.code)
         projects = department.projects
         documents = [project_document(department, project, urls) for project in projects]
-        chunks = [
-            project_chunks(department, project, urls, review.of_project(department, project)) for project in projects
-        ]
+        chunks = [project_chunks(department, project, urls, review.of_project(department, project)) for project in projects]
         department_documents.append(department_document(department, urls, documents))
         site_chunks.extend(chunks)
         files.append(

@@ -161,9 +161,7 @@ def read_yaml(path: Path) -> ContentFile:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         reason = error.problem or str(error)
-        return ContentFile(
-            path, problems=[Problem(path, line, "", f"YAML 语法错误：{reason}（请检查缩进、冒号、引号和括号）")]
-        )
+        return ContentFile(path, problems=[Problem(path, line, "", f"YAML 语法错误：{reason}（请检查缩进、冒号、引号和括号）")])
     except yaml.YAMLError as error:
         return ContentFile(path, problems=[Problem(path, None, "", f"YAML 语法错误：{error}")])
     finally:

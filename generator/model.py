@@ -204,9 +204,7 @@ class Project:
 class GoalSection:
     """One of the department's three goal sections, its paragraphs verbatim."""
 
-    intro: str | None = declare(
-        "引言", Kind.TEXT, required=False, optional=True
-    )  # the paragraph before the numbered items
+    intro: str | None = declare("引言", Kind.TEXT, required=False, optional=True)  # the paragraph before the numbered items
     items: tuple[str, ...] = declare("条目", Kind.TEXT_LIST)  # numbered items, numbering kept ("1、…")
 
 
