@@ -15,15 +15,15 @@ import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from generator.categories import OFFICIAL, Categories
 from generator.load import read_yaml
-from generator.model import Department, Project, fields_of
+from generator.model import Department, Project, field_of, fields_of
 from generator.problems import ContentError, display_path
 from generator.readers import LEGACY, READERS, ReadError, Reading, read_document
-from generator.validate import load_catalog
+from generator.validate import CHECKS, load_catalog
 from generator.yaml_writer import Change, FileChange, apply_changes, department_folder, plan_department
 
 #: LibreOffice converts the legacy formats when it is installed.
@@ -120,9 +120,10 @@ def _keeping_site_fields(department: Department, out_dir: Path, published: date 
         data = _existing(folder / f"{project.code}.yaml")
         kept = {key: str(data[key]) for key in site_fields if data.get(key) not in (None, "")}
         projects.append(replace(project, **kept))
-    earlier = _existing(folder / "department.yaml").get("published")
     if published is None:
-        published = earlier if isinstance(earlier, date) and not isinstance(earlier, datetime) else date.today()
+        field = field_of(Department, "published")
+        earlier, problem = CHECKS[field.spec.kind](_existing(folder / "department.yaml").get(field.key), field)
+        published = earlier if problem is None else date.today()
     return replace(department, published=published, projects=tuple(projects))
 
 

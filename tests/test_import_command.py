@@ -102,6 +102,14 @@ def test_the_publication_date_is_given_once_and_kept_by_later_imports(tmp_path: 
     corrected = run("import", str(SEED), "--out", str(out), "--published", "2024-03-15")
     assert "发布日期 2024-03-15；文件新增 0，更新 1，删除 0，未变 13" in corrected.stdout
 
+    # A day staff corrected by hand (quoted, as YAML allows) is the one later imports keep.
+    department_file.write_text(
+        department_file.read_text(encoding="utf-8").replace("published: 2024-03-15", "published: '2024-03-18'"),
+        encoding="utf-8",
+    )
+    forced = run("import", str(SEED), "--out", str(out), "--force")
+    assert "发布日期 2024-03-18；" in forced.stdout
+
 
 def test_a_publication_date_that_is_not_a_day_is_refused(tmp_path: Path) -> None:
     result = run("import", str(SEED), "--out", str(tmp_path / "content"), "--published", "2024-02-30")
