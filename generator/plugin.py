@@ -3,16 +3,18 @@
 Before MkDocs writes anything the content is loaded, validated and made into pages
 and download files (`site.make_site`), so bad content stops the build with the
 previous site in place; the build is written to a staging folder and published
-all at once (`publish.py`).
+all at once (`publish.py`). `serve` instead keeps serving the last good site, with
+the problems at the top of every page, until they are fixed.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path
 
-from jinja2 import Environment
+from jinja2 import Environment, PackageLoader, StrictUndefined
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -64,6 +66,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         self.staging: Path | None = None  # where this build is written meanwhile
         self.build_date = BuildDate()
         self.warnings = CountHandler()
+        self.problems: str | None = None  # serve: the banner naming what is wrong with the content
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -89,17 +92,20 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         content_dir = self.content_path(config)
+        self.urls = SiteUrls(directory_urls=config.use_directory_urls, site_url=config.site_url or "")
         try:
             where = display_path(Path(config.config_file_path or "mkdocs.yml"))
             categories = with_county(self.config.indicator_categories, where)
             self.publisher = from_setting(self.config.publisher, Path(config.docs_dir), where)
             self.catalog = load_catalog(content_dir, categories)
         except SettingError as error:
-            raise PluginError(str(error)) from None
+            self._refuse(str(error))
+            return
         except ContentError as error:
-            raise PluginError(f"\n{error.report()}") from None
+            self._refuse(f"\n{error.report()}")
+            return
+        self.problems = None
         dated = self.build_date.set(content_dir, self.catalog)
-        self.urls = SiteUrls(directory_urls=config.use_directory_urls, site_url=config.site_url or "")
         changed = last_changed(self.catalog, content_dir)
         self.parts = make_site(self.catalog, config.site_name, self.urls, dated, changed, self.publisher)
         if not config.site_url and self.command != "serve":
@@ -109,6 +115,21 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
                 "python -m generator build"
             )
         log.info("budget: %d departments, %d projects", len(self.catalog.departments), len(self.catalog.projects))
+
+    def _refuse(self, report: str) -> None:
+        """Bad content stops a build; `serve` goes on with the last good site and the problems on every page.
+
+        MkDocs' live server answers no request after a failed build until one succeeds,
+        so the person editing the content would see the browser hang instead of the report.
+        """
+        if self.command != "serve":
+            raise PluginError(report) from None
+        log.error(report)
+        kept = bool(self.catalog.departments)  # content that never passed has no site to keep
+        lines = report.strip().splitlines()
+        self.problems = _templates().get_template("problems.html.j2").render(kept=kept, lines=lines)
+        if not kept:
+            self.parts = SiteParts({self.urls.home(): "# 网站尚未生成\n"}, Downloads(()))
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         env.globals["budget_publisher"] = self.publisher  # theme_overrides/partials/copyright.html
@@ -137,7 +158,9 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         """Home, a page per year listing its departments, the quality report, the downloads, about, hand-written pages."""
         nav: list = [{"首页": self.urls.home()}]  # the header already shows the site's name, the home page's title
         nav.extend({f"{year}年": self.urls.year(year)} for year in self.catalog.years)
-        nav += [self.urls.quality(), self.urls.downloads(), self.urls.about()]
+        # Served content that never passed has only the page of its problems.
+        listed = (self.urls.quality(), self.urls.downloads(), self.urls.about())
+        nav += [uri for uri in listed if uri in self.parts.pages]
         handwritten = self.config_nav or [
             file.src_uri for file in files.documentation_pages() if file.src_uri not in self.parts.pages
         ]
@@ -146,6 +169,20 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         blocks = self.html_blocks.pop(page.file.src_uri, None)  # once restored, no longer needed
         return restore_html_blocks(html, blocks) if blocks else html
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        return self._with_problems(output)
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        return self._with_problems(output_content) if template_name.endswith(".html") else output_content
+
+    def _with_problems(self, page: str) -> str:
+        """The problems of the content being served at the top of the page's article."""
+        if self.problems is None:
+            return page
+        article = re.search(r"<article\b[^>]*>", page)
+        end = article.end() if article else 0
+        return page[:end] + self.problems + page[end:]
 
     @event_priority(-1000)  # after every other plugin has written its files
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -188,6 +225,16 @@ def run_mkdocs(command: str, arguments: list[str]) -> int:
     except SystemExit as finished:
         return finished.code if isinstance(finished.code, int) else 1
     return 0
+
+
+def _templates() -> Environment:
+    return Environment(
+        loader=PackageLoader("generator", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 def _refuse_clash(files: Files, path: str, kind: str) -> None:
