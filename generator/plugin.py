@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -56,6 +57,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
 
     def __init__(self) -> None:
         self.command = "build"
+        self.site_name = ""  # as written in mkdocs.yml: our pages escape it themselves, downloads carry it as text
         self.catalog = Catalog(())
         self.publisher = Publisher()
         self.urls = SiteUrls()
@@ -75,6 +77,13 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         return Path(config.config_file_path or ".").parent / self.config.content_dir
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if not isinstance(config.site_name, Markup):
+            self.site_name = config.site_name
+        # Material's templates print these unescaped (MkDocs' Jinja has no autoescape): as
+        # Markup they print escaped there, and `| e` leaves them as they are.
+        for key in ("site_name", "site_description", "site_author"):
+            if isinstance(config[key], str) and not isinstance(config[key], Markup):
+                config[key] = escape(config[key])
         if self.config_nav is None:  # on_files replaces config.nav on every build
             self.config_nav = list(config.nav or [])
         if self.config.offline:
@@ -107,7 +116,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         self.problems = None
         dated = self.build_date.set(content_dir, self.catalog)
         changed = last_changed(self.catalog, content_dir)
-        self.parts = make_site(self.catalog, config.site_name, self.urls, dated, changed, self.publisher)
+        self.parts = make_site(self.catalog, self.site_name, self.urls, dated, changed, self.publisher)
         if not config.site_url and self.command != "serve":
             log.warning(
                 "未设置网站地址 site_url（或环境变量 SITE_URL）：sitemap.xml 为空，引用和下载数据中的网址只有路径"
@@ -142,7 +151,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         in_nav |= {self.urls.year(year) for year in self.catalog.years}
         for src_uri, markdown in self.parts.pages.items():
             _refuse_clash(files, src_uri, "页面")
-            skeleton, self.html_blocks[src_uri] = set_aside_html_blocks(markdown)
+            skeleton, self.html_blocks[src_uri] = set_aside_html_blocks(markdown, src_uri)
             inclusion = InclusionLevel.UNDEFINED if src_uri in in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, src_uri, content=skeleton, inclusion=inclusion))
         for download in self.parts.downloads.files:

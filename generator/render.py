@@ -78,11 +78,27 @@ def size_note(file: Download) -> Markup:
     return Markup('<span title="{} 字节">{}</span>').format(file.size, format_size(file.size))
 
 
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
 def multiline(text: str) -> Markup:
     """Escape text and keep its line breaks, as the cell in the Word file has them."""
-    if "\n" not in text:
-        return escape(text)
-    return Markup("<br>\n").join(escape(line) for line in text.split("\n"))
+    return Markup("<br>\n").join(escape(line) for line in LINE_BREAK.split(text))
+
+
+def as_html_text(value: object) -> object:
+    """Every `{{ … }}` of a template: text from the content escaped, its line breaks made character references.
+
+    Pages are cut at blank lines into HTML blocks, which Markdown never sees, and what
+    lies between them, which it does (`set_aside_html_blocks`). A blank line typed
+    into a name would otherwise end a block and hand the next line to Markdown, whose
+    `{: onfocus=…}` and `[x](javascript:…)` make attributes and links. As `&#10;` a
+    line break is still white space to the browser, in text and in attribute values.
+    Markup (a macro's output, `multiline`) is the templates' own and passes unchanged.
+    """
+    if isinstance(value, Markup) or not isinstance(value, str):
+        return value
+    return Markup(LINE_BREAK.sub("&#10;", str(escape(value))))
 
 
 @dataclass(frozen=True)
@@ -128,6 +144,7 @@ def _environment() -> jinja2.Environment:
         # Markdown heading ids are written {#id}: keep Jinja's comments out of their way.
         comment_start_string="{##",
         comment_end_string="##}",
+        finalize=as_html_text,
     )
     env.filters.update(
         amount=format_amount,
@@ -311,20 +328,25 @@ class Renderer:
 BLOCK_PLACEHOLDER = re.compile(r"<!--bp-block-(\d+)-->")
 
 
-def set_aside_html_blocks(markdown_page: str) -> tuple[str, tuple[str, ...]]:
+def set_aside_html_blocks(markdown_page: str, src_uri: str) -> tuple[str, tuple[str, ...]]:
     """The page with each raw HTML block replaced by a placeholder comment, and the blocks.
 
     Our pages are mostly HTML already escaped by Jinja; Python-Markdown would only
     re-parse every tag of it to pass it through unchanged, which was the largest
     part of a 1,000-project build. Headings stay Markdown, so the table of contents
     and the heading permalinks work as before; `restore_html_blocks` puts the blocks back.
+    Nothing else may reach Markdown: content is HTML-escaped text, and Markdown would
+    read `[x](javascript:…)` or `{: onfocus=…}` in it as a link or attributes.
     """
     blocks: list[str] = []
     chunks = markdown_page.split("\n\n")
     for index, chunk in enumerate(chunks):
-        if chunk.startswith("<") and not chunk.startswith("<!--"):
+        start = chunk.lstrip("\n")
+        if start.startswith("<") and not start.startswith("<!--"):
             chunks[index] = f"<!--bp-block-{len(blocks)}-->"
             blocks.append(chunk)
+        elif start and not start.startswith(("#", "---\n", "<!--")):
+            raise ValueError(f"{src_uri}: 模板在 HTML 块之外写了 Markdown 文字：{start[:80]!r}")
     return "\n\n".join(chunks), tuple(blocks)
 
 

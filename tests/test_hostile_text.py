@@ -6,13 +6,24 @@ import html
 import json
 import re
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from browser import chromium, requires_chromium, search, serve
 from conftest import build_site, copy_project, page_text
-from hostile import HOSTILE, HOSTILE_DEPARTMENT, HOSTILE_NAME, allow_hostile_categories, write_hostile_content
+from hostile import (
+    BLANK_LINES,
+    HOSTILE,
+    HOSTILE_DEPARTMENT,
+    HOSTILE_NAME,
+    allow_categories,
+    allow_hostile_categories,
+    write_blank_line_content,
+    write_hostile_content,
+)
 
+from generator.model import Department, Kind, Project, fields_of
 from generator.search_index import script_data
 
 PROJECT_PAGE = Path("2024/999001/X999/index.html")
@@ -137,3 +148,114 @@ def test_search_results_show_hostile_text_literally(watched_page) -> None:
         assert any(hostile in snippet for snippet in snippets), (hostile, snippets)
         assert page.locator(".md-search-result script, .md-search-result img, .md-search-result b").count() == 0
     assert dialogs == []
+
+
+def _declared_text_fields(cls: type, prefix: str = "") -> list[str]:
+    paths = []
+    for field in fields_of(cls):
+        path = f"{prefix}{field.key}"
+        if field.spec.kind in (Kind.TEXT, Kind.TEXT_LIST):
+            paths.append(path)
+        elif field.group is not None:
+            paths += _declared_text_fields(field.group, f"{path}.")
+        elif field.rows is not None:
+            paths += _declared_text_fields(field.rows, f"{path}[].")
+    return paths
+
+
+def _attributes(source: str) -> list[tuple[str, str]]:
+    """Every attribute of every tag of a page, as the browser's parser reads them."""
+    found: list[tuple[str, str]] = []
+
+    class Attributes(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.extend((name, (value or "").strip()) for name, value in attrs)
+
+    Attributes().feed(source)
+    return found
+
+
+@pytest.fixture(scope="module")
+def blank_line_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """A site whose every declared text field holds a blank line followed by Markdown."""
+    root = tmp_path_factory.mktemp("blank-lines")
+    filled = write_blank_line_content(root / "content")
+    project = copy_project(root / "project", root / "content")
+    allow_categories(project / "mkdocs.yml", {BLANK_LINES: [BLANK_LINES]})
+    return build_site(project), filled
+
+
+def test_blank_line_payload_fills_every_declared_text_field(blank_line_site) -> None:
+    _, filled = blank_line_site
+    assert filled == _declared_text_fields(Department) + _declared_text_fields(Project)
+
+
+def test_blank_lines_in_any_text_field_make_no_attribute_or_link(blank_line_site) -> None:
+    site, _ = blank_line_site
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) >= 8  # home, year, department, its quality page, project, quality, downloads, about
+    for page in pages:
+        attributes = _attributes(page.read_text(encoding="utf-8"))
+        assert not [name for name, _ in attributes if name.startswith("on") or name == "autofocus"], page
+        assert not [value for name, value in attributes if name == "href" and value.startswith("javascript:")], page
+        assert ("tabindex", "1") not in attributes, page
+
+
+def test_blank_line_text_appears_literally_on_every_page_it_reaches(blank_line_site) -> None:
+    site, _ = blank_line_site
+    for page in (
+        "2024/999002/X998/index.html",
+        "2024/999002/index.html",
+        "2024/999002/quality/index.html",
+        "2024/index.html",
+        "index.html",
+    ):
+        text = " ".join(page_text(site / page).split())
+        assert "说明 {: tabindex=1 autofocus onfocus=alert(document.domain) } [详情](javascript:alert(1))" in text, page
+
+
+@requires_chromium
+def test_blank_line_pages_run_no_script_in_a_real_browser(blank_line_site) -> None:
+    site, _ = blank_line_site
+    with serve(site) as base, chromium() as browser:
+        page = browser.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        for path in sorted(site.rglob("index.html")):
+            page.goto(base + path.parent.relative_to(site).as_posix().removeprefix(".") + "/")
+            page.wait_for_load_state("load")
+            page.keyboard.press("Tab")  # focus moves: an onfocus handler would fire now
+        assert dialogs == []
+        page.goto(base + "2024/999002/X998/")
+        assert page.locator("a[href^='javascript']").count() == 0
+
+
+HOSTILE_SITE_NAME = "<script>alert('站名')</script>某县 & \"公开\""
+HOSTILE_DESCRIPTION = '说明"><script>alert(3)</script>'
+
+
+@pytest.fixture(scope="module")
+def hostile_name_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed under a site name and description that would be markup if Material printed them as they are."""
+    project = copy_project(tmp_path_factory.mktemp("hostile-name"))
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").split("\n", 2)[2]  # site_name and site_description are the first lines
+    names = f"site_name: {json.dumps(HOSTILE_SITE_NAME)}\nsite_description: {json.dumps(HOSTILE_DESCRIPTION)}\n"
+    config.write_text(names + text, encoding="utf-8")
+    return build_site(project)
+
+
+def test_site_name_and_description_reach_every_page_escaped(hostile_name_site: Path) -> None:
+    for page in ("index.html", "2024/203001/index.html", "downloads/index.html", "404.html"):
+        source = (hostile_name_site / page).read_text(encoding="utf-8")
+        assert "<script>alert(" not in source, page
+        title = re.search(r"<title>(.*?)</title>", source, re.DOTALL).group(1)
+        assert html.unescape(title).endswith(HOSTILE_SITE_NAME), page
+    home = (hostile_name_site / "index.html").read_text(encoding="utf-8")
+    assert ("content", HOSTILE_DESCRIPTION) in _attributes(home)
+    assert ("aria-label", HOSTILE_SITE_NAME) in _attributes(home)  # the header's logo
+
+
+def test_site_name_is_plain_text_in_the_downloads(hostile_name_site: Path) -> None:
+    package = json.loads((hostile_name_site / "downloads/datapackage.json").read_text(encoding="utf-8"))
+    assert package["title"] == f"{HOSTILE_SITE_NAME}：项目支出绩效目标"
