@@ -44,6 +44,9 @@ def _summary(result: FileImport, dry_run: bool) -> list[str]:
 
 def _import(args: argparse.Namespace) -> int:
     out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        print(f"{display_path(out)}: 不是文件夹（--out 应为内容目录，如 content）", file=sys.stderr)
+        return 1
     imported = failed = projects = indicators = 0
     categories = _categories(args)
     if categories is None:

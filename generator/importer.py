@@ -3,9 +3,11 @@
 A finance bureau imports about a hundred departments' files at once. Each file stands
 alone: one that cannot be read, or whose department folder holds files changed by
 hand since the last import, is reported and nothing is written for it, while the
-others are imported. A department's folder is made to match its document (projects
-no longer in it are removed), and what the import wrote is checked as `check` would
-check it, so its problems show at once as warnings.
+others are imported; whatever goes wrong with one file, even a fault of ours, is that
+file's message and never stops the rest. A department's folder is made to match its
+document (projects no longer in it are removed), wholly or not at all, and what the
+import wrote is checked as `check` would check it, so its problems show at once as
+warnings. A dry run writes nothing but inside a temporary folder it removes.
 """
 
 from __future__ import annotations
@@ -24,7 +26,15 @@ from generator.model import Department, Project, field_of, fields_of
 from generator.problems import ContentError, display_path
 from generator.readers import LEGACY, READERS, ReadError, Reading, read_document
 from generator.validate import CHECKS, load_catalog
-from generator.yaml_writer import Change, FileChange, apply_changes, department_folder, plan_department
+from generator.yaml_writer import (
+    Change,
+    FileChange,
+    FolderError,
+    apply_changes,
+    department_folder,
+    plan_department,
+    project_file,
+)
 
 #: LibreOffice converts the legacy formats when it is installed.
 SOFFICE = ("soffice", "libreoffice")
@@ -38,6 +48,7 @@ class FileImport:
     reading: Reading | None = None
     published: date | None = None  # the 发布日期 written to department.yaml
     error: str | None = None
+    folder: Path | None = None  # the department's folder in content/
     changes: list[FileChange] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -117,7 +128,7 @@ def _keeping_site_fields(department: Department, out_dir: Path, published: date 
     site_fields = [f.key for f in fields_of(Project) if not f.spec.on_form]
     projects = []
     for project in department.projects:
-        data = _existing(folder / f"{project.code}.yaml")
+        data = _existing(project_file(folder, project.code))
         kept = {key: str(data[key]) for key in site_fields if data.get(key) not in (None, "")}
         projects.append(replace(project, **kept))
     if published is None:
@@ -159,9 +170,14 @@ def import_file(
         )
         return result
     taken[key] = source
-    department = _keeping_site_fields(department, out_dir, published)
+    try:
+        department = _keeping_site_fields(department, out_dir, published)
+        result.changes = plan_department(department, out_dir)
+    except FolderError as error:
+        result.error = f"{display_path(source)}: {error}，未写入这个部门的任何文件"
+        return result
     result.published = department.published
-    result.changes = plan_department(department, out_dir)
+    result.folder = department_folder(department, out_dir)
     by_hand = [c for c in result.changes if c.by_hand and c.change in (Change.CHANGED, Change.REMOVED)]
     if by_hand and not force:
         names = "、".join(display_path(c.path) for c in by_hand)
@@ -187,9 +203,23 @@ def import_files(
     """Import each file in turn, writing its department's folder unless it failed or this is a dry run."""
     taken: dict[tuple[int, str], Path] = {}
     for source in input_files(sources):
-        result = import_file(
-            source, out_dir, year=year, published=published, force=force, taken=taken, categories=categories
-        )
-        if result.error is None and not dry_run:
-            apply_changes(result.changes)
+        try:
+            result = import_file(
+                source, out_dir, year=year, published=published, force=force, taken=taken, categories=categories
+            )
+        except Exception as error:  # noqa: BLE001 -- said as this file's message; the other files go on
+            result = FileImport(source, error=f"{display_path(source)}: 无法读取：{_described(error)}")
+        if result.error is None and result.folder is not None and not dry_run:
+            try:
+                apply_changes(result.folder, result.changes)
+            except Exception as error:  # noqa: BLE001 -- the folder is as it was; the other files go on
+                result.error = (
+                    f"{display_path(source)}: 无法写入 {display_path(result.folder)}（{_described(error)}），"
+                    "这个部门的文件夹保持原样"
+                )
         yield result
+
+
+def _described(error: Exception) -> str:
+    """An unexpected error as its type and message, e.g. OSError: File contains no valid workbook part."""
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__

@@ -8,13 +8,17 @@ spans lines is a literal block, so a file reads like the table it came from.
 
 Importing a department again makes its folder match the document. Each file carries
 a fingerprint of what the import wrote, so a file changed by hand since is told apart
-and never overwritten or removed unless the import is forced (`plan_department`).
+and never overwritten or removed unless the import is forced (`plan_department`). The
+folder changes all at once or not at all (`apply_changes`), and no path is made from a
+code that would leave it (`department_folder`, `project_file`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import secrets
+import shutil
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -25,6 +29,8 @@ import yaml
 
 from generator.load import DEPARTMENT_FILE
 from generator.model import Department, Kind, Project, fields_of
+from generator.problems import display_path
+from generator.validate import CODE_PATTERN
 
 PROJECT_HEADER = """\
 # 项目支出绩效目标表：{name}
@@ -142,16 +148,62 @@ class FileChange:
     by_hand: bool = False  # the file on disk was changed by hand since it was imported
 
 
+class FolderError(Exception):
+    """The department's folder cannot be made as planned; names the path and why."""
+
+
+class OutsideFolder(FolderError):
+    """A code that is not one plain name: a path made from it could leave the output folder."""
+
+
+def _named(folder: Path, name: str, suffix: str = "") -> Path:
+    """`folder/name+suffix`, refused unless the name is letters and digits only, so always inside `folder`.
+
+    The readers refuse such codes with the cell named; this is the last defence should
+    a department reach the writer by another way.
+    """
+    if not isinstance(name, str) or not CODE_PATTERN.fullmatch(name):
+        raise OutsideFolder(f"{display_path(folder)}: 编码“{name}”不能用作文件夹或文件的名字（应只由字母和数字组成）")
+    if suffix and f"{name}{suffix}".casefold() == DEPARTMENT_FILE:
+        raise OutsideFolder(f"{display_path(folder)}: 项目编码“{name}”会与部门文件 {DEPARTMENT_FILE} 同名")
+    return folder / f"{name}{suffix}"
+
+
 def department_folder(department: Department, out_dir: Path) -> Path:
-    return out_dir / str(department.year) / department.code
+    """`out_dir/<year>/<unit code>`, never a folder outside `out_dir`."""
+    return _named(_named(out_dir, str(department.year)), department.code)
+
+
+def project_file(folder: Path, code: str) -> Path:
+    """The project's file in its department's folder, never a file outside it nor the department's file."""
+    return _named(folder, code, ".yaml")
+
+
+def _present(folder: Path) -> dict[Path, str]:
+    """The folder's YAML files and their text, to compare with what the import writes."""
+    if folder.exists() and not folder.is_dir():
+        raise FolderError(f"{display_path(folder)}: 是文件，不是文件夹（应为部门文件夹，请移走或改名）")
+    present = {}
+    for path in sorted(folder.glob("*.yaml")):
+        if path.is_dir():
+            raise FolderError(
+                f"{display_path(path)}: 是文件夹，不是 YAML 文件（部门文件夹中的 .yaml 应是部门或项目的文件，请移走或改名）"
+            )
+        try:
+            present[path] = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise FolderError(
+                f"{display_path(path)}: 不是 UTF-8 编码的文本，无法确认是否被手工修改过（应以 UTF-8 编码另存）"
+            ) from None
+    return present
 
 
 def plan_department(department: Department, out_dir: Path) -> list[FileChange]:
     """What importing the department does to its folder: every file added, changed, removed or left."""
     folder = department_folder(department, out_dir)
     wanted = {folder / DEPARTMENT_FILE: department_yaml(department)}
-    wanted.update({folder / f"{project.code}.yaml": project_yaml(project) for project in department.projects})
-    present = {path: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.yaml"))}
+    wanted.update({project_file(folder, project.code): project_yaml(project) for project in department.projects})
+    present = _present(folder)
     changes = []
     for path, text in wanted.items():
         if path not in present:
@@ -168,20 +220,50 @@ def plan_department(department: Department, out_dir: Path) -> list[FileChange]:
     return changes
 
 
-def apply_changes(changes: list[FileChange]) -> None:
-    """Write the planned files (each replaced whole, never half-written) and remove those no longer there."""
-    for change in changes:
-        if change.change is Change.REMOVED:
-            change.path.unlink()
-        elif change.change is not Change.UNCHANGED and change.text is not None:
-            change.path.parent.mkdir(parents=True, exist_ok=True)
-            partial = change.path.with_name(f".{change.path.name}.partial")
-            partial.write_text(change.text, encoding="utf-8")
-            os.replace(partial, change.path)
+def apply_changes(folder: Path, changes: list[FileChange]) -> None:
+    """Make the department's folder what the plan says, wholly or not at all.
+
+    The new folder is made beside the old one, on the same file system: a copy of it
+    (files the import does not own included), with the planned files written and
+    removed. Only then is it swapped in, by two renames; a failure before leaves the
+    old folder as it was, and a failed second rename puts the old one back.
+    """
+    if all(change.change is Change.UNCHANGED for change in changes):
+        return
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    new = folder.with_name(f".{folder.name}.导入中-{secrets.token_hex(4)}")
+    new.mkdir()
+    try:
+        if folder.is_dir():
+            shutil.copytree(folder, new, symlinks=True, dirs_exist_ok=True)
+        for change in changes:
+            target = new / change.path.name
+            if change.change is Change.REMOVED:
+                target.unlink()
+            elif change.change is not Change.UNCHANGED and change.text is not None:
+                target.write_text(change.text, encoding="utf-8")
+        _swap(new, folder)
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+
+
+def _swap(new: Path, folder: Path) -> None:
+    if not folder.is_dir():
+        os.rename(new, folder)
+        return
+    old = new.with_name(f"{new.name}-旧")
+    os.rename(folder, old)
+    try:
+        os.rename(new, folder)
+    except BaseException:
+        os.rename(old, folder)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def write_content(department: Department, out_dir: Path) -> list[Path]:
     """Write the department file and one file per project under out_dir/<year>/<code>/, whatever was there."""
     changes = plan_department(department, out_dir)
-    apply_changes(changes)
+    apply_changes(department_folder(department, out_dir), changes)
     return [change.path for change in changes if change.change is not Change.REMOVED]

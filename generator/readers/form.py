@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from generator import layout
+from generator.load import DEPARTMENT_FILE
 from generator.model import (
     Budget,
     Department,
@@ -35,11 +36,14 @@ from generator.model import (
 from generator.readers.blocks import Block, Cell, Paragraph, Place, Row
 from generator.readers.errors import ReadError
 from generator.urls import level2_slug
+from generator.validate import CODE_PATTERN
 
 NUMBERED_ITEM = re.compile(r"^\d+[、.．]")
 AMOUNT = re.compile(r"\d+(\.\d+)?")
 PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%?")
 YEAR_MENTION = re.compile(r"(20\d\d)年")
+#: A project's file is named by its code, so no project may be coded as the department's file.
+RESERVED_CODE = DEPARTMENT_FILE.removesuffix(".yaml")
 INDICATOR_COLUMNS = tuple(f for f in fields_of(Indicator) if f.key != "id")
 
 
@@ -121,13 +125,28 @@ class _Table:
             return next((choice for choice in field.spec.choices if text.startswith(choice)), text)
         return text
 
-    def field(self, cls: type, key: str, rows: Sequence[Row] | None = None) -> object:
-        """A field's value from the cell after its label; the label must be on the form."""
+    def cell(self, cls: type, key: str, rows: Sequence[Row] | None = None) -> Cell:
+        """The cell after a field's label; the label must be on the form."""
         field = field_of(cls, key)
         found = self.labelled(field, rows)
         if found is None:
             raise self.fail(f"找不到“{field.spec.label}”一格")
-        return self.value(field, found[1])
+        return found[1]
+
+    def field(self, cls: type, key: str, rows: Sequence[Row] | None = None) -> object:
+        """A field's value from the cell after its label."""
+        return self.value(field_of(cls, key), self.cell(cls, key, rows))
+
+    def code(self, cls: type, key: str, text: str, place: Place, example: str) -> str:
+        """A code, checked as soon as it is read: it names a folder or a file under content/."""
+        label = field_of(cls, key).spec.label
+        if not text:
+            raise self.fail(f"的“{label}”为空（应为字母和数字组成的编码，如 {example}）", place)
+        if not CODE_PATTERN.fullmatch(text):
+            raise self.fail(f"的“{label}”“{text}”含有字母和数字以外的字符（应只由字母和数字组成，如 {example}）", place)
+        if text.casefold() == RESERVED_CODE:
+            raise self.fail(f"的“{label}”不能是“{text}”（这是部门文件 {DEPARTMENT_FILE} 的名字）", place)
+        return text
 
 
 def _aligned(header: Row, row: Row) -> list[Cell] | None:
@@ -221,8 +240,9 @@ def _project(table: _Table) -> Project:
     for item in fields_of(Project):
         if item.spec.optional and item.spec.on_form and (found := table.labelled(item, form)) is not None:
             optional[item.key] = table.value(item, found[1])
+    code = table.cell(Project, "code", form)
     return Project(
-        code=table.field(Project, "code", form),
+        code=table.code(Project, "code", code.text, code.place, example="13022524P00442P10057D"),
         name=table.field(Project, "name", form),
         number=table.number,
         **optional,
@@ -243,7 +263,8 @@ def _unit(table: _Table) -> tuple[str, str, str]:
     if unit is None or money is None or len(first) < 2:
         example = layout.MONEY_UNIT.format(unit="万元")
         raise table.fail(f"的第一行应为“单位编码单位名称”和“{example}”", table.rows[0].place if table.rows else None)
-    return unit.group(1), unit.group(2), money.group(1)
+    code = table.code(Department, "code", unit.group(1), first[0].place, example="203001")
+    return code, unit.group(2), money.group(1)
 
 
 def _lines(paragraphs: Sequence[Paragraph]) -> list[str]:
@@ -313,6 +334,25 @@ def _tables(blocks: Sequence[Block], source: Path) -> list[_Table]:
     return tables
 
 
+def _refuse_repeated_codes(tables: Sequence[_Table], projects: Sequence[Project]) -> None:
+    """Each project is written to the file its code names: two with one code would leave one of them.
+
+    Codes that differ only in case are one file name on Windows and macOS.
+    """
+    first: dict[str, tuple[_Table, str]] = {}
+    for table, project in zip(tables, projects):
+        earlier = first.setdefault(project.code.casefold(), (table, project.code))
+        if earlier[0] is table:
+            continue
+        other, code = earlier
+        same = "的相同" if code == project.code else f"的“{code}”只差大小写"
+        why = "一个部门的项目编码不能重复" + ("" if code == project.code else "，大小写不同也是同一个文件名")
+        raise table.fail(
+            f"的项目编码“{project.code}”与第 {other.number} 个项目表（{other.name}）{same}（{why}）",
+            table.cell(Project, "code").place,
+        )
+
+
 def read_department(blocks: Sequence[Block], source: Path, year: int | None = None) -> Reading:
     """The department of one document's blocks: its goals (part one) and one project per table."""
     tables = _tables(blocks, source)
@@ -339,6 +379,7 @@ def read_department(blocks: Sequence[Block], source: Path, year: int | None = No
                 f"的预算单位“{unit[0]}{unit[1]}”与前面的表格不同：一个文件只能是一个部门", table.rows[0].place
             )
         projects.append(_project(table))
+    _refuse_repeated_codes(tables, projects)
     department = Department(
         year=year, code=code, name=name, money_unit=money_unit, published=None, goals=goals, projects=tuple(projects),
         source=source,
