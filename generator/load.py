@@ -336,7 +336,7 @@ def _content_files(folder: Path, content_dir: Path, problems: list[Problem]) -> 
         elif not looks_like_yaml:
             continue  # notes, spreadsheets, editors' backups: not content
         elif not entry.is_file():
-            problems.append(Problem(path, None, "", "不是普通文件（应为 YAML 文本文件）"))
+            problems.append(Problem(path, None, "", "不是普通文件（应为 YAML 文本）"))
         elif path.suffix != ".yaml" or (path.name.lower() == DEPARTMENT_FILE and path.name != DEPARTMENT_FILE):
             expected = DEPARTMENT_FILE if path.stem.lower() == "department" else f"{path.stem}.yaml"
             problems.append(Problem(path, None, "", f"只读取扩展名为 .yaml 的文件（请改名为 {expected}）"))

@@ -123,19 +123,18 @@ def _check_text(value: Any, field: SchemaField) -> tuple[str | None, str | None]
         return None, f"应为文字，实际为{_describe(value)}（如需原样保存数字或 yes/no，请加引号）"
     if field.spec.required and not value.strip():
         return None, "不能为空（应填写文字）"
-    return _printable(value)
+    error = _unprintable_in(value)
+    return (None, error) if error else (value, None)
 
 
-def _printable(text: str) -> tuple[str | None, str | None]:
-    """Text with no character a YAML file may not hold, typed as an escape in quotes ("\\x01", "\\ud800") or not.
+def _unprintable_in(text: str) -> str | None:
+    """What is wrong with a character a YAML file may not hold, typed as an escape in quotes ("\\x01", "\\ud800").
 
     Tabs and line breaks are text; other control characters, lone surrogates and U+FFFE
     cannot be written to the Word and Excel downloads, or (surrogates) to any page.
     """
     found = UNPRINTABLE.search(text)
-    if found:
-        return None, unprintable(found.group())
-    return text, None
+    return unprintable(found.group()) if found else None
 
 
 def _check_code(value: Any, field: SchemaField) -> tuple[str | None, str | None]:
@@ -170,9 +169,10 @@ def _check_amount(value: Any, field: SchemaField | None = None) -> tuple[Decimal
         number = Decimal(value.strip())
     if number is None:
         return None, f"{_describe(value)}不是金额（应为精确小数，如 4916.86）"
-    sign, digits, exponent = number.as_tuple()
+    _, digits, exponent = number.as_tuple()
     if not isinstance(exponent, int) or exponent > 0 or -exponent > MAX_DECIMAL_PLACES:
-        return None, f"{_shortened(str(value))} 不是精确小数（应为不超过 {MAX_DECIMAL_PLACES} 位小数的普通写法，如 4916.86）"
+        expected = f"应为不超过 {MAX_DECIMAL_PLACES} 位小数的普通写法，如 4916.86"
+        return None, f"{_shortened(str(value))} 不是精确小数（{expected}）"
     if len(digits) + exponent > MAX_INTEGER_DIGITS:
         return None, f"数字过长（整数部分有 {len(digits) + exponent} 位，金额应不超过 {MAX_INTEGER_DIGITS} 位）"
     if number < 0:
@@ -290,7 +290,7 @@ def _text_list(field: SchemaField, fields: _Fields) -> tuple[str, ...] | None:
         if not isinstance(item, str) or not item.strip():
             fields.fail(f"{field.key}[{index}]", line, f"应为非空文字，实际为{_describe(item)}")
             continue
-        text, error = _printable(item)
+        error = _unprintable_in(item)
         if error:
             fields.fail(f"{field.key}[{index}]", line, error)
         else:
@@ -558,8 +558,8 @@ def load_catalog(content_dir: Path, categories: Categories = OFFICIAL) -> Catalo
     with collector_paused():
         folders, unread = read_content(content_dir)
     if not folders:
-        empty = Problem(content_dir, None, "", "没有任何部门和项目（应有 <年度>/<单位编码>/department.yaml），不生成网站")
-        raise ContentError([*unread, empty])
+        expected = "应有 <年度>/<单位编码>/department.yaml"
+        raise ContentError([*unread, Problem(content_dir, None, "", f"没有任何部门和项目（{expected}），不生成网站")])
     try:
         with collector_paused():
             catalog = build_catalog(folders, categories)
