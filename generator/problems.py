@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+#: Characters a YAML file may not hold as typed (YAML 1.1's printable set; tab and line
+#: breaks are allowed). Text in content may not hold them either, escaped or not: XML
+#: (the Word and Excel downloads) and UTF-8 (every page and JSON file) cannot carry them.
+UNPRINTABLE = re.compile(r"[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+#: The control characters Word writes for its line and page breaks in a text export.
+WORD_BREAKS = {"\x0b": "Word 的手动换行符", "\x0c": "Word 的分页符"}
 
 
 @dataclass(frozen=True, order=True)
@@ -20,7 +28,20 @@ class Problem:
         location = display_path(self.path)
         if self.line is not None:
             location += f":{self.line}"
-        return f"{location}: {self.field}: {self.message}" if self.field else f"{location}: {self.message}"
+        text = f"{location}: {self.field}: {self.message}" if self.field else f"{location}: {self.message}"
+        # A message quotes what was typed; a lone surrogate in it could not even be printed.
+        return UNPRINTABLE.sub(lambda found: f"<{code_point(found.group())}>", text)
+
+
+def code_point(character: str) -> str:
+    return f"U+{ord(character):04X}"
+
+
+def unprintable(character: str) -> str:
+    """What is wrong with a character of UNPRINTABLE, and what to do instead."""
+    if character in WORD_BREAKS:
+        return f"含有控制字符 {code_point(character)}（{WORD_BREAKS[character]}，应改为换行）"
+    return f"含有不可显示的字符 {code_point(character)}（应删除）"
 
 
 def display_path(path: Path) -> str:

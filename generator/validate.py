@@ -30,12 +30,19 @@ from generator.load import (
     read_content,
 )
 from generator.model import Budget, Catalog, Department, Kind, Project, SchemaField, SpendingPlan, fields_of
-from generator.problems import ContentError, Problem, display_path
+from generator.problems import UNPRINTABLE, ContentError, Problem, display_path, unprintable
 from generator.urls import derived_indicator_id
 
-CODE_PATTERN = re.compile(r"^[A-Za-z0-9]+$")
-INDICATOR_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+CODE_PATTERN = re.compile(r"[A-Za-z0-9]+")
+#: A code names a folder and files (`<code>.yaml`, downloads); real ones have 6 to 22 characters.
+MAX_CODE_LENGTH = 64
+INDICATOR_ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
+AMOUNT_PATTERN = re.compile(r"\s*-?\d+(\.\d+)?\s*")
 MAX_DECIMAL_PLACES = 6
+#: Ten thousand trillion in any unit is no county's budget; longer numbers are typing mistakes.
+MAX_INTEGER_DIGITS = 15
+#: Messages quote at most this much of what was typed.
+QUOTED_LENGTH = 60
 
 
 class _Fields:
@@ -93,12 +100,19 @@ def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"布尔值 {str(value).lower()}"
     if isinstance(value, (int, Decimal)):
-        return f"数字 {value}"
+        return f"数字 {_shortened(str(value))}"
     if isinstance(value, list):
         return "列表"
     if isinstance(value, dict):
         return "键值表"
-    return f"“{value}”"
+    return f"“{_shortened(str(value))}”"
+
+
+def _shortened(text: str) -> str:
+    """What was typed, cut short: a message quoting a page of text (or a 4,300-digit number) helps nobody."""
+    if len(text) <= QUOTED_LENGTH:
+        return text
+    return f"{text[:QUOTED_LENGTH]}…（共 {len(text)} 个字符）"
 
 
 Check = Callable[[Any, SchemaField], tuple[Any, str | None]]
@@ -109,19 +123,32 @@ def _check_text(value: Any, field: SchemaField) -> tuple[str | None, str | None]
         return None, f"应为文字，实际为{_describe(value)}（如需原样保存数字或 yes/no，请加引号）"
     if field.spec.required and not value.strip():
         return None, "不能为空（应填写文字）"
-    return value, None
+    error = _unprintable_in(value)
+    return (None, error) if error else (value, None)
+
+
+def _unprintable_in(text: str) -> str | None:
+    """What is wrong with a character a YAML file may not hold, typed as an escape in quotes ("\\x01", "\\ud800").
+
+    Tabs and line breaks are text; other control characters, lone surrogates and U+FFFE
+    cannot be written to the Word and Excel downloads, or (surrogates) to any page.
+    """
+    found = UNPRINTABLE.search(text)
+    return unprintable(found.group()) if found else None
 
 
 def _check_code(value: Any, field: SchemaField) -> tuple[str | None, str | None]:
     if not isinstance(value, str):
         return None, f"应为加引号的编码文字，实际为{_describe(value)}"
-    if not CODE_PATTERN.match(value):
-        return None, f"“{value}”含有字母和数字以外的字符（编码只能由字母和数字组成）"
+    if not CODE_PATTERN.fullmatch(value):
+        return None, f"{_describe(value)}含有字母和数字以外的字符（编码只能由字母和数字组成）"
+    if len(value) > MAX_CODE_LENGTH:
+        return None, f"{_describe(value)}过长（编码应不超过 {MAX_CODE_LENGTH} 个字符）"
     return value, None
 
 
 def _check_anchor(value: Any, field: SchemaField) -> tuple[str | None, str | None]:
-    if isinstance(value, str) and INDICATOR_ID_PATTERN.match(value):
+    if isinstance(value, str) and INDICATOR_ID_PATTERN.fullmatch(value):
         return value, None
     return None, f"{_describe(value)}不能用作链接锚点（应为小写字母、数字和连字符，如 quantity-1）"
 
@@ -138,13 +165,16 @@ def _check_amount(value: Any, field: SchemaField | None = None) -> tuple[Decimal
         number = None
     elif isinstance(value, (int, Decimal)):
         number = Decimal(value)
-    elif isinstance(value, str) and re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", value):
+    elif isinstance(value, str) and AMOUNT_PATTERN.fullmatch(value):
         number = Decimal(value.strip())
     if number is None:
         return None, f"{_describe(value)}不是金额（应为精确小数，如 4916.86）"
-    exponent = number.as_tuple().exponent
+    _, digits, exponent = number.as_tuple()
     if not isinstance(exponent, int) or exponent > 0 or -exponent > MAX_DECIMAL_PLACES:
-        return None, f"{value} 不是精确小数（应为不超过 {MAX_DECIMAL_PLACES} 位小数的普通写法，如 4916.86）"
+        expected = f"应为不超过 {MAX_DECIMAL_PLACES} 位小数的普通写法，如 4916.86"
+        return None, f"{_shortened(str(value))} 不是精确小数（{expected}）"
+    if len(digits) + exponent > MAX_INTEGER_DIGITS:
+        return None, f"数字过长（整数部分有 {len(digits) + exponent} 位，金额应不超过 {MAX_INTEGER_DIGITS} 位）"
     if number < 0:
         return None, f"{value} 是负数（金额应大于或等于 0）"
     return number, None
@@ -259,6 +289,10 @@ def _text_list(field: SchemaField, fields: _Fields) -> tuple[str, ...] | None:
     for index, (item, line) in enumerate(items):
         if not isinstance(item, str) or not item.strip():
             fields.fail(f"{field.key}[{index}]", line, f"应为非空文字，实际为{_describe(item)}")
+            continue
+        error = _unprintable_in(item)
+        if error:
+            fields.fail(f"{field.key}[{index}]", line, error)
         else:
             texts.append(item)
     return tuple(texts)
@@ -522,10 +556,15 @@ def load_catalog(content_dir: Path, categories: Categories = OFFICIAL) -> Catalo
     if not content_dir.is_dir():
         raise ContentError([Problem(content_dir, None, "", "内容目录不存在（应为包含 YAML 文件的目录）")])
     with collector_paused():
-        folders = read_content(content_dir)
+        folders, unread = read_content(content_dir)
     if not folders:
-        raise ContentError(
-            [Problem(content_dir, None, "", "没有任何部门和项目（应有 <年度>/<单位编码>/department.yaml），不生成网站")]
-        )
-    with collector_paused():
-        return build_catalog(folders, categories)
+        expected = "应有 <年度>/<单位编码>/department.yaml"
+        raise ContentError([*unread, Problem(content_dir, None, "", f"没有任何部门和项目（{expected}），不生成网站")])
+    try:
+        with collector_paused():
+            catalog = build_catalog(folders, categories)
+    except ContentError as error:
+        raise ContentError([*unread, *error.problems]) from None
+    if unread:
+        raise ContentError(unread)
+    return catalog
