@@ -32,6 +32,7 @@ from generator.yaml_writer import (
     FolderError,
     apply_changes,
     department_folder,
+    last_imported,
     plan_department,
     project_file,
 )
@@ -124,7 +125,7 @@ def _keeping_site_fields(department: Department, out_dir: Path, published: date 
     The date is the one given (--published), else the one an earlier import or staff wrote,
     else the day of this import.
     """
-    folder = department_folder(department, out_dir)
+    folder = last_imported(department_folder(department, out_dir))
     site_fields = [f.key for f in fields_of(Project) if not f.spec.on_form]
     projects = []
     for project in department.projects:

@@ -326,6 +326,8 @@ def _content_files(folder: Path, content_dir: Path, problems: list[Problem]) -> 
         problems.append(Problem(folder, None, "", f"无法读取目录（{error.strerror or error}）"))
         return
     for entry in entries:
+        if entry.name.startswith("."):
+            continue  # hidden: git's, editors' and a killed import's folders (yaml_writer.apply_changes)
         path = Path(entry.path)
         looks_like_yaml = path.suffix.lower() in (".yaml", ".yml")
         if entry.is_symlink():

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import secrets
 import shutil
 from dataclasses import dataclass
 from datetime import date
@@ -184,13 +183,13 @@ def _present(folder: Path) -> dict[Path, str]:
     if folder.exists() and not folder.is_dir():
         raise FolderError(f"{display_path(folder)}: 是文件，不是文件夹（应为部门文件夹，请移走或改名）")
     present = {}
-    for path in sorted(folder.glob("*.yaml")):
+    for path in sorted(last_imported(folder).glob("*.yaml")):
         if path.is_dir():
             raise FolderError(
                 f"{display_path(path)}: 是文件夹，不是 YAML 文件（部门文件夹中的 .yaml 应是部门或项目的文件，请移走或改名）"
             )
         try:
-            present[path] = path.read_text(encoding="utf-8")
+            present[folder / path.name] = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             raise FolderError(
                 f"{display_path(path)}: 不是 UTF-8 编码的文本，无法确认是否被手工修改过（应以 UTF-8 编码另存）"
@@ -226,12 +225,15 @@ def apply_changes(folder: Path, changes: list[FileChange]) -> None:
     The new folder is made beside the old one, on the same file system: a copy of it
     (files the import does not own included), with the planned files written and
     removed. Only then is it swapped in, by two renames; a failure before leaves the
-    old folder as it was, and a failed second rename puts the old one back.
+    old folder as it was, and a failed second rename puts the old one back. The two
+    folders beside it have fixed, hidden names (`load` reads no hidden folder), so an
+    import killed half-way is undone by the next one.
     """
+    _recover(folder)
     if all(change.change is Change.UNCHANGED for change in changes):
         return
     folder.parent.mkdir(parents=True, exist_ok=True)
-    new = folder.with_name(f".{folder.name}.导入中-{secrets.token_hex(4)}")
+    new, old = _beside(folder)
     new.mkdir()
     try:
         if folder.is_dir():
@@ -242,17 +244,36 @@ def apply_changes(folder: Path, changes: list[FileChange]) -> None:
                 target.unlink()
             elif change.change is not Change.UNCHANGED and change.text is not None:
                 target.write_text(change.text, encoding="utf-8")
-        _swap(new, folder)
+        _swap(new, old, folder)
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
         raise
 
 
-def _swap(new: Path, folder: Path) -> None:
+def _beside(folder: Path) -> tuple[Path, Path]:
+    """Where a department's next folder is made, and where its last one waits while they are swapped."""
+    return folder.with_name(f".{folder.name}.导入中"), folder.with_name(f".{folder.name}.导入前")
+
+
+def last_imported(folder: Path) -> Path:
+    """The department's folder as the last import left it: still aside if that import was killed between its renames."""
+    _, old = _beside(folder)
+    return old if not folder.exists() and old.is_dir() else folder
+
+
+def _recover(folder: Path) -> None:
+    """Undo what an import killed half-way left: the old folder back if it was moved aside, no half-made one."""
+    new, old = _beside(folder)
+    if old.is_dir() and not folder.exists():
+        os.rename(old, folder)
+    shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(new, ignore_errors=True)
+
+
+def _swap(new: Path, old: Path, folder: Path) -> None:
     if not folder.is_dir():
         os.rename(new, folder)
         return
-    old = new.with_name(f"{new.name}-旧")
     os.rename(folder, old)
     try:
         os.rename(new, folder)

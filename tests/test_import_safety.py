@@ -13,8 +13,10 @@ from test_readers import SEED_DEPARTMENT, excel_file, word_file
 
 from generator import importer
 from generator.importer import import_files
+from generator.problems import ContentError
 from generator.readers import ReadError, read_document
-from generator.yaml_writer import OutsideFolder, department_folder, project_file
+from generator.validate import load_catalog
+from generator.yaml_writer import Change, OutsideFolder, department_folder, project_file
 
 FIRST = SEED_DEPARTMENT.projects[0]
 #: Lines of the seed text export (sources/2024-203001-zuzhibu.txt): the first table's unit row
@@ -45,7 +47,7 @@ def run_in(tmp_path: Path, *args: str) -> tuple[int, str, str]:
 NOTHING_IMPORTED = "共 1 个文件：导入 0 个部门，0 个项目，0 条指标；失败 1 个。\n"
 
 
-ESCAPING = "“../../../escaped/P1”含有字母和数字以外的字符（应只由字母和数字组成，如 13022524P00442P10057D）"
+ESCAPING = "“../../../escaped/P1”含有字母和数字以外的字符（编码只能由字母和数字组成）"
 
 
 @pytest.mark.parametrize(
@@ -53,7 +55,7 @@ ESCAPING = "“../../../escaped/P1”含有字母和数字以外的字符（应�
     [
         ("../../../escaped/P1", ESCAPING, False),
         ("../../../escaped/P1", ESCAPING, True),
-        ("sub/P3", "“sub/P3”含有字母和数字以外的字符（应只由字母和数字组成，如 13022524P00442P10057D）", False),
+        ("sub/P3", "“sub/P3”含有字母和数字以外的字符（编码只能由字母和数字组成）", False),
         ("", "为空（应为字母和数字组成的编码，如 13022524P00442P10057D）", False),
         ("department", "不能是“department”（这是部门文件 department.yaml 的名字）", False),
         ("Department", "不能是“Department”（这是部门文件 department.yaml 的名字）", True),
@@ -83,7 +85,7 @@ def test_a_unit_code_that_is_not_letters_and_digits_is_refused_naming_its_cell(t
         read_document(source)
     assert str(error.value) == (
         f"{source}:{UNIT_LINE}: 第 1 个项目表（{FIRST.name}）的“单位编码”“２０３００１”含有字母和数字以外的字符"
-        "（应只由字母和数字组成，如 203001）"
+        "（编码只能由字母和数字组成）"
     )
 
 
@@ -303,3 +305,21 @@ def test_a_folder_named_like_a_yaml_file_in_the_department_folder_is_reported(tm
         "未写入这个部门的任何文件\n"
     )
     assert snapshot(out) == before and backup.is_dir()
+
+
+def test_an_import_killed_between_its_renames_is_undone_by_the_next(tmp_path: Path) -> None:
+    """Killed after moving the old folder aside: check reads neither hidden folder, and the next import puts it back."""
+    out = tmp_path / "content"
+    assert [r.error for r in import_files([SEED], out)] == [None]
+    before = snapshot(out)
+    folder = out / "2024/203001"
+    folder.rename(out / "2024/.203001.导入前")
+    (out / "2024/.203001.导入中").mkdir()
+    (out / "2024/.203001.导入中/P1.yaml").write_text("code: [", encoding="utf-8")  # half written
+    with pytest.raises(ContentError):  # no department: neither hidden folder is read
+        load_catalog(out)
+    [result] = import_files([SEED], out, dry_run=True)
+    assert result.error is None and result.count(Change.UNCHANGED) == 14  # planned against the folder moved aside
+    [result] = import_files([SEED], out)
+    assert result.error is None
+    assert snapshot(out) == before

@@ -36,7 +36,7 @@ from generator.model import (
 from generator.readers.blocks import Block, Cell, Paragraph, Place, Row
 from generator.readers.errors import ReadError
 from generator.urls import level2_slug
-from generator.validate import CODE_PATTERN
+from generator.validate import CHECKS
 
 NUMBERED_ITEM = re.compile(r"^\d+[、.．]")
 AMOUNT = re.compile(r"\d+(\.\d+)?")
@@ -139,11 +139,13 @@ class _Table:
 
     def code(self, cls: type, key: str, text: str, place: Place, example: str) -> str:
         """A code, checked as soon as it is read: it names a folder or a file under content/."""
-        label = field_of(cls, key).spec.label
+        field = field_of(cls, key)
+        label = field.spec.label
         if not text:
             raise self.fail(f"的“{label}”为空（应为字母和数字组成的编码，如 {example}）", place)
-        if not CODE_PATTERN.fullmatch(text):
-            raise self.fail(f"的“{label}”“{text}”含有字母和数字以外的字符（应只由字母和数字组成，如 {example}）", place)
+        _, problem = CHECKS[Kind.CODE](text, field)
+        if problem is not None:
+            raise self.fail(f"的“{label}”{problem}", place)
         if text.casefold() == RESERVED_CODE:
             raise self.fail(f"的“{label}”不能是“{text}”（这是部门文件 {DEPARTMENT_FILE} 的名字）", place)
         return text
