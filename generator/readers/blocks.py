@@ -69,7 +69,11 @@ def readable(blocks: Iterable[Block], source: Path) -> list[Block]:
 
 def _text(text: str, place: Place, source: Path) -> str:
     if len(text) > MAX_CELL_CHARS:
-        raise ReadError(source, f"文字有 {len(text)} 个字符，超过一格的上限 {MAX_CELL_CHARS}（应为一个表格单元格或一段的文字）", place)
+        raise ReadError(
+            source,
+            f"文字有 {len(text)} 个字符，超过一格的上限 {MAX_CELL_CHARS}（应为一个表格单元格或一段的文字）",
+            place,
+        )
     for pattern, kind in ((CONTROL, "控制字符"), (INVALID, "无效字符")):
         found = pattern.search(text)
         if found is not None:

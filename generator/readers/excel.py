@@ -123,7 +123,7 @@ def _merged(scan: _Scan, name: str, source: Path) -> dict[tuple[int, int], tuple
             for column in range(min_col, min(max_col, scan.columns) + 1):
                 if (row, column) in merged:  # Excel never saves this; checked so that the work stays one pass
                     raise ReadError(
-                        source, f"合并单元格互相重叠，文件可能已损坏（应为 Excel 保存的文件）",
+                        source, "合并单元格互相重叠，文件可能已损坏（应为 Excel 保存的文件）",
                         Place(text=f"工作表“{name}”的 {get_column_letter(column)}{row}"),
                     )  # fmt: skip
                 merged[row, column] = cell_range
@@ -185,7 +185,7 @@ def _workbook(source: Path) -> list[Block]:
     try:
         reader = ExcelReader(source, read_only=True, data_only=True)
         reader.read()
-    except Exception as error:  # openpyxl lets its parser's errors through on a part it cannot make sense of
+    except package.PARSER_ERRORS as error:
         raise ReadError(source, f"不是能打开的 Excel .xlsx 文件（{type(error).__name__}），文件可能已损坏") from None
     blocks: list[Block] = []
     tables = 0
@@ -209,7 +209,7 @@ def _workbook(source: Path) -> list[Block]:
             blocks.extend(read)
     except ReadError:
         raise
-    except Exception as error:  # a sheet's XML that openpyxl or the parser cannot make sense of
+    except package.PARSER_ERRORS as error:  # a sheet openpyxl cannot make sense of
         raise ReadError(source, f"不是能打开的 Excel .xlsx 文件（{type(error).__name__}），文件可能已损坏") from None
     finally:
         reader.wb.close()

@@ -21,6 +21,8 @@ from generator.readers.errors import ReadError
 #: What a department's file may unpack to; its forms are a few hundred kilobytes, and the
 #: parsers hold every part in memory. Also the bound on a text export's size.
 MAX_BYTES = 20 * 1024 * 1024
+#: What python-docx and openpyxl raise on a part that is well-formed XML but not what they expect.
+PARSER_ERRORS = (ArithmeticError, AttributeError, LookupError, OSError, SyntaxError, TypeError, ValueError)
 #: The start of an OLE compound file: a .doc or .xls, or a .docx/.xlsx saved with a password.
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 TEXT_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -100,7 +102,8 @@ def _check_parts(archive: zipfile.ZipFile, source: Path, kind: Kind) -> None:
         except ElementTree.ParseError as error:
             line, column = error.position
             raise ReadError(
-                source, f"文件已损坏：其中的 {info.filename} 第 {line} 行第 {column + 1} 列起不是正确的 XML（{_whole(kind)}）"
+                source,
+                f"文件已损坏：其中的 {info.filename} 第 {line} 行第 {column + 1} 列起不是正确的 XML（{_whole(kind)}）",
             ) from None
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError, ValueError):
             raise ReadError(source, f"文件已损坏：其中的 {info.filename} 无法解压（{_whole(kind)}）") from None

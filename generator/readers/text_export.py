@@ -86,6 +86,7 @@ def read(source: Path, year: int | None = None) -> Reading:
     size = source.stat().st_size
     if size > MAX_BYTES:
         raise ReadError(
-            source, f"文件有 {megabytes(size)}，超过一个部门文件的上限 {megabytes(MAX_BYTES)}（应只含这个部门的绩效目标表）"
+            source,
+            f"文件有 {megabytes(size)}，超过一个部门文件的上限 {megabytes(MAX_BYTES)}（应只含这个部门的绩效目标表）",
         )
     return read_department(readable(blocks(decode(source.read_bytes(), source)), source), source, year)

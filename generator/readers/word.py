@@ -66,6 +66,6 @@ def read(source: Path, year: int | None = None) -> Reading:
     package.check(source, package.WORD)
     try:
         read = blocks(docx.Document(str(source)))
-    except Exception as error:  # python-docx lets its parser's errors through on a part it cannot make sense of
+    except package.PARSER_ERRORS as error:
         raise ReadError(source, f"不是能打开的 Word .docx 文件（{type(error).__name__}），文件可能已损坏") from None
     return read_department(readable(read, source), source, year)
