@@ -31,6 +31,7 @@ from openpyxl.cell.read_only import ReadOnlyCell
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
+from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from generator import layout
@@ -185,7 +186,7 @@ def _workbook(source: Path) -> list[Block]:
     try:
         reader = ExcelReader(source, read_only=True, data_only=True)
         reader.read()
-    except package.PARSER_ERRORS as error:
+    except (InvalidFileException, *package.PARSER_ERRORS) as error:
         raise ReadError(source, f"不是能打开的 Excel .xlsx 文件（{type(error).__name__}），文件可能已损坏") from None
     blocks: list[Block] = []
     tables = 0

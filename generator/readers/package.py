@@ -8,7 +8,6 @@ really is, which part is damaged, or that it is too big to be a department's for
 
 from __future__ import annotations
 
-import codecs
 import posixpath
 import zipfile
 import zlib
@@ -21,13 +20,25 @@ from generator.readers.errors import ReadError
 #: What a department's file may unpack to; its forms are a few hundred kilobytes, and the
 #: parsers hold every part in memory. Also the bound on a text export's size.
 MAX_BYTES = 20 * 1024 * 1024
-#: What python-docx and openpyxl raise on a part that is well-formed XML but not what they expect.
-PARSER_ERRORS = (ArithmeticError, AttributeError, LookupError, OSError, SyntaxError, TypeError, ValueError)
+#: What python-docx and openpyxl let through from the zip and XML libraries on a damaged file,
+#: besides their own exceptions.
+PARSER_ERRORS = (
+    zipfile.BadZipFile,
+    ArithmeticError,
+    AttributeError,
+    LookupError,
+    OSError,
+    SyntaxError,
+    TypeError,
+    ValueError,
+)
 #: The start of an OLE compound file: a .doc or .xls, or a .docx/.xlsx saved with a password.
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-TEXT_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-#: Bytes that no text file holds (every C0 control but tab, line feed, form feed and carriage return).
-BINARY = bytes(set(range(32)) - {9, 10, 11, 12, 13})
+#: Every department's document has these words; a text file without them is not its text export.
+FORM_WORD = "绩效目标"
+#: The encodings Word saves a text export in without a byte-order mark, in the order they are tried:
+#: UTF-8 almost never decodes text in another encoding. A decoding without FORM_WORD is the wrong one.
+TEXT_ENCODINGS = ("utf-8", "gb18030", "utf-16-le", "utf-16-be")
 
 
 @dataclass(frozen=True)
@@ -52,8 +63,11 @@ def megabytes(size: int) -> str:
 
 def check(source: Path, kind: Kind) -> None:
     """ReadError unless the file is a whole package of the kind its extension says, small enough to read."""
-    with source.open("rb") as file:
-        head = file.read(4096)
+    try:
+        with source.open("rb") as file:
+            head = file.read(4096)
+    except OSError as error:
+        raise ReadError(source, f"无法读取文件（{error.strerror}）") from None
     if not head:
         raise ReadError(source, f"文件是空的（应为 {kind.label} 文件）")
     if head.startswith(OLE):
@@ -64,12 +78,13 @@ def check(source: Path, kind: Kind) -> None:
         )
     try:
         archive = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError) as error:
-        if head.startswith(TEXT_BOMS) or head.translate(None, BINARY) == head:
+    except zipfile.BadZipFile:
+        if any(FORM_WORD in head.decode(encoding, errors="ignore") for encoding in TEXT_ENCODINGS):
             raise ReadError(
-                source, f"这是纯文本文件，扩展名却是 {kind.suffix}（应把文件改名为 {source.stem}.txt 再导入）"
+                source,
+                f"这是纯文本导出的绩效目标表，扩展名却是 {kind.suffix}（应把文件改名为 {source.stem}.txt 再导入）",
             ) from None
-        raise ReadError(source, f"不是能打开的 {kind.label} 文件（{type(error).__name__}），文件可能已损坏") from None
+        return  # not a package at all: python-docx or openpyxl says so, as of any file it cannot open
     with archive:
         _check_parts(archive, source, kind)
 

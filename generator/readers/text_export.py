@@ -21,15 +21,11 @@ from pathlib import Path
 from generator.readers.blocks import Block, Cell, Paragraph, Place, Row, readable
 from generator.readers.errors import ReadError
 from generator.readers.form import Reading, read_department
-from generator.readers.package import MAX_BYTES, megabytes
+from generator.readers.package import FORM_WORD, MAX_BYTES, TEXT_ENCODINGS, megabytes
 
 BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
 LINE_END = re.compile(r"\r\n?|\n")
-#: Every department's document has these words; a decoding without them is the wrong one.
-FORM_WORD = "绩效目标"
 BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-#: Without a byte-order mark, in this order: UTF-8 almost never decodes text in another encoding.
-ENCODINGS = ("utf-8", "gb18030", "utf-16-le", "utf-16-be")
 
 
 def decode(data: bytes, source: Path) -> str:
@@ -42,7 +38,7 @@ def decode(data: bytes, source: Path) -> str:
                 raise ReadError(
                     source, f"文件开头标明是 {encoding.upper()} 编码，但第 {error.start} 字节起不是，文件可能已损坏"
                 ) from None
-    for encoding in ENCODINGS:
+    for encoding in TEXT_ENCODINGS:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:

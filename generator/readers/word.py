@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import docx
+from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph as WordParagraph
 
@@ -66,6 +67,6 @@ def read(source: Path, year: int | None = None) -> Reading:
     package.check(source, package.WORD)
     try:
         read = blocks(docx.Document(str(source)))
-    except package.PARSER_ERRORS as error:
+    except (PackageNotFoundError, *package.PARSER_ERRORS) as error:
         raise ReadError(source, f"不是能打开的 Word .docx 文件（{type(error).__name__}），文件可能已损坏") from None
     return read_department(readable(read, source), source, year)
