@@ -31,6 +31,7 @@ from openpyxl.cell.read_only import ReadOnlyCell
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
+from openpyxl.utils.escape import unescape
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
@@ -112,7 +113,7 @@ def _text(cell: ReadOnlyCell) -> str:
     if isinstance(value, (datetime, date)):
         day = value.date() if isinstance(value, datetime) else value
         return f"{day.year}年{day.month}月{day.day}日" if "年" in (cell.number_format or "") else day.isoformat()
-    return str(value).strip()
+    return unescape(str(value)).strip()  # Excel saves what XML cannot hold (Word's Shift+Enter) as _x000B_
 
 
 def _merged(scan: _Scan, name: str, source: Path) -> dict[tuple[int, int], tuple[int, int, int, int]]:
