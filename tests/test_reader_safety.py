@@ -249,3 +249,13 @@ def test_a_cell_of_ten_megabytes_is_refused_naming_it(tmp_path: Path) -> None:
         f"{path}:{line}: 文字有 {10_000_000 + len('用于发入村干部基础职务补贴')} 个字符，"
         f"超过一格的上限 {MAX_CELL_CHARS}（应为一个表格单元格或一段的文字）"
     )
+
+
+def test_a_formula_with_its_saved_result_reads_as_that_result(tmp_path: Path) -> None:
+    path = excel_file(tmp_path)
+    part = "xl/worksheets/sheet2.xml"
+    with zipfile.ZipFile(path) as archive:
+        assert b"<v>4916.86</v>" in archive.read(part)
+    formula = b"<f>4900+16.86</f><v>4916.86</v>"
+    rezipped(path, lambda name, data: data.replace(b"<v>4916.86</v>", formula) if name == part else data)
+    assert read_document(path).department == SEED_DEPARTMENT

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
 from openpyxl.cell.read_only import ReadOnlyCell
@@ -33,13 +34,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
 from openpyxl.utils.escape import unescape
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from generator import layout
 from generator.readers import package
 from generator.readers.blocks import Block, Cell, Paragraph, Place, Row, readable
 from generator.readers.errors import ReadError
 from generator.readers.form import Reading, read_department
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 QUOTED = re.compile(r'"[^"]*"|\\.')
 DECIMALS = re.compile(r"\.([0#]+)")
@@ -74,9 +77,11 @@ def _scan(xml: zipfile.ZipExtFile) -> _Scan:
             for cell in element.iter(f"{SHEET}c"):
                 reference = cell.get("r")
                 column = coordinate_to_tuple(reference)[1] if reference else column + 1
-                if cell.find(f"{SHEET}f") is not None and not cell.findtext(f"{SHEET}v"):
+                value = cell.findtext(f"{SHEET}v")
+                # A formula's result: openpyxl saves none (an empty <v>), Excel saves "" as a string (t="str").
+                if cell.find(f"{SHEET}f") is not None and not value and cell.get("t") != "str":
                     scan.uncomputed = scan.uncomputed or f"{get_column_letter(column)}{row}"
-                elif cell.findtext(f"{SHEET}v") or cell.find(f"{SHEET}is") is not None:
+                elif value or cell.find(f"{SHEET}is") is not None:
                     if row > scan.rows or column > scan.columns:
                         scan.farthest = f"{get_column_letter(column)}{row}"
                     scan.rows, scan.columns = max(scan.rows, row), max(scan.columns, column)
@@ -143,7 +148,7 @@ def _sheet(sheet: ReadOnlyWorksheet, scan: _Scan, source: Path) -> list[Block]:
         raise ReadError(
             source,
             f"有内容的单元格远到 {scan.farthest}，超过 {MAX_SHEET_CELLS} 个单元格"
-            f"（应只有绩效目标表：请删去表格外远处单元格的内容再导入）",
+            "（应只有绩效目标表：请删去表格外远处单元格的内容再导入）",
             Place(text=f"工作表“{sheet.title}”"),
         )
     if not scan.rows:
