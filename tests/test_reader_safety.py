@@ -11,6 +11,7 @@ import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from random import Random
 
 import openpyxl
 import pytest
@@ -259,3 +260,36 @@ def test_a_formula_with_its_saved_result_reads_as_that_result(tmp_path: Path) ->
     formula = b"<f>4900+16.86</f><v>4916.86</v>"
     rezipped(path, lambda name, data: data.replace(b"<v>4916.86</v>", formula) if name == part else data)
     assert read_document(path).department == SEED_DEPARTMENT
+
+
+@pytest.mark.parametrize("make", [word_file, excel_file])
+def test_randomly_damaged_files_are_read_or_refused_never_a_traceback(tmp_path: Path, make: Callable) -> None:
+    """Seeded damage of two kinds: bytes of the file flipped, and characters of one XML part changed."""
+    whole = make(tmp_path).read_bytes()
+    with zipfile.ZipFile(io.BytesIO(whole)) as archive:
+        xml_parts = sorted(name for name in archive.namelist() if name.endswith((".xml", ".rels")))
+    random = Random(24)
+    for case in range(30):
+        path = tmp_path / f"case{case}{'.docx' if make is word_file else '.xlsx'}"
+        if case % 2:
+            data = bytearray(whole)
+            for _ in range(random.randint(1, 8)):
+                data[random.randrange(len(data))] = random.randrange(256)
+            path.write_bytes(bytes(data))
+        else:
+            path.write_bytes(whole)
+            part, count = random.choice(xml_parts), random.randint(1, 5)
+
+            def damaged(name: str, data: bytes, part: str = part, count: int = count) -> bytes:
+                if name != part:
+                    return data
+                text = bytearray(data)
+                for _ in range(count):
+                    text[random.randrange(len(text))] = random.choice(b'<>/="&\x00\x0b x0\xe4')
+                return bytes(text)
+
+            rezipped(path, damaged)
+        try:
+            read_document(path)
+        except ReadError as error:
+            assert str(error).startswith(f"{path}: "), str(error)

@@ -28,6 +28,7 @@ PARSER_ERRORS = (
     AttributeError,
     LookupError,
     OSError,
+    RuntimeError,
     SyntaxError,
     TypeError,
     ValueError,
@@ -78,7 +79,7 @@ def check(source: Path, kind: Kind) -> None:
         )
     try:
         archive = zipfile.ZipFile(source)
-    except zipfile.BadZipFile:
+    except PARSER_ERRORS:
         if any(FORM_WORD in head.decode(encoding, errors="ignore") for encoding in TEXT_ENCODINGS):
             raise ReadError(
                 source,
