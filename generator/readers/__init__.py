@@ -5,6 +5,10 @@ cells collapsed) and `form.read_department` reads the department from them, so a
 document, a workbook and a text export of the same form give the same model — the
 objects validation makes from `content/`. A new input format is a module here and a
 line in READERS.
+
+Whatever is wrong with a file is a ReadError naming it and, where known, the table and
+cell: a damaged or mislabelled package and one too big to be a department's form
+(`package.py`), a character no text may hold or a cell too long (`blocks.readable`).
 """
 
 from __future__ import annotations

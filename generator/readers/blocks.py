@@ -9,15 +9,22 @@ them). `form.read_department` then reads the department from the blocks alone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
 
+from generator.readers.errors import Place, ReadError
 
-@dataclass(frozen=True)
-class Place:
-    """Where a paragraph or cell is in its file, said so that a person can find it."""
-
-    line: int | None = None  # in a text export
-    text: str = ""  # in a Word or Excel file: 第 3 个表格第 5 行第 2 列, 工作表“1.村干部”的 C7
+#: Line breaks as Word and Excel store them: Shift+Enter is a vertical tab, a page break a
+#: form feed; \r comes from files made on Windows. On import each is one line break.
+LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c]")
+#: What no form's text holds and YAML, JSON or a Word export cannot carry: every other C0
+#: and C1 control character, DEL, a lone surrogate, and the noncharacters U+FFFE and U+FFFF.
+CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+INVALID = re.compile(r"[\ud800-\udfff\ufffe\uffff]")
+#: A cell or paragraph longer than this is not a form's text; refused rather than carried to every page.
+MAX_CELL_CHARS = 100_000
 
 
 @dataclass(frozen=True)
@@ -46,3 +53,30 @@ class Paragraph:
 
 
 Block = Paragraph | Row
+
+
+def readable(blocks: Iterable[Block], source: Path) -> list[Block]:
+    """The blocks with Word's and Excel's line breaks as \\n; ReadError naming the cell that holds a character no text may."""
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            out.append(replace(block, text=_text(block.text, block.place, source)))
+        else:
+            cells = tuple(replace(cell, text=_text(cell.text, cell.place, source)) for cell in block.cells)
+            out.append(replace(block, cells=cells))
+    return out
+
+
+def _text(text: str, place: Place, source: Path) -> str:
+    if len(text) > MAX_CELL_CHARS:
+        raise ReadError(
+            source,
+            f"文字有 {len(text)} 个字符，超过一格的上限 {MAX_CELL_CHARS}（应为一个表格单元格或一段的文字）",
+            place,
+        )
+    for pattern, kind in ((CONTROL, "控制字符"), (INVALID, "无效字符")):
+        found = pattern.search(text)
+        if found is not None:
+            code = f"U+{ord(found.group()):04X}"
+            raise ReadError(source, f"文字中有{kind} {code}（应为文字、换行或制表符，请删去该字符再导入）", place)
+    return LINE_BREAKS.sub("\n", text).strip()

@@ -1,11 +1,19 @@
-"""How a reader says that a file does not have the shape of a 绩效目标表."""
+"""How a reader says that a file does not have the shape of a 绩效目标表, and where in it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.problems import display_path
-from generator.readers.blocks import Place
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a paragraph or cell is in its file, said so that a person can find it."""
+
+    line: int | None = None  # in a text export
+    text: str = ""  # in a Word or Excel file: 第 3 个表格第 5 行第 2 列, 工作表“1.村干部”的 C7
 
 
 class ReadError(Exception):

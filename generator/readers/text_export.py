@@ -6,6 +6,10 @@ cell (a line break inside it); any other line is a paragraph. Word on Chinese Wi
 saves as GB18030 (GBK) unless “Unicode” is chosen (UTF-16, or UTF-8 with or without
 a byte-order mark); the encoding is detected, and a decoding that does not show the
 form's words is never taken. Word's `[bookmark: …]` markers are dropped.
+
+Lines end at \n, \r\n or \r only: a vertical tab (Shift+Enter) or form feed inside a line
+is a line break within its cell, and any other control character is refused with its
+line (`blocks.readable`), not taken as the end of a line as `str.splitlines` would.
 """
 
 from __future__ import annotations
@@ -14,16 +18,14 @@ import codecs
 import re
 from pathlib import Path
 
-from generator.readers.blocks import Block, Cell, Paragraph, Place, Row
+from generator.readers.blocks import Block, Cell, Paragraph, Place, Row, readable
 from generator.readers.errors import ReadError
 from generator.readers.form import Reading, read_department
+from generator.readers.package import FORM_WORD, MAX_BYTES, TEXT_ENCODINGS, megabytes
 
 BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
-#: Every department's document has these words; a decoding without them is the wrong one.
-FORM_WORD = "绩效目标"
+LINE_END = re.compile(r"\r\n?|\n")
 BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-#: Without a byte-order mark, in this order: UTF-8 almost never decodes text in another encoding.
-ENCODINGS = ("utf-8", "gb18030", "utf-16-le", "utf-16-be")
 
 
 def decode(data: bytes, source: Path) -> str:
@@ -36,7 +38,7 @@ def decode(data: bytes, source: Path) -> str:
                 raise ReadError(
                     source, f"文件开头标明是 {encoding.upper()} 编码，但第 {error.start} 字节起不是，文件可能已损坏"
                 ) from None
-    for encoding in ENCODINGS:
+    for encoding in TEXT_ENCODINGS:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
@@ -53,19 +55,20 @@ def decode(data: bytes, source: Path) -> str:
 def blocks(text: str) -> list[Block]:
     """The export's paragraphs and table rows, each placed by its line number."""
     out: list[Block] = []
-    cells: list[tuple[int, str]] = []
+    cells: list[tuple[int, list[str]]] = []  # each cell's first line number and its lines
 
     def end_row() -> None:
         if cells:
-            out.append(Row(tuple(Cell(t.strip(), Place(line=n)) for n, t in cells), Place(line=cells[0][0])))
+            row = tuple(Cell("\n".join(lines).strip(), Place(line=n)) for n, lines in cells)
+            out.append(Row(row, Place(line=cells[0][0])))
             cells.clear()
 
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(LINE_END.split(text), start=1):
         line = BOOKMARK.sub("", raw)
         if line.startswith("\t"):
-            cells.append((number, line[1:]))
+            cells.append((number, [line[1:]]))
         elif line.strip() and cells:
-            cells[-1] = (cells[-1][0], cells[-1][1] + "\n" + line)
+            cells[-1][1].append(line)
         else:
             end_row()
             if line.strip():
@@ -76,4 +79,10 @@ def blocks(text: str) -> list[Block]:
 
 def read(source: Path, year: int | None = None) -> Reading:
     """One department's text export, as the model."""
-    return read_department(blocks(decode(source.read_bytes(), source)), source, year)
+    size = source.stat().st_size
+    if size > MAX_BYTES:
+        raise ReadError(
+            source,
+            f"文件有 {megabytes(size)}，超过一个部门文件的上限 {megabytes(MAX_BYTES)}（应只含这个部门的绩效目标表）",
+        )
+    return read_department(readable(blocks(decode(source.read_bytes(), source)), source), source, year)

@@ -9,7 +9,6 @@ each time, so a cell is known again by its XML element (`_tc`).
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 import docx
@@ -17,7 +16,8 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph as WordParagraph
 
-from generator.readers.blocks import Block, Cell, Paragraph, Place, Row
+from generator.readers import package
+from generator.readers.blocks import Block, Cell, Paragraph, Place, Row, readable
 from generator.readers.errors import ReadError
 from generator.readers.form import Reading, read_department
 
@@ -64,8 +64,9 @@ def blocks(document: docx.document.Document) -> list[Block]:
 
 def read(source: Path, year: int | None = None) -> Reading:
     """One department's Word document, as the model."""
+    package.check(source, package.WORD)
     try:
-        document = docx.Document(str(source))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as error:
+        read = blocks(docx.Document(str(source)))
+    except (PackageNotFoundError, *package.PARSER_ERRORS) as error:
         raise ReadError(source, f"不是能打开的 Word .docx 文件（{type(error).__name__}），文件可能已损坏") from None
-    return read_department(blocks(document), source, year)
+    return read_department(readable(read, source), source, year)
