@@ -6,6 +6,7 @@ import dataclasses
 import json
 from datetime import date
 from decimal import Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 
 from generator.model import Budget, Department, Goals, GoalSection, Indicator, Kind, Project, SpendingPlan, fields_of
@@ -154,3 +155,15 @@ def allow_categories(mkdocs_yml: Path, level2: dict[str, list[str]]) -> None:
     text = mkdocs_yml.read_text(encoding="utf-8")
     setting = f"      indicator_categories: {json.dumps(level2, ensure_ascii=False)}\n"
     mkdocs_yml.write_text(text.replace("  - budget:\n", "  - budget:\n" + setting, 1), encoding="utf-8")
+
+
+def html_attributes(source: str) -> list[tuple[str, str]]:
+    """Every attribute of every tag of a page, as the browser's parser reads them: where a script could hide."""
+    found: list[tuple[str, str]] = []
+
+    class Attributes(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.extend((name, (value or "").strip()) for name, value in attrs)
+
+    Attributes().feed(source)
+    return found

@@ -26,12 +26,12 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from browser import chromium, requires_chromium, serve
 from conftest import SEED, copy_project
+from hostile import BLANK_LINES, HOSTILE, html_attributes
 
 from generator.export import EXPORTERS
 from generator.importer import import_files
@@ -39,18 +39,7 @@ from generator.validate import load_catalog
 
 RANDOM_SEED = 20241205
 CASE_TIMEOUT = 30  # seconds, for each command of a case
-BLANK_LINES = (
-    "村干部补贴\n\n说明\n{: tabindex=1 autofocus onfocus=alert(document.domain) }\n\n[详情](javascript:alert(1))"
-)
-HOSTILE_TEXTS = (
-    BLANK_LINES,
-    "<script>alert(1)</script>",
-    '<img src=x onerror="alert(2)">',
-    "[点我](javascript:alert(3))",
-    "{{ 7*7 }}{% if true %}模板{% endif %}",
-    "| 甲 | 乙 |\n|---|---|",
-    "\u202e反向\u200b零宽",
-)
+HOSTILE_TEXTS = (BLANK_LINES, *HOSTILE, "\u202e反向\u200b零宽")
 NUMBERS = ("0100", "81:56", "0x10", "0o17", "0b101", "1_000", "+12", ".inf", ".nan", "1e3", "-5", "4916.8.6",
            "9" * 4400, "１２３")  # fmt: skip
 
@@ -335,20 +324,9 @@ def _assert_no_traceback(result: subprocess.CompletedProcess[str], case: str) ->
 
 def _assert_no_script(site: Path, case: str) -> None:
     for page in site.rglob("*.html"):
-        for name, value in _attributes(page.read_text(encoding="utf-8")):
+        for name, value in html_attributes(page.read_text(encoding="utf-8")):
             assert not name.startswith("on") and name != "autofocus", (case, page, name)
             assert not (name == "href" and value.lower().startswith("javascript:")), (case, page, value)
-
-
-def _attributes(source: str) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
-
-    class Attributes(HTMLParser):
-        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            found.extend((name, (value or "").strip()) for name, value in attrs)
-
-    Attributes().feed(source)
-    return found
 
 
 BUILT_SITES: dict[str, Path] = {}  # case -> its built site, for the browser test

@@ -6,7 +6,6 @@ import html
 import json
 import re
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from hostile import (
     HOSTILE_NAME,
     allow_categories,
     allow_hostile_categories,
+    html_attributes,
     write_blank_line_content,
     write_hostile_content,
 )
@@ -163,18 +163,6 @@ def _declared_text_fields(cls: type, prefix: str = "") -> list[str]:
     return paths
 
 
-def _attributes(source: str) -> list[tuple[str, str]]:
-    """Every attribute of every tag of a page, as the browser's parser reads them."""
-    found: list[tuple[str, str]] = []
-
-    class Attributes(HTMLParser):
-        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            found.extend((name, (value or "").strip()) for name, value in attrs)
-
-    Attributes().feed(source)
-    return found
-
-
 @pytest.fixture(scope="module")
 def blank_line_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     """A site whose every declared text field holds a blank line followed by Markdown."""
@@ -195,7 +183,7 @@ def test_blank_lines_in_any_text_field_make_no_attribute_or_link(blank_line_site
     pages = sorted(site.rglob("*.html"))
     assert len(pages) >= 8  # home, year, department, its quality page, project, quality, downloads, about
     for page in pages:
-        attributes = _attributes(page.read_text(encoding="utf-8"))
+        attributes = html_attributes(page.read_text(encoding="utf-8"))
         assert not [name for name, _ in attributes if name.startswith("on") or name == "autofocus"], page
         assert not [value for name, value in attributes if name == "href" and value.startswith("javascript:")], page
         assert ("tabindex", "1") not in attributes, page
@@ -252,8 +240,8 @@ def test_site_name_and_description_reach_every_page_escaped(hostile_name_site: P
         title = re.search(r"<title>(.*?)</title>", source, re.DOTALL).group(1)
         assert html.unescape(title).endswith(HOSTILE_SITE_NAME), page
     home = (hostile_name_site / "index.html").read_text(encoding="utf-8")
-    assert ("content", HOSTILE_DESCRIPTION) in _attributes(home)
-    assert ("aria-label", HOSTILE_SITE_NAME) in _attributes(home)  # the header's logo
+    assert ("content", HOSTILE_DESCRIPTION) in html_attributes(home)
+    assert ("aria-label", HOSTILE_SITE_NAME) in html_attributes(home)  # the header's logo
 
 
 def test_site_name_is_plain_text_in_the_downloads(hostile_name_site: Path) -> None:
