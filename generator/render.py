@@ -83,11 +83,13 @@ LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 def multiline(text: str) -> Markup:
     """Escape text and keep its line breaks, as the cell in the Word file has them."""
+    if "\n" not in text and "\r" not in text:
+        return escape(text)
     return Markup("<br>\n").join(escape(line) for line in LINE_BREAK.split(text))
 
 
 def as_html_text(value: object) -> object:
-    """Every `{{ … }}` of a template: text from the content escaped, its line breaks made character references.
+    """Every `{{ … }}` of a template: a line break in text from the content made a character reference.
 
     Pages are cut at blank lines into HTML blocks, which Markdown never sees, and what
     lies between them, which it does (`set_aside_html_blocks`). A blank line typed
@@ -96,9 +98,9 @@ def as_html_text(value: object) -> object:
     line break is still white space to the browser, in text and in attribute values.
     Markup (a macro's output, `multiline`) is the templates' own and passes unchanged.
     """
-    if isinstance(value, Markup) or not isinstance(value, str):
-        return value
-    return Markup(LINE_BREAK.sub("&#10;", str(escape(value))))
+    if isinstance(value, str) and not isinstance(value, Markup) and ("\n" in value or "\r" in value):
+        return Markup(LINE_BREAK.sub("&#10;", escape(value)))
+    return value  # autoescape escapes the rest
 
 
 @dataclass(frozen=True)
