@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from generator.categories import SettingError, from_config
 from generator.export import EXPORTERS
 from generator.importer import FileImport, import_files
 from generator.load import line_of_field
-from generator.model import Catalog
+from generator.model import Catalog, Department
 from generator.problems import ContentError, Problem, display_path
 from generator.publish import content_epoch, epoch_date
 from generator.quality import Review, Severity
@@ -92,6 +93,21 @@ def _categories(args: argparse.Namespace) -> dict[str, tuple[str, ...]] | None:
         return None
 
 
+def _counts(departments: Sequence[Department]) -> str:
+    projects = [project for department in departments for project in department.projects]
+    indicators = sum(len(project.indicators) for project in projects)
+    return f"{len(departments)} 个部门，{len(projects)} 个项目，{indicators} 条绩效指标"
+
+
+def _checked(catalog: Catalog) -> str:
+    """What was checked, year by year when there are several: a department published each year is one department."""
+    if len(catalog.years) <= 1:
+        return f"{_counts(catalog.departments)}，年度 {', '.join(str(year) for year in catalog.years)}"
+    codes = {department.code for department in catalog.departments}
+    years = "；".join(f"{year} 年：{_counts(catalog.departments_of(year))}" for year in catalog.years)
+    return f"{len(catalog.years)} 个年度共 {len(codes)} 个部门。{years}"
+
+
 def _check(args: argparse.Namespace) -> int:
     categories = _categories(args)
     if categories is None:
@@ -101,13 +117,7 @@ def _check(args: argparse.Namespace) -> int:
     except ContentError as error:
         print(error.report(), file=sys.stderr)
         return 1
-    projects = catalog.projects
-    indicators = sum(len(project.indicators) for _, project in projects)
-    print(
-        f"内容校验通过（未生成网站）：{len(catalog.departments)} 个部门，{len(projects)} 个项目，"
-        f"{indicators} 条绩效指标，年度 {', '.join(str(year) for year in catalog.years)}。"
-        "生成网站：python -m generator build"
-    )
+    print(f"内容校验通过（未生成网站）：{_checked(catalog)}。生成网站：python -m generator build")
     if args.quality:
         print("\n".join(_quality_report(catalog)))
     return 0

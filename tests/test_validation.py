@@ -289,3 +289,16 @@ def test_loading_pauses_the_cycle_collector_and_restores_it_even_on_bad_content(
     with collector_paused():
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+def test_check_command_counts_a_department_published_in_two_years_once(tmp_path: Path) -> None:
+    from two_years import content_with_two_years
+
+    content_with_two_years(ROOT / "content", tmp_path / "content")
+    result = run_check(tmp_path)
+    assert result.returncode == 0
+    assert result.stdout == (
+        "内容校验通过（未生成网站）：2 个年度共 1 个部门。"
+        "2025 年：1 个部门，12 个项目，72 条绩效指标；2024 年：1 个部门，13 个项目，78 条绩效指标。"
+        "生成网站：python -m generator build\n"
+    )
