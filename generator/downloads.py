@@ -356,7 +356,9 @@ def csv_file(table: Table, chunks: Iterable[str]) -> bytes:
 # file holding it where this makes a project's row XML once (benchmarks/README.md, issue 13). Byte-identical
 # by construction, and every text cell is an inline string, so no text can ever become a formula.
 
-STYLE_HEADER, STYLE_AMOUNT, STYLE_WRAP = 1, 2, 3
+STYLE_HEADER, STYLE_AMOUNT, STYLE_WRAP, STYLE_DATE = 1, 2, 3, 4
+#: Day 0 of Excel's date serial numbers as every spreadsheet reads them (1900 system, after its phantom 29 February).
+EXCEL_EPOCH = date(1899, 12, 30)
 SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -365,15 +367,16 @@ XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
 
 STYLES = f"""{XML_HEAD}<styleSheet xmlns="{SHEET_NS}">
-<numFmts count="1"><numFmt numFmtId="164" formatCode="#,##0.00####"/></numFmts>
+<numFmts count="2"><numFmt numFmtId="164" formatCode="#,##0.00####"/><numFmt numFmtId="165" formatCode="yyyy-mm-dd"/></numFmts>
 <fonts count="2"><font><sz val="11"/><name val="等线"/></font><font><b/><sz val="11"/><name val="等线"/></font></fonts>
 <fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>
 <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
+<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
 <xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>\
 <xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
 <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>\
+<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
 </cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>
@@ -406,6 +409,8 @@ def _xlsx_cell(ref: str, value: Cell, column: Column, header: bool = False) -> s
         style = f' s="{STYLE_AMOUNT}"' if column.money else ""
         text = f"{value:f}" if isinstance(value, Decimal) else str(value)
         return f'<c r="{ref}"{style}><v>{text}</v></c>'
+    if isinstance(value, date) and not header:  # a date cell, shown as 2024-02-01 whatever the locale
+        return f'<c r="{ref}" s="{STYLE_DATE}"><v>{(value - EXCEL_EPOCH).days}</v></c>'
     text = str(value)
     style = STYLE_HEADER if header else STYLE_WRAP if "\n" in text else 0
     style_attr = f' s="{style}"' if style else ""

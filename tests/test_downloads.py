@@ -200,8 +200,11 @@ def test_xlsx_has_a_sheet_per_table_with_the_seed_values(seed_site: Path, name: 
             for cell, column in zip(row, table.columns):
                 if want[column.name] == "":  # a blank cell of the form, or a field this form does not have
                     assert cell.value is None, cell.coordinate
-                elif column.type in ("string", "date"):  # a day as its ISO text, which no locale misreads
+                elif column.type == "string":
                     assert cell.data_type == "s" and cell.value == want[column.name], (cell.coordinate, cell.value)
+                elif column.type == "date":  # a date cell that sorts and filters as a date, shown as 2024-02-01
+                    assert cell.is_date and cell.number_format == "yyyy-mm-dd", (cell.coordinate, cell.value)
+                    assert cell.value == datetime.fromisoformat(want[column.name]), cell.coordinate
                 else:
                     assert Decimal(str(cell.value)) == Decimal(want[column.name]), cell.coordinate
     # The file holds the exact decimal text, not a float's digits.
