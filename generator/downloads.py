@@ -662,11 +662,13 @@ def _in_words(count: int) -> str:
     return "一二三四五六七八九"[count - 1]
 
 
-def datapackage(site_name: str, files: Sequence[Download], urls: SiteUrls) -> dict[str, object]:
+def datapackage(
+    site_name: str, files: Sequence[Download], urls: SiteUrls, tables: Sequence[Table]
+) -> dict[str, object]:
     """A Frictionless Data Package (v2) describing the site-wide CSV tables."""
     by_path = {file.path: file for file in files}
     resources = []
-    for table in (*TABLES, CHANGES):
+    for table in tables:
         file = by_path[urls.site_file(f"-{table.name}.csv")]
         schema: dict[str, object] = {
             "$schema": "https://datapackage.org/profiles/2.0/tableschema.json",
@@ -811,7 +813,9 @@ def build_downloads(history: History, review: Review, site_name: str, urls: Site
         )
     ]
     changes = [tuple(column.value(change) for column in CHANGES.columns) for change in history.project_changes()]
-    site.extend(_table_files(urls.site_file, "全部部门", site_chunks, ("site",), changes))
+    # With one year there is nothing to compare: no change table is offered, not even an empty one.
+    tables = (*TABLES, CHANGES) if len(catalog.years) > 1 else TABLES
+    site.extend(_table_files(urls.site_file, "全部部门", site_chunks, ("site",), changes if CHANGES in tables else None))
     site.append(
         Download(
             urls.site_file("-findings.json"),
@@ -824,10 +828,10 @@ def build_downloads(history: History, review: Review, site_name: str, urls: Site
     site.append(
         Download(
             urls.datapackage(),
-            to_json(datapackage(site_name, site, urls)),
+            to_json(datapackage(site_name, site, urls, tables)),
             "JSON",
-            f"数据包说明（Frictionless Data Package v2）：上面{_in_words(len(TABLES) + 1)}个 CSV 表的字段类型、主键和外键",
+            f"数据包说明（Frictionless Data Package v2）：上面{_in_words(len(tables))}个 CSV 表的字段类型、主键和外键",
             ("site",),
         )
     )
-    return Downloads(tuple(site + files))
+    return Downloads(tuple(site + files), tables)

@@ -16,10 +16,10 @@ from pathlib import Path
 import frictionless
 import openpyxl
 import pytest
-from conftest import ROOT, SEED, build_site, copy_project
+from conftest import ROOT, SEED, build_site, copy_project, page_text
 from seed_cells import FORM_LABELS, project_blocks, squash
 
-from generator.downloads import CHANGES, INDICATORS, PLANS, PROJECTS, TABLES, ZIP_DATE, build_downloads, to_xlsx
+from generator.downloads import INDICATORS, PLANS, PROJECTS, TABLES, ZIP_DATE, build_downloads, to_xlsx
 from generator.history import History
 from generator.model import CENT, Indicator, Project, SpendingPlan, fields_of
 from generator.quality import Review
@@ -185,8 +185,7 @@ def test_department_and_site_csv_tables_match_the_seed(seed_site: Path, prefix: 
 def test_xlsx_has_a_sheet_per_table_with_the_seed_values(seed_site: Path, name: str) -> None:
     path = seed_site / name
     workbook = openpyxl.load_workbook(path)
-    changes = ["与上年比较"] if name == "downloads/all.xlsx" else []  # the site's, empty with one year
-    assert workbook.sheetnames == ["项目", "绩效指标", "资金支出计划", "指标质量提示", *changes]
+    assert workbook.sheetnames == ["项目", "绩效指标", "资金支出计划", "指标质量提示"]  # one year: nothing to compare
     tables = [
         (PROJECTS, [expected_project_row(d) for d in EXPECTED]),
         (INDICATORS, [r for d in EXPECTED for r in expected_indicator_rows(d)]),
@@ -325,7 +324,7 @@ def test_every_file_is_listed_with_its_size_on_the_downloads_department_or_proje
         listed |= {posixpath.normpath(posixpath.join(folder, href)): (size, shown) for href, size, shown in found}
     served = {str(p.relative_to(seed_site)) for p in (seed_site / "downloads").rglob("*") if p.is_file()}
     served.discard("downloads/index.html")
-    assert set(listed) == served and len(rows) + len(items) == len(served) == 9 + 8 + 2 * 13  # site, department, projects
+    assert set(listed) == served and len(rows) + len(items) == len(served) == 8 + 8 + 2 * 13  # site (no change table with one year), department, projects
     for path, (size, shown) in listed.items():
         actual = (seed_site / path).stat().st_size
         assert (int(size), shown) == (actual, format_size(actual))
@@ -416,8 +415,17 @@ def test_xml_illegal_characters_are_escaped_the_ooxml_way() -> None:
 def test_downloads_page_names_each_fields_type_in_chinese(seed_site: Path) -> None:
     source = (seed_site / "downloads" / "index.html").read_text(encoding="utf-8")
     types = re.findall(r'<td data-label="类型">([^<]*)</td>', source)
-    columns = [column for table in (*TABLES, CHANGES) for column in table.columns]
+    columns = [column for table in TABLES for column in table.columns]  # one year: no change table
     assert len(types) == len(columns) and set(types) == {"文本", "整数", "数值", "日期"}
     assert types[[c.name for c in columns].index("published")] == "日期"
     assert types[[c.name for c in columns].index("budget_total")] == "数值"
     assert types[[c.name for c in columns].index("year")] == "整数"
+
+
+def test_with_one_year_no_change_table_is_offered(seed_site: Path) -> None:
+    assert not (seed_site / "downloads/all-changes.csv").exists()
+    package = json.loads((seed_site / "downloads/datapackage.json").read_text(encoding="utf-8"))
+    assert [resource["name"] for resource in package["resources"]] == ["projects", "indicators", "plans", "findings"]
+    downloads = page_text(seed_site / "downloads/index.html")
+    assert "与上年比较" not in downloads and "all-changes" not in downloads
+    assert "上面四个 CSV 表的字段类型" in downloads
