@@ -175,6 +175,13 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         ]
         return nav + list(handwritten)
 
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
+        # MkDocs dates every page by the build (SOURCE_DATE_EPOCH: the content's last commit, in UTC);
+        # sitemap.xml then gives search engines a day the pages do not say. They say 数据更新至.
+        if self.parts.as_of is not None:
+            page.update_date = self.parts.as_of.isoformat()
+        return page
+
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         blocks = self.html_blocks.pop(page.file.src_uri, None)  # once restored, no longer needed
         return restore_html_blocks(html, blocks) if blocks else html

@@ -28,6 +28,7 @@ class SiteParts:
     pages: dict[str, str]  # src_uri -> Markdown, in build order
     downloads: Downloads
     search: tuple[tuple[str, bytes], ...] = ()  # (path, bytes) of the search index's files
+    as_of: date | None = None  # the day the pages say 数据更新至: every page's lastmod in sitemap.xml
 
 
 def make_site(
@@ -43,5 +44,5 @@ def make_site(
     `publisher` who runs the site, for the about page."""
     history, review = History(catalog), Review(catalog)
     downloads = build_downloads(history, review, site_name, urls, dated)
-    pages = Renderer(site_name, history, urls, downloads, review, changed, publisher).pages()
-    return SiteParts(pages, downloads, tuple(index_files(catalog, urls)))
+    renderer = Renderer(site_name, history, urls, downloads, review, changed, publisher)
+    return SiteParts(renderer.pages(), downloads, tuple(index_files(catalog, urls)), renderer.data_as_of)
