@@ -63,6 +63,7 @@ def xlsxwriter_file(sheets: Sequence[tuple[Table, Iterable[Sequence[Row]]]], opt
     header = workbook.add_format({"bold": True})
     amount = workbook.add_format({"num_format": AMOUNT_FORMAT})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    day = workbook.add_format({"num_format": "yyyy-mm-dd"})
     for table, chunks in sheets:
         sheet = workbook.add_worksheet(table.title)
         sheet.freeze_panes(1, 0)
@@ -75,7 +76,7 @@ def xlsxwriter_file(sheets: Sequence[tuple[Table, Iterable[Sequence[Row]]]], opt
             for row in chunk:
                 for index, value in enumerate(row):
                     if isinstance(value, dt.date):
-                        sheet.write_string(number, index, str(value))  # as the generator writes it: 2024-02-01
+                        sheet.write_datetime(number, index, dt.datetime.combine(value, dt.time()), day)  # a date cell
                     elif isinstance(value, str):
                         sheet.write_string(number, index, value, wrap if "\n" in value else None)
                     elif value is not None:
