@@ -12,8 +12,12 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
-#: The department's published document as exported from Word; content/ is imported from it.
-SEED = ROOT / "sources" / "2024-203001-zuzhibu.txt"
+#: The tests' own copies of the seed: a county replaces the repository's content/ and sources/ with its own.
+FIXTURES = ROOT / "tests" / "fixtures"
+#: The department's published document as exported from Word (a copy of sources/2024-203001-zuzhibu.txt).
+SEED = FIXTURES / "2024-203001-zuzhibu.txt"
+#: The seed's content, imported from SEED (a copy of the repository's content/ as first published).
+CONTENT = FIXTURES / "content"
 PROJECT_FILES = ("mkdocs.yml", "docs", "theme_overrides")
 
 
@@ -26,7 +30,7 @@ def copy_project(destination: Path, content: Path | None = None) -> Path:
             shutil.copytree(source, destination / name)
         else:
             shutil.copy2(source, destination / name)
-    shutil.copytree(content or ROOT / "content", destination / "content")
+    shutil.copytree(content or CONTENT, destination / "content")
     return destination
 
 
@@ -44,7 +48,7 @@ def build_site(project: Path, site_dir: Path | None = None, **overrides) -> Path
 
 @pytest.fixture(scope="session")
 def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seed department's site, built once from the committed content."""
+    """The seed department's site, built once from the tests' copy of the seed content."""
     project = copy_project(tmp_path_factory.mktemp("seed-project"))
     return build_site(project)
 
@@ -54,7 +58,7 @@ def two_year_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seed department in 2024 and a second year, 2025, made from it (tests/two_years.py)."""
     from two_years import content_with_two_years
 
-    content = content_with_two_years(ROOT / "content", tmp_path_factory.mktemp("two-years") / "content")
+    content = content_with_two_years(CONTENT, tmp_path_factory.mktemp("two-years") / "content")
     return build_site(copy_project(tmp_path_factory.mktemp("two-years-project"), content))
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import CONTENT
 
 from benchmarks import scale, synthetic, xlsx_writer
 from generator.history import History
@@ -20,7 +21,7 @@ from generator.load import DEPARTMENT_FILE, read_yaml
 from generator.validate import load_catalog
 
 TINY = synthetic.Size(projects=12, departments=3)
-SEED = Path(__file__).resolve().parent.parent / "content/2024/203001"
+SEED = CONTENT / "2024/203001"
 SEED_PROJECT = SEED / "13022524P00442P10057D.yaml"
 #: A key of a content file and the label in its comment: `  total: 4916.86  # 预算数`.
 LABELLED = re.compile(r"^(\s*[a-z_]+):.*  # (.+)$")

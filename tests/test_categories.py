@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build_site, copy_project
+from conftest import CONTENT, ROOT, build_site, copy_project
 from test_build_errors import run_mkdocs_build
 from test_validation import content_copy, edit, run_check
 
@@ -26,7 +26,7 @@ def problems(root: Path, categories: dict = OFFICIAL) -> list[str]:
 
 
 def test_the_seed_uses_only_official_categories() -> None:
-    catalog = load_catalog(ROOT / "content")
+    catalog = load_catalog(CONTENT)
     used = {(row.level1, row.level2) for _, project in catalog.projects for row in project.indicators}
     assert all(level2 in OFFICIAL[level1] for level1, level2 in used)
 

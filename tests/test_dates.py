@@ -9,7 +9,7 @@ import subprocess
 from datetime import date, datetime
 from pathlib import Path
 
-from conftest import ROOT, build_site, copy_project, page_text
+from conftest import CONTENT, build_site, copy_project, page_text
 
 from generator.dates import BEIJING, last_changed
 from generator.validate import load_catalog
@@ -102,7 +102,7 @@ def test_pages_show_the_publication_day_and_a_later_update(tmp_path: Path) -> No
 
 
 def test_downloads_carry_the_publication_day(seed_site: Path) -> None:
-    published = load_catalog(ROOT / "content").departments[0].published
+    published = load_catalog(CONTENT).departments[0].published
     with (seed_site / "downloads/2024/203001/203001-projects.csv").open(encoding="utf-8-sig", newline="") as file:
         assert {row["published"] for row in csv.DictReader(file)} == {str(published)}
     document = json.loads((seed_site / "downloads/all.json").read_text(encoding="utf-8"))

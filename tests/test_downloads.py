@@ -16,7 +16,7 @@ from pathlib import Path
 import frictionless
 import openpyxl
 import pytest
-from conftest import ROOT, SEED, build_site, copy_project, page_text
+from conftest import CONTENT, SEED, build_site, copy_project, page_text
 from seed_cells import FORM_LABELS, project_blocks, squash
 
 from generator.downloads import INDICATORS, PLANS, PROJECTS, TABLES, ZIP_DATE, build_downloads, to_xlsx
@@ -32,7 +32,7 @@ DATED = datetime(2024, 1, 1)  # the date the Word and Excel downloads record
 
 DEPARTMENT = read_document(SEED).department
 EXPECTED = DEPARTMENT.projects  # in published order
-PUBLISHED = load_catalog(ROOT / "content").departments[0].published  # the import's, not the form's
+PUBLISHED = load_catalog(CONTENT).departments[0].published  # the import's, not the form's
 FOLDER = "downloads/2024/203001"
 BOM = b"\xef\xbb\xbf"
 QUARTER_ENDS = [(f.key, f.spec.label) for f in fields_of(SpendingPlan)]
@@ -339,7 +339,7 @@ def test_built_files_are_exactly_the_computed_bytes_whatever_the_clock(
     seed_site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("time.time", lambda: 4_000_000_000.0)
-    catalog = load_catalog(ROOT / "content")
+    catalog = load_catalog(CONTENT)
     downloads = build_downloads(History(catalog), Review(catalog), "乐亭县预算绩效目标公开", SiteUrls(), DATED)
     for file in downloads.files:
         assert (seed_site / file.path).read_bytes() == file.content, file.path
@@ -369,7 +369,7 @@ HOSTILE = ['=HYPERLINK("http://x","点我")', "+1", "-5%", "@SUM(A1)", "\tx", "'
 
 
 def test_formula_like_text_is_defused_in_csv_and_exact_elsewhere() -> None:
-    catalog = load_catalog(ROOT / "content")
+    catalog = load_catalog(CONTENT)
     department = catalog.departments[0]
     project = department.projects[0]
     indicators = tuple(replace(project.indicators[0], id=f"row-{i}", value=text) for i, text in enumerate(HOSTILE))

@@ -16,14 +16,14 @@ from decimal import Decimal
 import docx
 import openpyxl
 import pytest
-from conftest import ROOT
+from conftest import CONTENT, ROOT
 
 from generator.export import EXPORTERS, department_docx, department_xlsx
 from generator.model import Budget, Department, Project, SpendingPlan
 from generator.validate import load_catalog
 
 CREATED = datetime(2024, 3, 1, 8, 30)
-SEED = load_catalog(ROOT / "content").departments[0]
+SEED = load_catalog(CONTENT).departments[0]
 FIRST = SEED.projects[0]  # 1.村干部基础职务补贴: 4916.86 万元, plan 20/40/60/100, six indicators
 UNIT = "203001中国共产党乐亭县委员会组织部本级"
 

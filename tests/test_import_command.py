@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import two_years
-from conftest import ROOT, SEED
+from conftest import CONTENT, ROOT, SEED
 from test_readers import SEED_DEPARTMENT, excel_file, word_file
 
 from generator.readers import read_document
@@ -191,7 +191,7 @@ def test_legacy_files_are_converted_when_libreoffice_is_installed(tmp_path: Path
 
 def test_export_then_import_gives_back_the_same_content(tmp_path: Path) -> None:
     content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(CONTENT, content)
     before = snapshot(content)
     for suffix in (".docx", ".xlsx"):
         target = tmp_path / f"导出{suffix}"

@@ -7,18 +7,18 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEED
+from conftest import CONTENT, SEED
 
 from generator.readers import ReadError, read_document
 from generator.validate import load_catalog
 from generator.yaml_writer import write_content
 
-CONTENT = load_catalog(ROOT / "content").departments[0]
+DEPARTMENT = load_catalog(CONTENT).departments[0]
 
 
 def test_content_holds_exactly_the_model_the_reader_makes_of_the_seed() -> None:
     imported = read_document(SEED).department
-    assert (CONTENT.year, CONTENT.code, CONTENT.name, CONTENT.money_unit) == (
+    assert (DEPARTMENT.year, DEPARTMENT.code, DEPARTMENT.name, DEPARTMENT.money_unit) == (
         2024,
         "203001",
         "中国共产党乐亭县委员会组织部本级",
@@ -26,30 +26,30 @@ def test_content_holds_exactly_the_model_the_reader_makes_of_the_seed() -> None:
     )
     assert len(imported.projects) == 13
     # Model objects compare every declared field (not where they were read from); no form has a 发布日期.
-    assert imported == replace(CONTENT, published=None)
+    assert imported == replace(DEPARTMENT, published=None)
 
 
 def test_department_goals_are_imported_word_for_word() -> None:
-    assert len(CONTENT.goals.overall.items) == 8
-    assert len(CONTENT.goals.itemized.items) == 10
-    assert len(CONTENT.goals.safeguards.items) == 3
-    assert CONTENT.goals.overall.intro.startswith("我单位将紧紧围绕全年目标任务")
-    assert CONTENT.goals.itemized.intro is None
-    assert CONTENT.goals.itemized.items[5].endswith(
+    assert len(DEPARTMENT.goals.overall.items) == 8
+    assert len(DEPARTMENT.goals.itemized.items) == 10
+    assert len(DEPARTMENT.goals.safeguards.items) == 3
+    assert DEPARTMENT.goals.overall.intro.startswith("我单位将紧紧围绕全年目标任务")
+    assert DEPARTMENT.goals.itemized.intro is None
+    assert DEPARTMENT.goals.itemized.items[5].endswith(
         "建设“两新”党建阵地和党建示范点（带）,围绕建党100周年开展系列活动。"
     )
 
 
 def test_amounts_stay_exact_decimals() -> None:
-    first = CONTENT.projects[0]
+    first = DEPARTMENT.projects[0]
     assert first.budget.total == Decimal("4916.86") and str(first.budget.total) == "4916.86"
-    assert str(CONTENT.projects[1].budget.total) == "1700.00"
-    assert CONTENT.total == Decimal("7331.80")
+    assert str(DEPARTMENT.projects[1].budget.total) == "1700.00"
+    assert DEPARTMENT.total == Decimal("7331.80")
     assert first.budget.other is None  # blank in the form
 
 
 def test_odd_cells_are_kept_as_published() -> None:
-    by_code = {p.code: p for p in CONTENT.projects}
+    by_code = {p.code: p for p in DEPARTMENT.projects}
     assert by_code["13022524P00442P10054J"].indicators[2].value == "2024年底前完成%"
     assert by_code["13022524P00442P10059L"].goal == "1.\n对全县非公企业及社会组织书记和党务工作者开展教育培训"
     blank_plan = by_code["13022524P00442P10051P"].plan
@@ -58,10 +58,10 @@ def test_odd_cells_are_kept_as_published() -> None:
 
 
 def test_committed_content_is_exactly_what_the_importer_writes(tmp_path: Path) -> None:
-    written = write_content(replace(read_document(SEED).department, published=CONTENT.published), tmp_path)
+    written = write_content(replace(read_document(SEED).department, published=DEPARTMENT.published), tmp_path)
     assert len(written) == 14
     for path in written:
-        committed = ROOT / "content" / path.relative_to(tmp_path)
+        committed = CONTENT / path.relative_to(tmp_path)
         assert committed.read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), committed
 
 
@@ -77,7 +77,7 @@ def with_optional_fields(tmp_path: Path) -> Path:
 
 
 def test_optional_fields_of_a_form_are_read_and_written_when_present(tmp_path: Path) -> None:
-    department = replace(read_document(with_optional_fields(tmp_path)).department, published=CONTENT.published)
+    department = replace(read_document(with_optional_fields(tmp_path)).department, published=DEPARTMENT.published)
     first, second = department.projects[:2]
     assert (first.implementing_unit, first.attribute) == ("乐亭县 委组织部", "延续")
     assert (second.implementing_unit, second.attribute) == (None, None)

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-from conftest import ROOT
+from conftest import CONTENT
 
 from generator.history import History
 from generator.render import Renderer
@@ -23,7 +23,7 @@ SITE_URL = "https://example.gov.cn/zwgk/ys/"
 
 def content_copy(tmp_path: Path) -> Path:
     content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(CONTENT, content)
     return content
 
 
@@ -136,7 +136,7 @@ def test_cite_text_names_the_department_project_year_and_address(seed_site: Path
 
 
 def test_cite_text_uses_the_absolute_address_when_site_url_is_set() -> None:
-    catalog = load_catalog(ROOT / "content")
+    catalog = load_catalog(CONTENT)
     department = catalog.departments[0]
     renderer = Renderer("乐亭县预算绩效目标公开", History(catalog), SiteUrls(site_url=SITE_URL))
     page = renderer.project(department, department.projects[0])

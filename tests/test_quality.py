@@ -13,13 +13,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, page_text
+from conftest import CONTENT, FIXTURES, page_text
 
 from generator.model import Department, Project
 from generator.quality import RULES, RULES_BY_ID, Review, Severity, review_project
 from generator.validate import load_catalog
 
-CATALOG = load_catalog(ROOT / "content")
+CATALOG = load_catalog(CONTENT)
 SEED = CATALOG.departments[0]
 BY_NUMBER = {project.number: project for project in SEED.projects}
 BASIC_PAY = BY_NUMBER[1]  # 村干部基础职务补贴: six rows, quantity-1 … satisfaction-1
@@ -311,7 +311,7 @@ def test_findings_download_as_csv_and_json_described_in_the_data_package(seed_si
 
 def run_check(*options: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "generator", "check", *options]
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(command, cwd=FIXTURES, capture_output=True, text=True, timeout=120, check=False)
 
 
 def test_check_quality_lists_findings_by_file_and_line_and_still_passes() -> None:
@@ -330,7 +330,7 @@ def test_check_quality_lists_findings_by_file_and_line_and_still_passes() -> Non
     for line in lines[1:-1]:
         path, number, field = re.match(r"([^:]+):(\d+): ([^:]+):", line).groups()
         key = re.split(r"[.\[]", field)[-1].rstrip("]")
-        source = (ROOT / path).read_text(encoding="utf-8").splitlines()[int(number) - 1]
+        source = (FIXTURES / path).read_text(encoding="utf-8").splitlines()[int(number) - 1]
         assert re.match(rf"\s*(- )?{key if not key.isdigit() else 'id'}:", source), (line, source)
 
 

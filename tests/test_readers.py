@@ -16,7 +16,7 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
-from conftest import ROOT, SEED
+from conftest import CONTENT, SEED
 
 from generator.export import department_docx, department_xlsx
 from generator.model import Department
@@ -24,7 +24,7 @@ from generator.readers import ReadError, read_document, text_export, word
 from generator.validate import load_catalog
 from generator.yaml_writer import Change, plan_department
 
-CONTENT_DEPARTMENT = load_catalog(ROOT / "content").departments[0]
+CONTENT_DEPARTMENT = load_catalog(CONTENT).departments[0]
 SEED_DEPARTMENT = replace(CONTENT_DEPARTMENT, published=None)  # as the form has it: no 发布日期 on the form
 CREATED = datetime(2024, 1, 1)
 
@@ -62,7 +62,7 @@ def test_the_seed_reads_the_same_from_word_excel_and_its_text_export(tmp_path: P
         assert reading.department == SEED_DEPARTMENT, path.name
         # Written out, it is the committed content file for file: nothing added, changed or removed.
         imported = replace(reading.department, published=CONTENT_DEPARTMENT.published)  # as the import keeps it
-        changes = plan_department(imported, ROOT / "content")
+        changes = plan_department(imported, CONTENT)
         assert {change.change for change in changes} == {Change.UNCHANGED}, path.name
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import markdown
 import pytest
+from conftest import CONTENT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -88,7 +89,7 @@ def test_any_text_round_trips_through_yaml_and_renders_literally(project: Projec
         department_dir.mkdir(parents=True)
         (department_dir / f"{project.code}.yaml").write_text(project_yaml(project), encoding="utf-8")
         (department_dir / "department.yaml").write_text(
-            (ROOT / "content/2024/203001/department.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+            (CONTENT / "2024/203001/department.yaml").read_text(encoding="utf-8"), encoding="utf-8"
         )
         catalog: Catalog = load_catalog(Path(folder))
         department = catalog.departments[0]
@@ -181,7 +182,7 @@ def test_any_department_exported_to_word_or_excel_imports_back_the_same(departme
 @pytest.mark.parametrize("suffix", [".docx", ".xlsx"])
 def test_a_purpose_that_reads_like_its_own_label_imports_back(tmp_path: Path, suffix: str) -> None:
     """Found by the property test: a 资金用途 whose text is 资金用途 was read as the label of a blank."""
-    seed = load_catalog(ROOT / "content").departments[0]
+    seed = load_catalog(CONTENT).departments[0]
     first = replace(seed.projects[0], purpose="资金用途")
     department = replace(seed, projects=(first, *seed.projects[1:]))
     path = tmp_path / f"部门{suffix}"

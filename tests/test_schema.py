@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import ROOT, build_site, copy_project, page_text
+from conftest import CONTENT, build_site, copy_project, page_text
 
 from generator.downloads import INDICATORS, PLANS, PROJECTS, build_downloads, model_document
 from generator.history import History
@@ -61,7 +61,7 @@ def test_every_model_class_is_reachable_from_a_content_file() -> None:
 
 def seed_with_optional_fields(tmp_path: Path) -> Path:
     """The seed with 实施单位 and 项目属性 filled in on its first project, as another county's form has them."""
-    catalog = load_catalog(ROOT / "content")
+    catalog = load_catalog(CONTENT)
     department = catalog.departments[0]
     first = replace(department.projects[0], implementing_unit="乐亭县委组织部\n干部科", attribute="延续")
     content = tmp_path / "content"
@@ -105,7 +105,7 @@ def test_optional_fields_are_carried_into_every_download(tmp_path: Path) -> None
 
 
 def test_json_documents_hold_every_declared_field_by_its_yaml_key() -> None:
-    department = load_catalog(ROOT / "content").departments[0]
+    department = load_catalog(CONTENT).departments[0]
     document = model_document(department.projects[0])
     assert list(document) == [field.key for field in fields_of(Project)]
     assert list(document["budget"]) == [field.key for field in fields_of(Budget)]
@@ -118,7 +118,7 @@ def test_json_documents_hold_every_declared_field_by_its_yaml_key() -> None:
 )
 def test_pages_match_their_reviewed_golden_files(page: str) -> None:
     """The generated Markdown of three pages, compared whole; UPDATE_GOLDEN=1 rewrites them for review."""
-    catalog = load_catalog(ROOT / "content")
+    catalog = load_catalog(CONTENT)
     department = catalog.departments[0]
     history = History(catalog)
     renderer = Renderer(

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from browser import Served, chromium, requires_chromium, search, serve, served_since
-from conftest import ROOT, SEED, build_site, copy_project
+from conftest import CONTENT, SEED, build_site, copy_project
 from seed_cells import project_blocks
 
 from benchmarks import synthetic
@@ -28,7 +28,7 @@ from generator.validate import load_catalog
 
 pytestmark = requires_chromium
 
-PROJECTS = load_catalog(ROOT / "content").departments[0].projects
+PROJECTS = load_catalog(CONTENT).departments[0].projects
 NAMES = {p.code: p.name for p in PROJECTS}
 AMOUNT = re.compile(r"[\d.]+")
 

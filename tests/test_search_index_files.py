@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from conftest import ROOT
+from conftest import CONTENT
 
 from generator.search_index import (
     decode_ids,
@@ -18,7 +18,7 @@ from generator.search_index import (
 from generator.urls import SiteUrls
 from generator.validate import load_catalog
 
-CATALOG = load_catalog(ROOT / "content")
+CATALOG = load_catalog(CONTENT)
 FILES = dict(index_files(CATALOG, SiteUrls()))
 META = script_data(FILES["search/meta.js"])
 DOCS = [script_data(FILES[f"search/d/{n}.js"]) for n in range(META["documents"])]

@@ -7,14 +7,14 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
-from conftest import ROOT, SEED, page_text
+from conftest import CONTENT, SEED, page_text
 from seed_cells import FORM_LABELS, goal_paragraphs, project_blocks, squash
 
 from generator import charts
 from generator.model import Budget
 from generator.validate import load_catalog
 
-CATALOG = load_catalog(ROOT / "content")
+CATALOG = load_catalog(CONTENT)
 DEPARTMENT = CATALOG.departments[0]
 
 

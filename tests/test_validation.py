@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import CONTENT
 
 from generator.load import collector_paused
 from generator.problems import ContentError
@@ -20,7 +20,7 @@ DEPT = "content/2024/203001/department.yaml"
 
 
 def content_copy(root: Path) -> Path:
-    shutil.copytree(ROOT / "content", root / "content")
+    shutil.copytree(CONTENT, root / "content")
     return root
 
 
@@ -294,7 +294,7 @@ def test_loading_pauses_the_cycle_collector_and_restores_it_even_on_bad_content(
 def test_check_command_counts_a_department_published_in_two_years_once(tmp_path: Path) -> None:
     from two_years import content_with_two_years
 
-    content_with_two_years(ROOT / "content", tmp_path / "content")
+    content_with_two_years(CONTENT, tmp_path / "content")
     result = run_check(tmp_path)
     assert result.returncode == 0
     assert result.stdout == (

@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import two_years as y
-from conftest import ROOT, page_text
+from conftest import CONTENT, page_text
 
 from generator.history import History, indicator_changes
 from generator.problems import ContentError
@@ -24,7 +24,7 @@ DEPARTMENT = "2025/203001/index.html"
 
 @pytest.fixture(scope="module")
 def content(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return y.content_with_two_years(ROOT / "content", tmp_path_factory.mktemp("two-years") / "content")
+    return y.content_with_two_years(CONTENT, tmp_path_factory.mktemp("two-years") / "content")
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +60,7 @@ def test_a_project_continues_by_its_code_else_by_continues_else_by_its_name(cont
 
 
 def test_indicators_are_matched_by_their_three_levels() -> None:
-    catalog = load_catalog(ROOT / "content")
+    catalog = load_catalog(CONTENT)
     (department,) = catalog.departments
     before = next(p for p in department.projects if p.code == y.VISITS)
     after = y._next_year(before)
@@ -250,7 +250,7 @@ def test_a_project_of_last_year_is_continued_once(content: Path, tmp_path: Path)
 
 def test_continues_in_a_departments_first_year_is_refused(tmp_path: Path) -> None:
     visits = f"2024/203001/{y.VISITS}.yaml"
-    problems = refused(ROOT / "content", tmp_path / "content", (visits, "name:", f"continues: {y.BASIC_PAY}\nname:"))
+    problems = refused(CONTENT, tmp_path / "content", (visits, "name:", f"continues: {y.BASIC_PAY}\nname:"))
     assert [problem[:3] for problem in problems] == [(f"{y.VISITS}.yaml", 6, "continues")]
     assert problems[0][3] == f"本部门在 2024 年以前没有数据，无从延续项目 {y.BASIC_PAY}（应删去此项）"
 
