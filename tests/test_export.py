@@ -404,7 +404,7 @@ def test_the_bytes_are_the_same_in_other_processes_whatever_their_hash_seed() ->
     script = (
         "import hashlib, sys; from datetime import datetime; from pathlib import Path;"
         "from generator.export import EXPORTERS; from generator.validate import load_catalog;"
-        "d = load_catalog(Path('content')).departments[0];"
+        f"d = load_catalog(Path({str(CONTENT)!r})).departments[0];"
         "print(*(hashlib.sha256(EXPORTERS[s](d, created=datetime(2024, 3, 1, 8, 30))).hexdigest() for s in EXPORTERS))"
     )
     runs = [

@@ -207,8 +207,8 @@ def test_export_then_import_gives_back_the_same_content(tmp_path: Path) -> None:
 def test_exports_are_byte_identical_from_the_same_content(tmp_path: Path) -> None:
     for suffix in (".docx", ".xlsx"):
         first, second = tmp_path / f"1{suffix}", tmp_path / f"2{suffix}"
-        assert run("export", "content/2024/203001", "--to", str(first)).returncode == 0
-        assert run("export", "content/2024/203001", "--to", str(second)).returncode == 0
+        assert run("export", str(CONTENT / "2024/203001"), "--to", str(first)).returncode == 0
+        assert run("export", str(CONTENT / "2024/203001"), "--to", str(second)).returncode == 0
         assert first.read_bytes() == second.read_bytes()
 
 
