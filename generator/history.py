@@ -9,7 +9,7 @@ year continued by none has ended. Validation has already checked every `continue
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -184,28 +184,58 @@ class History:
                 yield from changes.all
 
     def year(self, year: int) -> YearSummary:
-        """The county's year: its departments, counts, and total against the year before on the site."""
+        """The county's year, compared with the year before on the site over the departments published in both.
+
+        A county publishes department by department, so a year is often on the site before
+        all of last year's departments are: one department's total against three's would
+        read as a cut."""
         departments = self.catalog.departments_of(year)
         earlier = next((y for y in self.catalog.years if y < year), None)
-        before = sum((d.total for d in self.catalog.departments_of(earlier)), Decimal("0.00")) if earlier else None
+        last_year = self.catalog.departments_of(earlier) if earlier else ()
+        codes, last_codes = {d.code for d in departments}, {d.code for d in last_year}
+        in_both = [d for d in departments if d.code in last_codes]
         return YearSummary(
             year,
             departments,
-            Change(before, sum((d.total for d in departments), Decimal("0.00"))),
+            _total(departments),
             earlier,
             sum(len(d.projects) for d in departments),
             sum(len(p.indicators) for d in departments for p in d.projects),
+            expected=len(last_year),
+            missing=tuple(d for d in last_year if d.code not in codes),
+            compared=len(in_both),
+            change=Change(_total(d for d in last_year if d.code in codes), _total(in_both)) if in_both else None,
         )
+
+
+def _total(departments: Iterable[Department]) -> Decimal:
+    return sum((d.total for d in departments), Decimal("0.00"))
 
 
 @dataclass(frozen=True)
 class YearSummary:
+    """A year of the county: its own totals and counts, and how complete it is against the year before."""
+
     year: int
     departments: tuple[Department, ...]
-    total: Change  # the county's project budgets, this year and the year before
-    previous_year: int | None
+    total: Decimal  # the project budgets of the departments published so far
+    previous_year: int | None  # the nearest earlier year on the site
     projects: int
     indicators: int
+    expected: int  # departments published in the previous year: each is expected this year too
+    missing: tuple[Department, ...]  # of those, the ones not (yet) published this year, as last year's
+    compared: int  # departments published in both years
+    change: Change | None  # their total, last year and this; None without a department in both years
+
+    @property
+    def new(self) -> int:
+        """Departments published this year and not in the previous one."""
+        return len(self.departments) - self.compared
+
+    @property
+    def like_for_like(self) -> bool:
+        """Whether the year's totals cover the same departments, so the change needs no qualifier."""
+        return self.change is not None and not self.missing and not self.new
 
 
 def _compare(department: Department, last_year: Department) -> DepartmentChanges:
