@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         "documents", nargs="+", help=f"部门的绩效目标文件或文件夹（{'、'.join(READERS)}；文件夹中的全部导入）"
     )
     importer.add_argument("--out", default="content", help="输出目录（默认 content）")
-    importer.add_argument("--year", type=int, default=None, help="年度；默认从文件标题或正文推断")
+    importer.add_argument("--year", type=int, default=None, help="年度；默认从文件标题、文件名（如 2024年组织部.docx）或正文推断")
     importer.add_argument(
         "--published",
         type=_day,
