@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,8 @@ from conftest import ROOT, SEED
 
 from generator.categories import SettingError
 from generator.publisher import from_setting
-from generator.readers import read_document
+from generator.importer import import_files
+from generator.readers import ReadError, read_document
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -26,6 +28,10 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
         [sys.executable, "-m", "generator", *args],
         capture_output=True, text=True, timeout=120, cwd=ROOT, check=False,
     )  # fmt: skip
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def seed_as(folder: Path, name: str, text: str | None = None) -> Path:
@@ -99,4 +105,51 @@ def test_a_mark_named_png_that_is_not_an_image_is_refused(tmp_path: Path, conten
     assert str(raised.value) == (
         "mkdocs.yml: publisher.mark（党政机关网站标识）：docs/images/dzjg.png 不是图片"
         "（按文件内容应为 PNG、JPEG、GIF、WebP、SVG 图片，不看扩展名）"
+    )
+
+
+# Item 10: a text export written one table row per line, its cells separated by tabs.
+
+
+def rows_per_line(text: str) -> str:
+    """The seed's text as Word or WPS may save it: each table row on one line, its cells separated by tabs.
+
+    In the seed each cell is a line starting with a tab (a line without one continues
+    it) and an empty line ends a row; a line break inside a cell becomes Word's
+    line break within a line, the vertical tab.
+    """
+    out: list[str] = []
+    row: list[list[str]] = []
+    for line in text.split("\n"):
+        if line.startswith("\t"):
+            row.append([line[1:]])
+        elif line.strip() and row:
+            row[-1].append(line)
+        else:
+            if row:
+                out.append("\t".join("\x0b".join(cell) for cell in row))
+                row = []
+            out.append(line)
+    return "\n".join(out)
+
+
+def test_a_text_export_with_one_row_per_line_imports_as_the_seed(tmp_path: Path) -> None:
+    text = rows_per_line(SEED.read_text(encoding="utf-8"))
+    assert "一级指标\t二级指标\t三级指标\t绩效指标描述\t指标值\t指标值确定依据" in text.split("\n")
+    assert "项目编码\t13022524P00442P10057D\t项目名称\t村干部基础职务补贴" in text.split("\n")
+    by_rows = seed_as(tmp_path, "2024-203001-按行.txt", text)
+    published = date(2024, 2, 1)
+    for source, out in ((SEED, tmp_path / "cells"), (by_rows, tmp_path / "rows")):
+        (result,) = import_files([source], out, published=published)
+        assert (result.error, result.warnings) == (None, [])
+    assert snapshot(tmp_path / "rows") == snapshot(tmp_path / "cells")
+
+
+def test_a_row_per_line_export_names_the_line_of_a_bad_cell(tmp_path: Path) -> None:
+    text = rows_per_line(SEED.read_text(encoding="utf-8")).replace("\t4916.86\t其中", "\t4916.8.6\t其中", 1)
+    with pytest.raises(ReadError) as raised:
+        read_document(seed_as(tmp_path, "2024-203001.txt", text))
+    line = next(n for n, row in enumerate(text.split("\n"), start=1) if "4916.8.6" in row)
+    assert str(raised.value) == (
+        f"{tmp_path / '2024-203001.txt'}:{line}: 第 1 个项目表（村干部基础职务补贴）“预算数”的值“4916.8.6”不是金额（应为数字，如 4916.86）"
     )

@@ -171,7 +171,8 @@ def _trimmed(row: Row) -> tuple[Cell, ...]:
     return tuple(cells)
 
 
-def _is_indicator_header(row: Row) -> bool:
+def is_indicator_header(row: Row) -> bool:
+    """Whether the row is the indicator table's header (一级指标, 二级指标, …), blank cells after it aside."""
     keys = [label_key(cell.text) for cell in _trimmed(row)]
     return len(keys) == len(INDICATOR_COLUMNS) and all(
         key in _keys(column) for key, column in zip(keys, INDICATOR_COLUMNS)
@@ -235,7 +236,7 @@ def _purpose(table: _Table, rows: list[Row]) -> str:
 
 
 def _project(table: _Table) -> Project:
-    header_index = next((i for i, row in enumerate(table.rows) if _is_indicator_header(row)), None)
+    header_index = next((i for i, row in enumerate(table.rows) if is_indicator_header(row)), None)
     if header_index is None:
         labels = "、".join(c.spec.label for c in INDICATOR_COLUMNS)
         raise table.fail(f"找不到绩效指标表的表头（{labels}）")
