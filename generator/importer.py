@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 
 from generator.categories import OFFICIAL, Categories
-from generator.load import read_yaml
+from generator.load import DEPARTMENT_FILE, read_yaml
 from generator.model import Department, Project, field_of, fields_of
 from generator.problems import ContentError, display_path
 from generator.readers import LEGACY, READERS, ReadError, Reading, read_document
@@ -139,6 +139,62 @@ def _keeping_site_fields(department: Department, out_dir: Path, published: date 
     return replace(department, published=published, projects=tuple(projects))
 
 
+@dataclass
+class _Run:
+    """What the files read so far in this run hold, for the files after them."""
+
+    files: dict[tuple[int, str], Path] = field(default_factory=dict)  # each department-year's file
+    #: Each year's project codes in the departments this run imports: (year, project code) → (unit code, unit name, file).
+    codes: dict[tuple[int, str], tuple[str, str, Path]] = field(default_factory=dict)
+
+    def imports(self, department: Department, source: Path) -> None:
+        for project in department.projects:
+            self.codes[(department.year, project.code)] = (department.code, department.name, source)
+
+    def imported(self, year: int, unit: str) -> bool:
+        return any(key[0] == year and owner[0] == unit for key, owner in self.codes.items())
+
+
+def _codes_of_others(department: Department, out_dir: Path, run: _Run) -> dict[str, tuple[str, str, Path]]:
+    """The project codes other departments use in the department's year: (unit code, unit name, file) of each.
+
+    A department this run imports counts with its document's codes, since its folder is
+    about to become that; any other with the files its folder holds now.
+    """
+    year = department.year
+    used = {code: owner for (y, code), owner in run.codes.items() if y == year and owner[0] != department.code}
+    year_folder = out_dir / str(year)
+    folders = sorted(year_folder.iterdir()) if year_folder.is_dir() else []
+    for folder in folders:
+        unit = folder.name
+        if unit.startswith(".") or unit == department.code or folder.is_symlink() or not folder.is_dir():
+            continue
+        if run.imported(year, unit):
+            continue
+        name = str(_existing(folder / DEPARTMENT_FILE).get("name") or "").strip()
+        for path in sorted(folder.glob("*.yaml")):
+            if path.name != DEPARTMENT_FILE:
+                used.setdefault(path.stem, (unit, name, path))
+    return used
+
+
+def _code_clashes(department: Department, out_dir: Path, run: _Run) -> str | None:
+    """Why the department's project codes cannot be imported: another department uses them in the same year."""
+    used = _codes_of_others(department, out_dir, run)
+    clashes = [
+        f"第 {project.number} 个项目表（{project.name}）的项目编码“{project.code}”已被 {department.year} 年 "
+        f"{' '.join(filter(None, used[project.code][:2]))} 使用（{display_path(used[project.code][2])}）"
+        for project in department.projects
+        if project.code in used
+    ]
+    if not clashes:
+        return None
+    return (
+        f"{display_path(department.source)}: {'；'.join(clashes)}，未写入 {department.code} {department.name} 的任何文件"
+        "（同一年度各部门的项目编码不能重复，否则 check 会拒绝这些内容；请核对编码）"
+    )
+
+
 def _existing(path: Path) -> dict:
     """The mapping in a content file already in the folder; empty if there is none."""
     data = read_yaml(path).data if path.is_file() else None
@@ -152,10 +208,10 @@ def import_file(
     year: int | None,
     published: date | None,
     force: bool,
-    taken: dict,
+    run: _Run,
     categories: Categories,
 ) -> FileImport:
-    """Read one file and plan its department's folder; `taken` holds the departments this run already read."""
+    """Read one file and plan its department's folder; `run` holds what this run's earlier files hold."""
     result = FileImport(source)
     try:
         result.reading = _read(source, year)
@@ -164,13 +220,16 @@ def import_file(
         return result
     department = result.reading.department
     key = (department.year, department.code)
-    if key in taken:
+    if key in run.files:
         result.error = (
-            f"{display_path(source)}: 与 {display_path(taken[key])} 是同一部门同一年度"
+            f"{display_path(source)}: 与 {display_path(run.files[key])} 是同一部门同一年度"
             f"（{department.year} 年 {department.code}），只导入了前者"
         )
         return result
-    taken[key] = source
+    run.files[key] = source
+    result.error = _code_clashes(replace(department, source=source), out_dir, run)
+    if result.error is not None:
+        return result
     try:
         department = _keeping_site_fields(department, out_dir, published)
         result.changes = plan_department(department, out_dir)
@@ -188,6 +247,7 @@ def import_file(
         )
         return result
     result.warnings = [*result.reading.warnings, *_problems(result.changes, out_dir, categories)]
+    run.imports(department, source)
     return result
 
 
@@ -202,11 +262,11 @@ def import_files(
     categories: Categories = OFFICIAL,
 ) -> Iterator[FileImport]:
     """Import each file in turn, writing its department's folder unless it failed or this is a dry run."""
-    taken: dict[tuple[int, str], Path] = {}
+    run = _Run()
     for source in input_files(sources):
         try:
             result = import_file(
-                source, out_dir, year=year, published=published, force=force, taken=taken, categories=categories
+                source, out_dir, year=year, published=published, force=force, run=run, categories=categories
             )
         except Exception as error:  # noqa: BLE001 -- said as this file's message; the other files go on
             result = FileImport(source, error=f"{display_path(source)}: 无法读取：{_described(error)}")

@@ -153,3 +153,65 @@ def test_a_row_per_line_export_names_the_line_of_a_bad_cell(tmp_path: Path) -> N
     assert str(raised.value) == (
         f"{tmp_path / '2024-203001.txt'}:{line}: 第 1 个项目表（村干部基础职务补贴）“预算数”的值“4916.8.6”不是金额（应为数字，如 4916.86）"
     )
+
+
+# Item 6: a project code another department uses in the same year refuses the file at once.
+
+SEED_UNIT = "203001中国共产党乐亭县委员会组织部本级"
+SEED_NAME = "203001 中国共产党乐亭县委员会组织部本级"
+FIRST_CODE = "13022524P00442P10057D"
+
+
+def other_department(folder: Path, name: str = "2024-203002.txt", *, same_first_code: bool = True) -> Path:
+    """The seed as another unit's document (203002 乐亭县财政局), its codes its own but maybe the first."""
+    text = SEED.read_text(encoding="utf-8").replace(SEED_UNIT, "203002乐亭县财政局")
+    text = text.replace("P00442P", "P00999P").replace("13022524P00N62U10002L", "13022524P00N62U10009L")
+    if same_first_code:
+        text = text.replace("13022524P00999P10057D", FIRST_CODE)
+    return seed_as(folder, name, text)
+
+
+def clash(source: Path, owner: str) -> str:
+    return (
+        f"未导入：{source}: 第 1 个项目表（村干部基础职务补贴）的项目编码“{FIRST_CODE}”已被 2024 年 {SEED_NAME} 使用"
+        f"（{owner}），未写入 203002 乐亭县财政局 的任何文件"
+        "（同一年度各部门的项目编码不能重复，否则 check 会拒绝这些内容；请核对编码）\n"
+    )
+
+
+def test_a_code_another_department_uses_in_content_refuses_the_file(tmp_path: Path) -> None:
+    out = tmp_path / "content"
+    assert run("import", str(SEED), "--out", str(out)).returncode == 0
+    before = snapshot(out)
+    other = other_department(tmp_path)
+    result = run("import", str(other), "--out", str(out))
+    assert result.returncode == 1
+    assert result.stderr == clash(other, str(out / "2024/203001" / f"{FIRST_CODE}.yaml"))
+    assert snapshot(out) == before  # nothing written for it
+    assert run("check", str(out)).returncode == 0
+
+
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]])
+def test_a_code_an_earlier_file_of_the_run_uses_refuses_the_later_file(tmp_path: Path, dry_run: list[str]) -> None:
+    other = other_department(tmp_path)
+    result = run("import", str(SEED), str(other), "--out", str(tmp_path / "content"), *dry_run)
+    assert result.returncode == 1
+    assert result.stderr == clash(other, "sources/2024-203001-zuzhibu.txt")
+    assert "导入 1 个部门" in result.stdout.splitlines()[-1]
+
+
+def test_another_year_may_use_the_code_again(tmp_path: Path) -> None:
+    result = run("import", str(SEED), str(other_department(tmp_path, "2025-203002.txt")), "--out", str(tmp_path / "c"))
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_department_this_run_imports_counts_with_its_new_codes(tmp_path: Path) -> None:
+    out = tmp_path / "content"
+    (tmp_path / "旧").mkdir()
+    assert run("import", str(other_department(tmp_path / "旧")), "--out", str(out)).returncode == 0
+    corrected = other_department(tmp_path, same_first_code=False)  # 203002 gives the code up
+    refused = run("import", str(SEED), str(corrected), "--out", str(out))  # its folder still holds the code
+    assert refused.returncode == 1 and f"使用（{out / '2024/203002' / (FIRST_CODE + '.yaml')}）" in refused.stderr
+    result = run("import", str(corrected), str(SEED), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert run("check", str(out)).returncode == 0
