@@ -15,7 +15,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -208,6 +208,7 @@ def import_file(
     year: int | None,
     published: date | None,
     force: bool,
+    keep: Collection[Path],
     run: _Run,
     categories: Categories,
 ) -> FileImport:
@@ -238,17 +239,32 @@ def import_file(
         return result
     result.published = department.published
     result.folder = department_folder(department, out_dir)
+    result.changes = _keeping(result.changes, result.folder, keep)
+    result.warnings = [*result.reading.warnings, *_problems(result.changes, out_dir, categories)]
     by_hand = [c for c in result.changes if c.by_hand and c.change in (Change.CHANGED, Change.REMOVED)]
     if by_hand and not force:
+        # The plan stays in the result, for a dry run to show what --force would discard.
         names = "、".join(display_path(c.path) for c in by_hand)
         result.error = (
             f"{display_path(source)}: {names} 在上次导入后被手工修改过，未写入这个部门的任何文件"
-            "（确认以文件为准、放弃手工修改，请加 --force）"
+            "（确认以文件为准、放弃手工修改，请加 --force；要保留其中的文件、导入其余内容，请加 --keep 该文件）"
         )
         return result
-    result.warnings = [*result.reading.warnings, *_problems(result.changes, out_dir, categories)]
     run.imports(department, source)
     return result
+
+
+def _keeping(changes: list[FileChange], folder: Path, keep: Collection[Path]) -> list[FileChange]:
+    """The plan with each file staff asked to keep (--keep) left as it is on disk, byte for byte."""
+    kept = {path.resolve() for path in keep}
+    on_disk = last_imported(folder)
+    planned = []
+    for change in changes:
+        if change.change in (Change.CHANGED, Change.REMOVED) and change.path.resolve() in kept:
+            text = (on_disk / change.path.name).read_text(encoding="utf-8")
+            change = replace(change, change=Change.UNCHANGED, text=text, kept=True)
+        planned.append(change)
+    return planned
 
 
 def import_files(
@@ -258,15 +274,20 @@ def import_files(
     year: int | None = None,
     published: date | None = None,
     force: bool = False,
+    keep: Collection[Path] = (),
     dry_run: bool = False,
     categories: Categories = OFFICIAL,
 ) -> Iterator[FileImport]:
-    """Import each file in turn, writing its department's folder unless it failed or this is a dry run."""
+    """Import each file in turn, writing its department's folder unless it failed or this is a dry run.
+
+    `keep` names content files to leave as they are (hand edits kept) while the rest of
+    their department's folder follows its document.
+    """
     run = _Run()
     for source in input_files(sources):
         try:
             result = import_file(
-                source, out_dir, year=year, published=published, force=force, run=run, categories=categories
+                source, out_dir, year=year, published=published, force=force, keep=keep, run=run, categories=categories
             )
         except Exception as error:  # noqa: BLE001 -- said as this file's message; the other files go on
             result = FileImport(source, error=f"{display_path(source)}: 无法读取：{_described(error)}")

@@ -8,7 +8,6 @@ Everything is built here from the seed text export in `sources/`; the repository
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from datetime import date
@@ -18,8 +17,8 @@ import pytest
 from conftest import ROOT, SEED
 
 from generator.categories import SettingError
-from generator.publisher import from_setting
 from generator.importer import import_files
+from generator.publisher import from_setting
 from generator.readers import ReadError, read_document
 
 
@@ -59,7 +58,9 @@ def test_the_name_year_wins_over_the_years_the_text_mentions(tmp_path: Path) -> 
 def test_without_a_year_in_title_or_name_the_text_decides_with_a_warning(tmp_path: Path, name: str) -> None:
     reading = read_document(seed_as(tmp_path, name))
     assert reading.department.year == 2024
-    assert reading.warnings == ("文件标题和文件名都没有写明年度，按正文中最常出现的年份定为 2024 年；如不对请用 --year 指定",)
+    assert reading.warnings == (
+        "文件标题和文件名都没有写明年度，按正文中最常出现的年份定为 2024 年；如不对请用 --year 指定",
+    )
 
 
 def test_the_seed_imports_with_no_warning(tmp_path: Path) -> None:
@@ -215,3 +216,87 @@ def test_a_department_this_run_imports_counts_with_its_new_codes(tmp_path: Path)
     result = run("import", str(corrected), str(SEED), "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert run("check", str(out)).returncode == 0
+
+
+# Item 8: re-importing over hand edits: the whole plan in a dry run, and --keep.
+
+EDITED, NOTED = "13022524P00442P10057D.yaml", "13022524P00442P10051P.yaml"
+GONE, NEW = "13022524P00N62U10002L.yaml", "13022524P00N62U10003L.yaml"
+
+
+def hand_edited(tmp_path: Path) -> tuple[Path, Path]:
+    """Content imported from the seed, two files edited by hand, and a corrected document (one code changed)."""
+    out = tmp_path / "content"
+    assert run("import", str(SEED), "--out", str(out), "--published", "2024-02-01").returncode == 0
+    folder = out / "2024/203001"
+    (folder / EDITED).write_text((folder / EDITED).read_text(encoding="utf-8").replace("≥90%", "≥95%"), "utf-8")
+    with (folder / NOTED).open("a", encoding="utf-8") as file:
+        file.write("# 财政局 3 月 5 日核对\n")
+    text = SEED.read_text(encoding="utf-8").replace("13022524P00N62U10002L", "13022524P00N62U10003L")
+    return seed_as(tmp_path, "2024-203001.txt", text), folder
+
+
+def test_a_dry_run_blocked_by_hand_edits_shows_the_whole_plan_marking_what_force_discards(tmp_path: Path) -> None:
+    document, folder = hand_edited(tmp_path)
+    before = snapshot(tmp_path / "content")
+    result = run("import", str(document), "--out", str(tmp_path / "content"), "--dry-run")
+    assert result.returncode == 1
+    mark = "（手工修改过，--force 会放弃这处修改）"
+    assert result.stdout.splitlines() == [
+        f"{document} → 2024 年 {SEED_NAME}：13 个项目，78 条指标，发布日期 2024-02-01；文件将新增 1，更新 2，删除 1，未变 11；警告 0 条",
+        f"  更新：{folder / EDITED}{mark}",
+        f"  更新：{folder / NOTED}{mark}",
+        f"  新增：{folder / NEW}",
+        f"  删除：{folder / GONE}",
+        "共 1 个文件：导入 0 个部门，0 个项目，0 条指标；失败 1 个。（试运行，未写入任何文件）",
+    ]
+    assert result.stderr == (
+        f"未导入：{document}: {folder / EDITED}、{folder / NOTED} 在上次导入后被手工修改过，未写入这个部门的任何文件"
+        "（确认以文件为准、放弃手工修改，请加 --force；要保留其中的文件、导入其余内容，请加 --keep 该文件）\n"
+    )
+    forced = run("import", str(document), "--out", str(tmp_path / "content"), "--dry-run", "--force")
+    assert forced.returncode == 0
+    assert forced.stdout.splitlines()[1:5] == result.stdout.splitlines()[1:5]
+    assert snapshot(tmp_path / "content") == before
+    written = run("import", str(document), "--out", str(tmp_path / "content"), "--force")
+    assert written.stdout.splitlines()[1] == f"  更新：{folder / EDITED}（手工修改过，已按 --force 放弃这处修改）"
+
+
+def test_keep_leaves_a_hand_edited_file_byte_for_byte_and_imports_the_rest(tmp_path: Path) -> None:
+    document, folder = hand_edited(tmp_path)
+    edited, noted = (folder / EDITED).read_bytes(), (folder / NOTED).read_bytes()
+    result = run(
+        "import", str(document), "--out", str(tmp_path / "content"), "--keep", str(folder / EDITED), "--keep",
+        str(folder / NOTED),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"{document} → 2024 年 {SEED_NAME}：13 个项目，78 条指标，发布日期 2024-02-01；文件新增 1，更新 0，删除 1，未变 13；警告 0 条",
+        f"  保留：{folder / EDITED}（手工修改过，按 --keep 原样保留）",
+        f"  保留：{folder / NOTED}（手工修改过，按 --keep 原样保留）",
+        f"  新增：{folder / NEW}",
+        f"  删除：{folder / GONE}",
+        "共 1 个文件：导入 1 个部门，13 个项目，78 条指标；失败 0 个。",
+    ]
+    assert ((folder / EDITED).read_bytes(), (folder / NOTED).read_bytes()) == (edited, noted)
+    assert (folder / NEW).is_file() and not (folder / GONE).exists()
+    assert run("check", str(tmp_path / "content")).returncode == 0
+
+
+def test_keep_with_one_file_still_refuses_the_other_hand_edit(tmp_path: Path) -> None:
+    document, folder = hand_edited(tmp_path)
+    result = run("import", str(document), "--out", str(tmp_path / "content"), "--keep", str(folder / EDITED))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"未导入：{document}: {folder / NOTED} 在上次导入后被手工修改过")
+
+
+def test_keep_names_only_content_files_of_a_department(tmp_path: Path) -> None:
+    document, folder = hand_edited(tmp_path)
+    out = tmp_path / "content"
+    result = run("import", str(document), "--out", str(out), "--keep", str(folder / "x.yaml"), "--keep", str(document))
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"{folder / 'x.yaml'}: --keep 的文件不存在（--keep 应为 {out}/<年度>/<单位编码>/ 下的 .yaml 文件）\n"
+        f"{document}: 不是部门文件夹中的 YAML 文件（--keep 应为 {out}/<年度>/<单位编码>/ 下的 .yaml 文件）\n"
+    )
+    assert result.stdout == ""
