@@ -18,7 +18,7 @@ from generator.publish import content_epoch, epoch_date
 from generator.quality import Review, Severity
 from generator.readers import READERS
 from generator.validate import load_catalog
-from generator.yaml_writer import Change
+from generator.yaml_writer import Change, FileChange
 
 
 def _summary(result: FileImport, dry_run: bool) -> list[str]:
@@ -36,11 +36,36 @@ def _summary(result: FileImport, dry_run: bool) -> list[str]:
     ]
     lines += [f"  警告：{warning}" for warning in result.warnings]
     lines += [
-        f"  {change.change.value}：{display_path(change.path)}"
+        f"  {'保留' if change.kept else change.change.value}：{display_path(change.path)}{_marked(change, dry_run)}"
         for change in result.changes
-        if change.change is not Change.UNCHANGED
+        if change.change is not Change.UNCHANGED or change.kept
     ]
     return lines
+
+
+def _marked(change: FileChange, dry_run: bool) -> str:
+    """What becomes of a hand edit in the file: kept as asked, or discarded by --force."""
+    if change.kept:
+        return f"（{'手工修改过，' if change.by_hand else ''}按 --keep 原样保留）"
+    if not change.by_hand:
+        return ""
+    return "（手工修改过，--force 会放弃这处修改）" if dry_run else "（手工修改过，已按 --force 放弃这处修改）"
+
+
+def _kept_files(args: argparse.Namespace, out: Path) -> list[Path] | None:
+    """The files --keep names, each a content file of a department's folder; None (said) if one is not."""
+    kept = [Path(path) for path in args.keep]
+    wrong = [
+        f"{display_path(path)}: "
+        + ("--keep 的文件不存在" if not path.is_file() else "不是部门文件夹中的 YAML 文件")
+        + f"（--keep 应为 {display_path(out)}/<年度>/<单位编码>/ 下的 .yaml 文件）"
+        for path in kept
+        if not path.is_file() or path.suffix != ".yaml" or path.resolve().parent.parent.parent != out.resolve()
+    ]
+    if wrong:
+        print("\n".join(wrong), file=sys.stderr)
+        return None
+    return kept
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -52,6 +77,9 @@ def _import(args: argparse.Namespace) -> int:
     categories = _categories(args)
     if categories is None:
         return 1
+    kept = _kept_files(args, out)
+    if kept is None:
+        return 1
     paths = [Path(path) for path in args.documents]
     for result in import_files(
         paths,
@@ -59,11 +87,14 @@ def _import(args: argparse.Namespace) -> int:
         year=args.year,
         published=args.published,
         force=args.force,
+        keep=kept,
         dry_run=args.dry_run,
         categories=categories,
     ):
         if result.error is not None:
             failed += 1
+            if args.dry_run and result.changes:  # blocked by hand edits: the whole plan, what --force would do
+                print("\n".join(_summary(result, args.dry_run)))
             print(f"未导入：{result.error}", file=sys.stderr)
             continue
         assert result.reading is not None
@@ -186,7 +217,9 @@ def main(argv: list[str] | None = None) -> int:
         "documents", nargs="+", help=f"部门的绩效目标文件或文件夹（{'、'.join(READERS)}；文件夹中的全部导入）"
     )
     importer.add_argument("--out", default="content", help="输出目录（默认 content）")
-    importer.add_argument("--year", type=int, default=None, help="年度；默认从文件标题或正文推断")
+    importer.add_argument(
+        "--year", type=int, default=None, help="年度；默认从文件标题、文件名（如 2024年组织部.docx）或正文推断"
+    )
     importer.add_argument(
         "--published",
         type=_day,
@@ -194,8 +227,19 @@ def main(argv: list[str] | None = None) -> int:
         metavar="年-月-日",
         help="部门公开文件的日期，如 2024-02-01；默认沿用此前导入的日期，首次导入为当天",
     )
-    importer.add_argument("--dry-run", action="store_true", help="只显示将新增、更新、删除哪些文件，不写入")
+    importer.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="只显示将新增、更新、删除哪些文件，不写入；有手工修改的文件时也显示全部，并标出 --force 会放弃的修改",
+    )
     importer.add_argument("--force", action="store_true", help="覆盖导入后被手工修改过的文件")
+    importer.add_argument(
+        "--keep",
+        action="append",
+        default=[],
+        metavar="文件",
+        help="原样保留这个被手工修改过的文件，部门的其余文件照常导入；可多次使用，如 --keep content/2024/203001/x.yaml",
+    )
     importer.set_defaults(run=_import)
 
     check = commands.add_parser("check", help="只校验 content/ 下的全部 YAML（发布前检查），不生成网站")

@@ -15,13 +15,13 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 from generator.categories import OFFICIAL, Categories
-from generator.load import read_yaml
+from generator.load import DEPARTMENT_FILE, read_yaml
 from generator.model import Department, Project, field_of, fields_of
 from generator.problems import ContentError, display_path
 from generator.readers import LEGACY, READERS, ReadError, Reading, read_document
@@ -139,6 +139,62 @@ def _keeping_site_fields(department: Department, out_dir: Path, published: date 
     return replace(department, published=published, projects=tuple(projects))
 
 
+@dataclass
+class _Run:
+    """What the files read so far in this run hold, for the files after them."""
+
+    files: dict[tuple[int, str], Path] = field(default_factory=dict)  # each department-year's file
+    #: Each year's project codes in the departments this run imports: (year, project code) → (unit code, unit name, file).
+    codes: dict[tuple[int, str], tuple[str, str, Path]] = field(default_factory=dict)
+
+    def imports(self, department: Department, source: Path) -> None:
+        for project in department.projects:
+            self.codes[(department.year, project.code)] = (department.code, department.name, source)
+
+    def imported(self, year: int, unit: str) -> bool:
+        return any(key[0] == year and owner[0] == unit for key, owner in self.codes.items())
+
+
+def _codes_of_others(department: Department, out_dir: Path, run: _Run) -> dict[str, tuple[str, str, Path]]:
+    """The project codes other departments use in the department's year: (unit code, unit name, file) of each.
+
+    A department this run imports counts with its document's codes, since its folder is
+    about to become that; any other with the files its folder holds now.
+    """
+    year = department.year
+    used = {code: owner for (y, code), owner in run.codes.items() if y == year and owner[0] != department.code}
+    year_folder = out_dir / str(year)
+    folders = sorted(year_folder.iterdir()) if year_folder.is_dir() else []
+    for folder in folders:
+        unit = folder.name
+        if unit.startswith(".") or unit == department.code or folder.is_symlink() or not folder.is_dir():
+            continue
+        if run.imported(year, unit):
+            continue
+        name = str(_existing(folder / DEPARTMENT_FILE).get("name") or "").strip()
+        for path in sorted(folder.glob("*.yaml")):
+            if path.name != DEPARTMENT_FILE:
+                used.setdefault(path.stem, (unit, name, path))
+    return used
+
+
+def _code_clashes(department: Department, out_dir: Path, run: _Run) -> str | None:
+    """Why the department's project codes cannot be imported: another department uses them in the same year."""
+    used = _codes_of_others(department, out_dir, run)
+    clashes = [
+        f"第 {project.number} 个项目表（{project.name}）的项目编码“{project.code}”已被 {department.year} 年 "
+        f"{' '.join(filter(None, used[project.code][:2]))} 使用（{display_path(used[project.code][2])}）"
+        for project in department.projects
+        if project.code in used
+    ]
+    if not clashes:
+        return None
+    return (
+        f"{display_path(department.source)}: {'；'.join(clashes)}，未写入 {department.code} {department.name} 的任何文件"
+        "（同一年度各部门的项目编码不能重复，否则 check 会拒绝这些内容；请核对编码）"
+    )
+
+
 def _existing(path: Path) -> dict:
     """The mapping in a content file already in the folder; empty if there is none."""
     data = read_yaml(path).data if path.is_file() else None
@@ -152,10 +208,11 @@ def import_file(
     year: int | None,
     published: date | None,
     force: bool,
-    taken: dict,
+    keep: Collection[Path],
+    run: _Run,
     categories: Categories,
 ) -> FileImport:
-    """Read one file and plan its department's folder; `taken` holds the departments this run already read."""
+    """Read one file and plan its department's folder; `run` holds what this run's earlier files hold."""
     result = FileImport(source)
     try:
         result.reading = _read(source, year)
@@ -164,13 +221,16 @@ def import_file(
         return result
     department = result.reading.department
     key = (department.year, department.code)
-    if key in taken:
+    if key in run.files:
         result.error = (
-            f"{display_path(source)}: 与 {display_path(taken[key])} 是同一部门同一年度"
+            f"{display_path(source)}: 与 {display_path(run.files[key])} 是同一部门同一年度"
             f"（{department.year} 年 {department.code}），只导入了前者"
         )
         return result
-    taken[key] = source
+    run.files[key] = source
+    result.error = _code_clashes(replace(department, source=source), out_dir, run)
+    if result.error is not None:
+        return result
     try:
         department = _keeping_site_fields(department, out_dir, published)
         result.changes = plan_department(department, out_dir)
@@ -179,16 +239,32 @@ def import_file(
         return result
     result.published = department.published
     result.folder = department_folder(department, out_dir)
+    result.changes = _keeping(result.changes, result.folder, keep)
+    result.warnings = [*result.reading.warnings, *_problems(result.changes, out_dir, categories)]
     by_hand = [c for c in result.changes if c.by_hand and c.change in (Change.CHANGED, Change.REMOVED)]
     if by_hand and not force:
+        # The plan stays in the result, for a dry run to show what --force would discard.
         names = "、".join(display_path(c.path) for c in by_hand)
         result.error = (
             f"{display_path(source)}: {names} 在上次导入后被手工修改过，未写入这个部门的任何文件"
-            "（确认以文件为准、放弃手工修改，请加 --force）"
+            "（确认以文件为准、放弃手工修改，请加 --force；要保留其中的文件、导入其余内容，请加 --keep 该文件）"
         )
         return result
-    result.warnings = [*result.reading.warnings, *_problems(result.changes, out_dir, categories)]
+    run.imports(department, source)
     return result
+
+
+def _keeping(changes: list[FileChange], folder: Path, keep: Collection[Path]) -> list[FileChange]:
+    """The plan with each file staff asked to keep (--keep) left as it is on disk, byte for byte."""
+    kept = {path.resolve() for path in keep}
+    on_disk = last_imported(folder)
+    planned = []
+    for change in changes:
+        if change.change in (Change.CHANGED, Change.REMOVED) and change.path.resolve() in kept:
+            text = (on_disk / change.path.name).read_text(encoding="utf-8")
+            change = replace(change, change=Change.UNCHANGED, text=text, kept=True)
+        planned.append(change)
+    return planned
 
 
 def import_files(
@@ -198,15 +274,20 @@ def import_files(
     year: int | None = None,
     published: date | None = None,
     force: bool = False,
+    keep: Collection[Path] = (),
     dry_run: bool = False,
     categories: Categories = OFFICIAL,
 ) -> Iterator[FileImport]:
-    """Import each file in turn, writing its department's folder unless it failed or this is a dry run."""
-    taken: dict[tuple[int, str], Path] = {}
+    """Import each file in turn, writing its department's folder unless it failed or this is a dry run.
+
+    `keep` names content files to leave as they are (hand edits kept) while the rest of
+    their department's folder follows its document.
+    """
+    run = _Run()
     for source in input_files(sources):
         try:
             result = import_file(
-                source, out_dir, year=year, published=published, force=force, taken=taken, categories=categories
+                source, out_dir, year=year, published=published, force=force, keep=keep, run=run, categories=categories
             )
         except Exception as error:  # noqa: BLE001 -- said as this file's message; the other files go on
             result = FileImport(source, error=f"{display_path(source)}: 无法读取：{_described(error)}")

@@ -11,13 +11,24 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.categories import PLUGIN, SettingError
 
 SETTING = "publisher"
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+#: How each kind of image a browser shows begins: the mark is judged by its bytes, as the
+#: browser will judge it, since a text file named .png shows as a broken image.
+IMAGE_SIGNATURES = {
+    "PNG": re.compile(rb"\x89PNG\r\n\x1a\n"),
+    "JPEG": re.compile(rb"\xff\xd8\xff"),
+    "GIF": re.compile(rb"GIF8[79]a"),
+    "WebP": re.compile(rb"RIFF....WEBP", re.DOTALL),
+    "SVG": re.compile(rb"(\xef\xbb\xbf)?\s*(<svg[\s>]|<\?xml.*?<svg[\s>])", re.DOTALL),
+}
+#: An SVG's `<svg` comes after its XML declaration, comments and doctype, within its first bytes.
+SIGNATURE_BYTES = 64 * 1024
 
 
 def _setting(label: str, kind: str = "text") -> dataclasses.Field:
@@ -86,14 +97,19 @@ def from_setting(value: object, docs_dir: Path, where: str = "mkdocs.yml") -> Pu
 
 
 def _check_image(path: str, name: str, label: str, docs_dir: Path, where: str) -> None:
-    """The mark must be an image the site itself serves: a file under docs/."""
+    """The mark must be an image the site itself serves: a file under docs/ whose bytes are an image."""
     if "://" in path or path.startswith("//"):
         raise SettingError(f"{where}: {name}（{label}）应为 docs/ 下的图片文件，不能是其他网站的地址：{path}")
-    if Path(path).suffix.lower() not in IMAGE_SUFFIXES:
-        raise SettingError(f"{where}: {name}（{label}）应为图片文件（{'、'.join(IMAGE_SUFFIXES)}）：{path}")
     file = (docs_dir / path).resolve()
     folder = docs_dir.name
     if not file.is_relative_to(docs_dir.resolve()):
         raise SettingError(f"{where}: {name}（{label}）应为 {folder}/ 下的图片文件，网站才会带上它：{path}")
     if not file.is_file():
         raise SettingError(f"{where}: {name}（{label}）：{folder}/{path} 不存在（图片应放在 {folder}/ 下）")
+    with file.open("rb") as image:
+        head = image.read(SIGNATURE_BYTES)
+    if not any(signature.match(head) for signature in IMAGE_SIGNATURES.values()):
+        kinds = "、".join(IMAGE_SIGNATURES)
+        raise SettingError(
+            f"{where}: {name}（{label}）：{folder}/{path} 不是图片（按文件内容应为 {kinds} 图片，不看扩展名）"
+        )

@@ -145,6 +145,7 @@ class FileChange:
     change: Change
     text: str | None  # the new text; None for a removal
     by_hand: bool = False  # the file on disk was changed by hand since it was imported
+    kept: bool = False  # left as it is on disk, as asked (`import --keep`), though the document says otherwise
 
 
 class FolderError(Exception):

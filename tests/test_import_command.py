@@ -131,7 +131,7 @@ def test_a_file_edited_by_hand_is_not_overwritten_without_force(tmp_path: Path) 
     assert refused.returncode == 1
     assert refused.stderr == (
         f"未导入：{document}: {edited} 在上次导入后被手工修改过，未写入这个部门的任何文件"
-        "（确认以文件为准、放弃手工修改，请加 --force）\n"
+        "（确认以文件为准、放弃手工修改，请加 --force；要保留其中的文件、导入其余内容，请加 --keep 该文件）\n"
     )
     assert snapshot(out) == before
 

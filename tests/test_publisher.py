@@ -147,7 +147,7 @@ BAD_SETTINGS = {
     ),
     "a mark that is not an image": (
         {"mark": "about.md"},
-        "mkdocs.yml: publisher.mark（党政机关网站标识）应为图片文件（.png、.jpg、.jpeg、.gif、.svg、.webp）：about.md",
+        "mkdocs.yml: publisher.mark（党政机关网站标识）：docs/about.md 不是图片（按文件内容应为 PNG、JPEG、GIF、WebP、SVG 图片，不看扩展名）",
     ),
     "a mark missing from docs": (
         {"mark": "images/missing.png"},
@@ -166,6 +166,7 @@ def test_a_bad_publisher_setting_is_named_with_its_key(kind: str, tmp_path: Path
     (tmp_path / "docs").mkdir()
     (tmp_path / "content").mkdir()
     (tmp_path / "content/mark.png").write_bytes(png())
+    (tmp_path / "docs/about.md").write_text("# 关于本站\n", encoding="utf-8")
     with pytest.raises(SettingError) as raised:
         from_setting(setting, tmp_path / "docs")
     assert str(raised.value) == message

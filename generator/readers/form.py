@@ -42,6 +42,8 @@ NUMBERED_ITEM = re.compile(r"^\d+[、.．]")
 AMOUNT = re.compile(r"\d+(\.\d+)?")
 PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%?")
 YEAR_MENTION = re.compile(r"(20\d\d)年")
+#: A year in a file's name, as clerks name them: 2024年组织部.docx, 2024-203001.txt (not inside 203001).
+YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 #: A project's file is named by its code, so no project may be coded as the department's file.
 RESERVED_CODE = DEPARTMENT_FILE.removesuffix(".yaml")
 INDICATOR_COLUMNS = tuple(f for f in fields_of(Indicator) if f.key != "id")
@@ -169,7 +171,8 @@ def _trimmed(row: Row) -> tuple[Cell, ...]:
     return tuple(cells)
 
 
-def _is_indicator_header(row: Row) -> bool:
+def is_indicator_header(row: Row) -> bool:
+    """Whether the row is the indicator table's header (一级指标, 二级指标, …), blank cells after it aside."""
     keys = [label_key(cell.text) for cell in _trimmed(row)]
     return len(keys) == len(INDICATOR_COLUMNS) and all(
         key in _keys(column) for key, column in zip(keys, INDICATOR_COLUMNS)
@@ -233,7 +236,7 @@ def _purpose(table: _Table, rows: list[Row]) -> str:
 
 
 def _project(table: _Table) -> Project:
-    header_index = next((i for i, row in enumerate(table.rows) if _is_indicator_header(row)), None)
+    header_index = next((i for i, row in enumerate(table.rows) if is_indicator_header(row)), None)
     if header_index is None:
         labels = "、".join(c.spec.label for c in INDICATOR_COLUMNS)
         raise table.fail(f"找不到绩效指标表的表头（{labels}）")
@@ -305,18 +308,25 @@ def _goals(paragraphs: Sequence[Paragraph], source: Path) -> Goals | None:
 
 
 def _year(paragraphs: Sequence[Paragraph], blocks: Sequence[Block], source: Path) -> tuple[int, str | None]:
-    """The document's year: from its title, else the year its text names most (said in a warning)."""
+    """The document's year: from its title or its file's name, else the year its text names most (said in a warning).
+
+    Text exports usually lose the title, and clerks name files by year, so the file's
+    name is trusted before a guess from the text.
+    """
     for paragraph in paragraphs[:5]:
         match = layout.DOCUMENT_TITLE_PATTERN.match(paragraph.text)
         if match:
             return int(match.group(1)), None
+    named = set(YEAR_IN_NAME.findall(source.stem))
+    if len(named) == 1:
+        return int(named.pop()), None
     texts = [b.text for b in blocks if isinstance(b, Paragraph)]
     texts += [c.text for b in blocks if isinstance(b, Row) for c in b.cells]
     years = Counter(year for text in texts for year in YEAR_MENTION.findall(text))
     if not years:
         raise ReadError(source, "文件中没有写明年度（如“2024年”），请用 --year 指定")
     year = int(years.most_common(1)[0][0])
-    return year, f"文件标题没有写明年度，按正文中最常出现的年份定为 {year} 年；如不对请用 --year 指定"
+    return year, f"文件标题和文件名都没有写明年度，按正文中最常出现的年份定为 {year} 年；如不对请用 --year 指定"
 
 
 def _tables(blocks: Sequence[Block], source: Path) -> list[_Table]:

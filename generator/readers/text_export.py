@@ -1,8 +1,11 @@
-"""Read the text export of a department's document (Word's “纯文本” save).
+"""Read the text export of a department's document (Word's and WPS's “纯文本” save).
 
-The export writes each table cell on a line of its own that starts with a tab; an
-empty line ends a table row; a line without a tab right after a cell continues that
-cell (a line break inside it); any other line is a paragraph. Word on Chinese Windows
+The export comes in two layouts. Mostly it writes each table cell on a line of its own
+that starts with a tab, and an empty line ends a table row; it may instead write each
+row on one line, its cells separated by tabs. A file is read by rows when one line
+holds the whole indicator header (一级指标, 二级指标, … separated by tabs), which a
+file of cells never has. In either, a line without a tab right after a cell continues
+that cell (a line break inside it); any other line is a paragraph. Word on Chinese Windows
 saves as GB18030 (GBK) unless “Unicode” is chosen (UTF-16, or UTF-8 with or without
 a byte-order mark); the encoding is detected, and a decoding that does not show the
 form's words is never taken. Word's `[bookmark: …]` markers are dropped.
@@ -20,7 +23,7 @@ from pathlib import Path
 
 from generator.readers.blocks import Block, Cell, Paragraph, Place, Row, readable
 from generator.readers.errors import ReadError
-from generator.readers.form import Reading, read_department
+from generator.readers.form import Reading, is_indicator_header, read_department
 from generator.readers.package import FORM_WORD, MAX_BYTES, TEXT_ENCODINGS, megabytes
 
 BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
@@ -52,20 +55,28 @@ def decode(data: bytes, source: Path) -> str:
     )
 
 
+def _split(line: str, number: int) -> Row:
+    return Row(tuple(Cell(text.strip(), Place(line=number)) for text in line.split("\t")), Place(line=number))
+
+
 def blocks(text: str) -> list[Block]:
     """The export's paragraphs and table rows, each placed by its line number."""
+    lines = [BOOKMARK.sub("", raw) for raw in LINE_END.split(text)]
+    by_rows = any("\t" in line and is_indicator_header(_split(line, 0)) for line in lines)
     out: list[Block] = []
     cells: list[tuple[int, list[str]]] = []  # each cell's first line number and its lines
 
     def end_row() -> None:
         if cells:
-            row = tuple(Cell("\n".join(lines).strip(), Place(line=n)) for n, lines in cells)
+            row = tuple(Cell("\n".join(parts).strip(), Place(line=n)) for n, parts in cells)
             out.append(Row(row, Place(line=cells[0][0])))
             cells.clear()
 
-    for number, raw in enumerate(LINE_END.split(text), start=1):
-        line = BOOKMARK.sub("", raw)
-        if line.startswith("\t"):
+    for number, line in enumerate(lines, start=1):
+        if by_rows and "\t" in line:
+            end_row()
+            cells.extend((number, [cell]) for cell in line.split("\t"))
+        elif line.startswith("\t"):
             cells.append((number, [line[1:]]))
         elif line.strip() and cells:
             cells[-1][1].append(line)
