@@ -726,7 +726,7 @@ def _form_files(department: Department, urls: SiteUrls, dated: datetime, owner: 
             urls.department_file(department, f"-form{extension}"),
             export(department, created=dated),
             extension[1:].upper(),
-            f"{department.name}：绩效目标表原格式（{kind}），可修改后重新导入",
+            f"{department.name}：绩效目标表原格式（{kind}），可打印",
             owner,
         )
         for extension, export, kind in ((".docx", department_docx, "Word"), (".xlsx", department_xlsx, "Excel"))
@@ -832,7 +832,7 @@ def build_downloads(history: History, review: Review, site_name: str, urls: Site
             urls.datapackage(),
             to_json(datapackage(site_name, site, urls, tables)),
             "JSON",
-            f"数据包说明（Frictionless Data Package v2）：上面{_in_words(len(tables))}个 CSV 表的字段类型、主键和外键",
+            f"数据包说明：上面{_in_words(len(tables))}个 CSV 表的字段类型、主键和外键，供数据工具读取和校验",
             ("site",),
         )
     )

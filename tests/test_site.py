@@ -122,7 +122,7 @@ def test_charts_are_html_whose_words_read_as_text(seed_site: Path) -> None:
     department = page_text(seed_site / "2024" / "203001" / "index.html")
     plan = project[project.index("资金支出计划：截至各季度末的累计支出比例") :]
     assert " ".join(plan.split()).startswith(
-        "资金支出计划：截至各季度末的累计支出比例 0% 25% 50% 75% 100% 20% 3月底 983.37万元 40% 6月底 1,966.74万元"
+        "资金支出计划：截至各季度末的累计支出比例和金额（万元） 0% 25% 50% 75% 100% 20% 3月底 983.37 40% 6月底 1,966.74"
     )
     shares = " ".join(department[department.index("各项目预算占部门预算的比例") :].split())
     assert "村干部基础职务补贴 4,916.86 万元 · 67.06% 村干部绩效补贴 1,700.00 万元 · 23.19%" in shares
