@@ -12,6 +12,9 @@
  * characters, or three ASCII ones) is answered by its postings; a longer one is looked up
  * by keys that cover it (keysOf) and confirmed against the page's text. Results: pages whose best field is the title first, then the page's own
  * fields, then the rest; then by the index's order (newest year, then code).
+ * When no page holds the query as typed, the pages that hold its longest pieces are
+ * listed, labelled as such (村干部补贴: 村干部 + 补贴), a one-character typo is offered
+ * its correction from the pages' own text, and an empty result says what to try.
  * Every text from the index is put in the page as text nodes, never as markup.
  */
 (function () {
