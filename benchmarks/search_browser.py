@@ -85,6 +85,10 @@ def sample_queries(departments: list[Department]) -> list[Query]:
         Query(project.code[-7:], "code tail, 7 characters", project.code),
         Query(amount, "amount without separators", amount.split(".")[0]),
         Query("村", "1 character", "村卫生室"),
+        # No page holds these as typed (issue 25): the client reads every pair's postings.
+        Query("学校满意度", "pieces: 学校 + 满意度", "学校经费"),
+        Query("群众满意渡", "one-character typo", "群众满意度"),
+        Query("量子纠缠引擎", "nothing: what to try", "量子"),
     ]
 
 
@@ -227,10 +231,18 @@ def clear(page) -> None:
 
 
 def result_count(page) -> str:
-    """The count line as shown, reduced to its number: "1,234", "~1,234" (an estimate) or "0"."""
+    """The count line as shown, reduced to its number: "1,234", "~1,234" (an estimate) or "0".
+
+    A list of pages that hold the query's pieces says so, not how many: "pieces, N shown";
+    a correction offered is named after the count.
+    """
     text = page.locator(".md-search-result__meta").text_content() or ""
+    note = page.locator(".bp-search-note .bp-search-suggestion")
+    offered = f", 您是不是要找 {note.text_content()}" if note.count() else ""
+    if text.startswith("没有完全匹配"):
+        return f"pieces, {page.locator('li.md-search-result__item').count()} shown{offered}"
     number = "".join(char for char in text if char.isdigit() or char == ",")
-    return ("~" if text.startswith("约") else "") + (number or "0")
+    return ("~" if text.startswith("约") else "") + (number or "0") + offered
 
 
 @dataclass

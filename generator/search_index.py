@@ -14,7 +14,8 @@ against the candidate documents' text.
 Files, under `search/`, each a script `budgetSearch.add(name, data);` so that the client
 loads them with a script tag, which works from file:// where fetch() is refused:
 
-- `meta.js`: the format's version, the number of key chunks and of documents;
+- `meta.js`: the format's version, the number of key chunks and of documents, and each
+  year's page (`[year, address]`, newest first), which an empty result offers to browse;
 - `k/<n>.js`: the postings of every key whose hash (`key_hash`, FNV-1a over UTF-16
   code units, as JavaScript sees a string) is n modulo the number of chunks:
   `{key: "tier0|tier1|tier2"}`, each tier the ascending ids of the documents whose best
@@ -43,7 +44,7 @@ from generator.model import Budget, Catalog, Department, Goals, Indicator, Proje
 from generator.render import format_amount, format_percent
 from generator.urls import SiteUrls
 
-VERSION = 1
+VERSION = 2
 FOLDER = "search"
 #: The client's function that each index file calls with its name and data.
 LOADER = "budgetSearch.add"
@@ -256,7 +257,16 @@ def index_files(catalog: Catalog, urls: SiteUrls) -> Iterator[tuple[str, bytes]]
     for key, value in encoded.items():
         chunks[key_hash(key) % count][key] = value
 
-    yield _script("meta", {"version": VERSION, "chunks": count, "documents": len(docs)})
+    years = sorted({department.year for department in catalog.departments}, reverse=True)
+    yield _script(
+        "meta",
+        {
+            "version": VERSION,
+            "chunks": count,
+            "documents": len(docs),
+            "years": [[year, urls.url(urls.year(year))] for year in years],
+        },
+    )
     for number in range(count):
         yield _script(f"k/{number}", chunks.get(number, {}))
     for number, document in enumerate(docs):

@@ -399,3 +399,73 @@ def test_a_first_search_fetches_its_code_its_keys_chunks_and_the_results_shown(s
     assert not {f.path for f in again} & {f.path for f in first}
     assert not [f for f in again if f.path.endswith(("search.js", "meta.js"))]
     context.close()
+
+
+# --- When no page holds the query as typed ----------------------------------------------------------
+
+
+def note(page) -> str:
+    return page.locator(".bp-search-note").inner_text()
+
+
+def test_a_query_no_page_holds_finds_the_pages_holding_its_pieces_labelled_as_such(served, browser) -> None:
+    base, _ = served
+    page = browser.new_page()
+    page.goto(base)
+    assert not expected("村干部补贴")  # no page has it as typed
+    search(page, "村干部补贴")
+    assert page.locator(".md-search-result__meta").inner_text() == "没有完全匹配的结果，以下结果同时包含：村干部、补贴"
+    items = page.locator("li.md-search-result__item")
+    assert items.count() == page.locator("li.bp-search-result--partial").count()
+    box = SearchBox(page, base)
+    results = [box._result(items.nth(i)) for i in range(items.count())]
+    projects = [r.project for r in results if r.project]
+    assert set(projects) == expected("村干部 补贴") >= {"13022524P00442P10057D", "13022524P00442P10063T"}
+    ranked = [(tier(code, "村干部 补贴"), code) for code in projects]
+    assert ranked == sorted(ranked)  # titles first, as for any query
+    assert "<mark>村干部</mark>" in results[0].title_html and "<mark>补贴</mark>" in results[0].title_html
+    assert results[0].query == {"h": ["村干部 补贴"]}
+    page.close()
+
+
+@pytest.mark.parametrize(
+    ("typo", "meant", "project"),
+    [("慰问困难党圆", "慰问困难党员", "慰问困难党员经费"), ("基础职物补贴", "基础职务补贴", "村干部基础职务补贴")],
+)
+def test_a_one_character_typo_is_offered_its_correction_which_finds_the_project(
+    typo: str, meant: str, project: str, served, browser
+) -> None:
+    base, _ = served
+    page = browser.new_page()
+    page.goto(base + "2024/")
+    search(page, typo)
+    assert note(page).startswith(f"您是不是要找：{meant}\n")
+    page.locator("a.bp-search-suggestion").click()
+    page.wait_for_function(
+        "query => { const box = document.querySelector('.md-search');"
+        " return box.dataset.bpState === 'ready' && box.dataset.bpQuery === query; }",
+        arg=meant,
+    )
+    assert page.locator("input.md-search__input").input_value() == meant
+    assert project in page.locator(".md-search-result__item h1").all_inner_texts()
+    assert not page.locator(".bp-search-note").is_visible()
+    page.close()
+
+
+def test_an_empty_result_says_what_to_try(served, browser) -> None:
+    base, _ = served
+    page = browser.new_page()
+    page.goto(base + "2024/203001/")
+    search(page, "量子纠缠引擎")
+    assert page.locator(".md-search-result__meta").inner_text() == "没有找到符合条件的结果"
+    assert note(page).split() == [
+        "可以试试：",
+        "用更短的词，或少打几个字",
+        "检查有没有错别字",
+        "几个词之间用空格隔开，找同时包含它们的页面",
+        "按年度浏览各部门和项目：2024",
+        "年",
+    ]
+    year = page.locator(".bp-search-note a")
+    assert urlparse(year.get_attribute("href")).path == urlparse(base).path + "2024/"
+    page.close()

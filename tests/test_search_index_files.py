@@ -97,3 +97,7 @@ def test_a_snippet_comes_from_one_field_with_its_row_anchor() -> None:
     document = next(d for d in DOCS if d["title"] == "村干部基础职务补贴")
     cells = [f for f in document["fields"] if f[2] == "≥100%"]
     assert cells and all(f[3].startswith("13022524P00442P10057D-") for f in cells)
+
+
+def test_the_meta_file_names_each_years_page_for_an_empty_result_to_offer() -> None:
+    assert META["years"] == [[2024, "2024/"]]

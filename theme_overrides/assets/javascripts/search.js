@@ -12,12 +12,15 @@
  * characters, or three ASCII ones) is answered by its postings; a longer one is looked up
  * by keys that cover it (keysOf) and confirmed against the page's text. Results: pages whose best field is the title first, then the page's own
  * fields, then the rest; then by the index's order (newest year, then code).
+ * When no page holds the query as typed, the pages that hold its longest pieces are
+ * listed, labelled as such (村干部补贴: 村干部 + 补贴), a one-character typo is offered
+ * its correction from the pages' own text, and an empty result says what to try.
  * Every text from the index is put in the page as text nodes, never as markup.
  */
 (function () {
   "use strict";
 
-  var VERSION = 1;
+  var VERSION = 2;
   var PAGE = 10; // results shown at a time, and documents confirmed at a time
   var SNIPPET_BEFORE = 24; // characters of context before a match in a snippet
   var SNIPPET_LENGTH = 90;
@@ -147,24 +150,29 @@
     });
   }
 
+  /* The documents that hold a key: id -> the best tier it is in. */
+  function postings(key, meta) {
+    return load("k/" + (keyHash(key) % meta.chunks)).then(function (chunk) {
+      var tiers = new Map();
+      var posting = Object.prototype.hasOwnProperty.call(chunk, key) ? chunk[key] : "";
+      posting.split("|").forEach(function (ids, tier) {
+        decodeIds(ids, tiers, tier);
+      });
+      return tiers;
+    });
+  }
+
   /* The documents that hold every key of a term: id -> the worst of the keys' best tiers. */
   function termCandidates(term, meta) {
-    var keys = keysOf(term);
     return Promise.all(
-      keys.map(function (key) {
-        return load("k/" + (keyHash(key) % meta.chunks)).then(function (chunk) {
-          var tiers = new Map();
-          var posting = Object.prototype.hasOwnProperty.call(chunk, key) ? chunk[key] : "";
-          posting.split("|").forEach(function (ids, tier) {
-            decodeIds(ids, tiers, tier);
-          });
-          return tiers;
-        });
+      keysOf(term).map(function (key) {
+        return postings(key, meta);
       })
     ).then(intersect);
   }
 
   function intersect(maps) {
+    maps = maps.slice();
     maps.sort(function (a, b) {
       return a.size - b.size;
     });
@@ -222,10 +230,12 @@
     return worst;
   }
 
-  /* One query's answer, read as far as the visitor scrolls. */
-  function Search(query, meta) {
+  /* One query's answer, read as far as the visitor scrolls; with `pieces`, the pages
+   * that hold all of them, when none holds the query as typed. */
+  function Search(query, meta, pieces) {
     this.query = query;
-    this.terms = termsOf(query);
+    this.partial = Boolean(pieces);
+    this.terms = pieces || termsOf(query);
     // A term that is a key itself needs no confirmation: its postings are the answer.
     this.exact = this.terms.every(function (term) {
       return keysOf(term)[0] === term;
@@ -299,11 +309,166 @@
     });
   };
 
+  /* ---- When no page holds the query as typed ---- */
+
+  /* Each term's pairs of adjacent characters and the pages that hold each pair. */
+  function pairsOf(terms, meta) {
+    return Promise.all(
+      terms.map(function (term) {
+        var chars = Array.from(term);
+        return Promise.all(
+          chars.slice(1).map(function (char, at) {
+            return postings(chars[at] + char, meta);
+          })
+        );
+      })
+    );
+  }
+
+  /* The fewest, longest pieces of two characters or more that make up a term and that
+   * some page may hold (its pairs are in one page together), or null. A lone character
+   * is no piece: it is in too many pages to say anything (季度末 is not 季度 + 末). */
+  function piecesOf(term, pairs) {
+    var chars = Array.from(term);
+    var n = chars.length;
+    if (n <= 2) return [term];
+    var reach = []; // reach[s]: the end of the longest run from s whose pairs one page holds
+    for (var s = 0; s < n; s++) {
+      var together = null;
+      var end = s + 1;
+      while (end < n) {
+        var next = together ? intersect([together, pairs[end - 1]]) : pairs[end - 1];
+        if (!next.size) break;
+        together = next;
+        end++;
+      }
+      reach.push(end);
+    }
+    var best = []; // best[s]: the pieces that make up chars[s:], or undefined
+    best[n] = [];
+    for (s = n - 2; s >= 0; s--) {
+      for (end = reach[s]; end >= s + 2; end--) {
+        if (best[end] && (!best[s] || best[end].length + 1 < best[s].length)) {
+          best[s] = [chars.slice(s, end).join("")].concat(best[end]);
+        }
+      }
+    }
+    return best[0] || null;
+  }
+
+  /* The pieces of every term, when at least one term is split and every one can be. */
+  function queryPieces(terms, pairs) {
+    var pieces = [];
+    for (var t = 0; t < terms.length; t++) {
+      var found = piecesOf(terms[t], pairs[t]);
+      if (!found) return null;
+      found.forEach(function (piece) {
+        if (pieces.indexOf(piece) < 0) pieces.push(piece);
+      });
+    }
+    return pieces.length > terms.length ? pieces : null;
+  }
+
+  /* A one-character typo's correction from the index's own text: a run of a page's field
+   * that differs from a term in one character, the other characters' pairs being held by
+   * that page. The query with that term corrected, or null. */
+  function suggestion(terms, pairs) {
+    var tries = [];
+    terms.forEach(function (term, t) {
+      var chars = Array.from(term);
+      if (chars.length < 3) return;
+      // A typo at i breaks the pairs at i - 1 and i: a pair no page holds narrows where it is.
+      var places = chars.map(function (_, i) {
+        return i;
+      });
+      pairs[t].forEach(function (pages, j) {
+        if (!pages.size) {
+          places = places.filter(function (i) {
+            return i === j || i === j + 1;
+          });
+        }
+      });
+      places.forEach(function (i) {
+        var kept = pairs[t].filter(function (_, j) {
+          return j + 1 < i || j > i;
+        });
+        if (kept.length) tries.push({ term: t, chars: chars, at: i, pages: intersect(kept) });
+      });
+    });
+    var budget = 2 * PAGE; // pages read at most, in the order of their tier then of the index
+    function next(index) {
+      if (index >= tries.length || budget <= 0) return Promise.resolve(null);
+      var attempt = tries[index];
+      var ids = Array.from(attempt.pages.entries())
+        .sort(function (a, b) {
+          return a[1] - b[1] || a[0] - b[0];
+        })
+        .slice(0, Math.min(PAGE, budget));
+      budget -= ids.length;
+      return Promise.all(
+        ids.map(function (entry) {
+          return documentOf(entry[0]);
+        })
+      ).then(function (pages) {
+        var word = null;
+        var wordTier = 3;
+        pages.forEach(function (data) {
+          data.fields.forEach(function (field, f) {
+            if (field[0] >= wordTier) return;
+            var found = differingRun(Array.from(data.folded[f].text), attempt.chars, attempt.at);
+            if (found) {
+              word = found;
+              wordTier = field[0];
+            }
+          });
+        });
+        if (!word) return next(index + 1);
+        var corrected = terms.slice();
+        corrected[attempt.term] = word;
+        return corrected.join(" ");
+      });
+    }
+    return next(0);
+  }
+
+  /* A run of text as long as chars that differs from them at `at` only, or null. */
+  function differingRun(text, chars, at) {
+    for (var start = 0; start + chars.length <= text.length; start++) {
+      var other = text[start + at];
+      if (other === chars[at] || other === " ") continue;
+      var same = true;
+      for (var j = 0; j < chars.length && same; j++) same = j === at || text[start + j] === chars[j];
+      if (same) return text.slice(start, start + chars.length).join("");
+    }
+    return null;
+  }
+
+  /* No page holds the query: look for its pieces and for a typo, then show what was found. */
+  function fallback(search) {
+    return pairsOf(search.terms, search.meta)
+      .then(function (pairs) {
+        return suggestion(search.terms, pairs).then(function (corrected) {
+          return { pieces: queryPieces(search.terms, pairs), corrected: corrected };
+        });
+      })
+      .then(function (found) {
+        if (search !== current) return null;
+        if (found.corrected) showSuggestion(found.corrected);
+        if (!found.pieces) return showEmpty(search);
+        var partial = new Search(search.query, search.meta, found.pieces);
+        current = partial;
+        return partial.start().then(function () {
+          return partial === current ? showMore(partial) : null;
+        });
+      });
+  }
+
   /* ---- Showing results in Material's search box ---- */
 
   var box = document.querySelector(".md-search");
   var input = box.querySelector(".md-search__input");
   var meta = box.querySelector(".md-search-result__meta");
+  var note = box.querySelector(".bp-search-note");
   var list = box.querySelector(".md-search-result__list");
   var scrollwrap = box.querySelector(".md-search__scrollwrap");
   var toggle = document.getElementById("__search");
@@ -399,7 +564,7 @@
     var link = element("a", "md-search-result__link", [article]);
     link.href = url.href;
     link.tabIndex = -1;
-    return element("li", "md-search-result__item", [link]);
+    return element("li", "md-search-result__item" + (search.partial ? " bp-search-result--partial" : ""), [link]);
   }
 
   function showMeta(text) {
@@ -409,20 +574,69 @@
   function countText(search) {
     var total = search.total();
     if (!total.count) return "没有找到符合条件的结果";
+    if (search.partial) return "没有完全匹配的结果，以下结果同时包含：" + search.terms.join("、");
     return (total.exact ? "找到 " : "约 ") + total.count.toLocaleString("en-US") + " 个结果";
+  }
+
+  function ready(search) {
+    box.setAttribute("data-bp-query", search.query);
+    box.setAttribute("data-bp-state", "ready");
+  }
+
+  /* "您是不是要找": a link that runs the corrected search, and works as a ?q= link too. */
+  function showSuggestion(corrected) {
+    var url = new URL(location.href);
+    url.searchParams.set("q", corrected);
+    url.searchParams.delete("h");
+    url.hash = "";
+    var link = element("a", "bp-search-suggestion", [corrected]);
+    link.href = url.href;
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      input.value = corrected;
+      onQuery();
+      input.focus();
+    });
+    note.appendChild(element("p", null, ["您是不是要找：", link]));
+    note.hidden = false;
+  }
+
+  /* An empty result says what to try, and offers the years to browse. */
+  function showEmpty(search) {
+    showMeta("没有找到符合条件的结果");
+    var years = [];
+    search.meta.years.forEach(function (entry, index) {
+      var link = element("a", null, [entry[0] + " 年"]);
+      link.href = new URL(entry[1], root).href;
+      if (index) years.push("、");
+      years.push(link);
+    });
+    note.appendChild(element("p", null, ["可以试试："]));
+    note.appendChild(
+      element("ul", null, [
+        element("li", null, ["用更短的词，或少打几个字"]),
+        element("li", null, ["检查有没有错别字"]),
+        element("li", null, ["几个词之间用空格隔开，找同时包含它们的页面"]),
+        element("li", null, ["按年度浏览各部门和项目："].concat(years)),
+      ])
+    );
+    note.hidden = false;
+    ready(search);
   }
 
   /* Show the next page of results of the current search. */
   function showMore(search) {
     var shown = list.children.length;
     return search.fill(shown + PAGE).then(function () {
-      if (search !== current) return;
+      if (search !== current) return null;
+      if (!search.results.length && search.next >= search.candidates.length) {
+        return search.partial ? showEmpty(search) : fallback(search);
+      }
       search.results.slice(shown, Math.min(search.settled(), shown + PAGE)).forEach(function (result) {
         list.appendChild(resultItem(search, result[2]));
       });
       showMeta(countText(search));
-      box.setAttribute("data-bp-query", search.query);
-      box.setAttribute("data-bp-state", "ready");
+      ready(search);
       // A list that does not fill its box cannot be scrolled to ask for more.
       if (scrollwrap.scrollHeight <= scrollwrap.clientHeight && hasMore(search)) return showMore(search);
     });
@@ -444,6 +658,8 @@
   function run() {
     var query = input.value;
     list.textContent = "";
+    note.textContent = "";
+    note.hidden = true;
     scrollwrap.scrollTop = 0;
     box.removeAttribute("data-bp-query");
     box.setAttribute("data-bp-state", "searching");
