@@ -23,7 +23,7 @@ def test_the_quality_page_keeps_rule_ids_as_anchors_but_never_shows_them(seed_si
 def test_the_home_page_describes_the_data_package_in_chinese_and_names_the_site_once(seed_site: Path) -> None:
     source = (seed_site / "index.html").read_text(encoding="utf-8")
     assert "Frictionless" not in page_text(seed_site / "index.html")
-    assert "：数据包说明：上面五个 CSV 表的字段类型、主键和外键，供数据工具读取和校验</li>" in source
+    assert "：数据包说明：上面四个 CSV 表的字段类型、主键和外键，供数据工具读取和校验</li>" in source
     assert re.findall(r"<title>(.*?)</title>", source) == ["乐亭县预算绩效目标公开"]
     assert "<title>2024年 - 乐亭县预算绩效目标公开</title>" in (seed_site / "2024" / "index.html").read_text(encoding="utf-8")
 
@@ -43,6 +43,6 @@ def test_the_downloads_page_folds_each_field_list_away(seed_site: Path) -> None:
     source = (seed_site / "downloads" / "index.html").read_text(encoding="utf-8")
     fields = source[source.index('id="fields"') :]
     lists = re.findall(r'<details class="bp-fields-list" id="fields-([a-z-]+)">\s*<summary>(.*?)</summary>', fields)
-    assert [name for name, _ in lists] == ["projects", "indicators", "plans", "findings", "changes"]
+    assert [name for name, _ in lists] == ["projects", "indicators", "plans", "findings"]  # one year: no change table
     assert lists[0][1].startswith("项目（<code>projects</code>，17 个字段）")
     assert fields.count('<table class="bp-table bp-fields') == len(lists) == fields.count("</details>")

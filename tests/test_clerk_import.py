@@ -67,7 +67,7 @@ def test_the_seed_imports_with_no_warning(tmp_path: Path) -> None:
     result = run("import", str(SEED), "--out", str(tmp_path / "content"), "--published", "2024-02-01")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == (
-        "sources/2024-203001-zuzhibu.txt → 2024 年 203001 中国共产党乐亭县委员会组织部本级：13 个项目，78 条指标，发布日期 2024-02-01；"
+        "tests/fixtures/2024-203001-zuzhibu.txt → 2024 年 203001 中国共产党乐亭县委员会组织部本级：13 个项目，78 条指标，发布日期 2024-02-01；"
         "文件新增 14，更新 0，删除 0，未变 0；警告 0 条"
     )
 
@@ -197,7 +197,7 @@ def test_a_code_an_earlier_file_of_the_run_uses_refuses_the_later_file(tmp_path:
     other = other_department(tmp_path)
     result = run("import", str(SEED), str(other), "--out", str(tmp_path / "content"), *dry_run)
     assert result.returncode == 1
-    assert result.stderr == clash(other, "sources/2024-203001-zuzhibu.txt")
+    assert result.stderr == clash(other, "tests/fixtures/2024-203001-zuzhibu.txt")
     assert "导入 1 个部门" in result.stdout.splitlines()[-1]
 
 

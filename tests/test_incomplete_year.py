@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import two_years as y
-from conftest import ROOT, build_site, copy_project, page_text
+from conftest import CONTENT, build_site, copy_project, page_text
 
 from generator.model import Department
 from generator.validate import load_catalog
@@ -36,7 +36,7 @@ def content_with(
     destination: Path, in_2024: tuple[str, ...], in_2025: tuple[str, ...], *, seed_in_2025: bool = True
 ) -> Path:
     """The seed department in 2024 and 2025 (tests/two_years.py), and the copies named for each year."""
-    content = y.content_with_two_years(ROOT / "content", destination)
+    content = y.content_with_two_years(CONTENT, destination)
     if not seed_in_2025:
         shutil.rmtree(content / str(y.YEAR))
     seed = next(d for d in load_catalog(content).departments if d.year == 2024)
