@@ -14,7 +14,7 @@ import os
 import re
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 from markupsafe import Markup, escape
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
@@ -33,7 +33,7 @@ from generator.model import Catalog
 from generator.problems import ContentError, display_path
 from generator.publish import BuildDate, discard, promote, recover, staging_dir
 from generator.publisher import Publisher, from_setting
-from generator.render import restore_html_blocks, set_aside_html_blocks
+from generator.render import problems_banner, restore_html_blocks, set_aside_html_blocks
 from generator.site import SiteParts, make_site
 from generator.urls import SiteUrls
 from generator.validate import load_catalog
@@ -136,7 +136,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         log.error(report)
         kept = bool(self.catalog.departments)  # content that never passed has no site to keep
         lines = report.strip().splitlines()
-        self.problems = _templates().get_template("problems.html.j2").render(kept=kept, lines=lines)
+        self.problems = problems_banner(lines, kept)
         if not kept:
             self.parts = SiteParts({self.urls.home(): "# 网站尚未生成\n"}, Downloads(()))
 
@@ -241,16 +241,6 @@ def run_mkdocs(command: str, arguments: list[str]) -> int:
     except SystemExit as finished:
         return finished.code if isinstance(finished.code, int) else 1
     return 0
-
-
-def _templates() -> Environment:
-    return Environment(
-        loader=PackageLoader("generator", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
 
 
 def _refuse_clash(files: Files, path: str, kind: str) -> None:

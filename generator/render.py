@@ -177,6 +177,14 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+def problems_banner(lines: list[str], kept: bool) -> str:
+    """What `serve` puts at the top of every page while the content is broken: `check`'s report, a line each.
+
+    `kept` says whether the pages below are the last good site or only this report.
+    """
+    return _environment().get_template("problems.html.j2").render(kept=kept, lines=lines)
+
+
 def format_day(day: date) -> str:
     """A day as Chinese documents write it: 2024年2月1日."""
     return f"{day.year}年{day.month}月{day.day}日"
