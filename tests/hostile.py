@@ -167,3 +167,10 @@ def html_attributes(source: str) -> list[tuple[str, str]]:
 
     Attributes().feed(source)
     return found
+
+
+def assert_no_script_attributes(source: str, where: object) -> None:
+    """No event handler, autofocus or javascript: link in a page: what would run script when it opens."""
+    for name, value in html_attributes(source):
+        assert not name.startswith("on") and name != "autofocus", (where, name)
+        assert not (name == "href" and value.lower().startswith("javascript:")), (where, value)

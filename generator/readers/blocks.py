@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from generator.problems import code_point
 from generator.readers.errors import Place, ReadError
 
 #: Line breaks as Word and Excel store them: Shift+Enter is a vertical tab, a page break a
@@ -77,6 +78,9 @@ def _text(text: str, place: Place, source: Path) -> str:
     for pattern, kind in ((CONTROL, "控制字符"), (INVALID, "无效字符")):
         found = pattern.search(text)
         if found is not None:
-            code = f"U+{ord(found.group()):04X}"
-            raise ReadError(source, f"文字中有{kind} {code}（应为文字、换行或制表符，请删去该字符再导入）", place)
+            raise ReadError(
+                source,
+                f"文字中有{kind} {code_point(found.group())}（应为文字、换行或制表符，请删去该字符再导入）",
+                place,
+            )
     return LINE_BREAKS.sub("\n", text).strip()
