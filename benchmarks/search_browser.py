@@ -89,6 +89,7 @@ def sample_queries(departments: list[Department]) -> list[Query]:
         Query("学校满意度", "pieces: 学校 + 满意度", "学校经费"),
         Query("群众满意渡", "one-character typo", "群众满意度"),
         Query("量子纠缠引擎", "nothing: what to try", "量子"),
+        Query("cunganbu", "pinyin of 村干部", "cgb"),
     ]
 
 

@@ -7,9 +7,11 @@ fields, each indicator cell), so that a result's snippet comes from one field an
 runs table cells together. Text is folded (`fold`: NFKC, so full-width and half-width
 forms are one; lower case; runs of whitespace one space) and every character and every
 pair of adjacent characters of a field is a key, and so is every run of three ASCII
-characters (`keys_of`). A query of one or two characters is answered by its key's
-postings alone; a longer one by the postings of keys that cover it, then confirmed
-against the candidate documents' text.
+characters (`keys_of`). A page's title is also kept as it is typed in pinyin, in full and
+by initials (`pinyin_of`: 村干部补贴 is found by cunganbu and cgb), keyed by its runs of
+three letters only. A query of one or two characters is answered by its key's postings
+alone; a longer one by the postings of keys that cover it, then confirmed against the
+candidate documents' text.
 
 Files, under `search/`, each a script `budgetSearch.add(name, data);` so that the client
 loads them with a script tag, which works from file:// where fetch() is refused:
@@ -22,8 +24,8 @@ loads them with a script tag, which works from file:// where fetch() is refused:
   field for the key is of that tier (0 the title, 1 the page's own fields, 2 the rest),
   delta-coded in base 36 with `+k` for k consecutive ids (`encode_ids`);
 - `d/<id>.js`: one document: its address, title, department, year and fields
-  `[tier, label, text, anchor, alternative]` (the alternative is what a reader may type
-  instead: an amount without thousands separators).
+  `[tier, label, text, anchor, alternative, pinyin]` (the alternative is what a reader
+  may type instead: an amount without thousands separators; the pinyin, the title's).
 
 Document ids follow the result order for equal matches: newest year first, then code.
 A document's tier for a query is at least the worst of its keys' tiers, so a client
@@ -39,12 +41,15 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
+
+from pypinyin import lazy_pinyin
 
 from generator.model import Budget, Catalog, Department, Goals, Indicator, Project, field_of, fields_of
 from generator.render import format_amount, format_percent
 from generator.urls import SiteUrls
 
-VERSION = 2
+VERSION = 3
 FOLDER = "search"
 #: The client's function that each index file calls with its name and data.
 LOADER = "budgetSearch.add"
@@ -76,6 +81,26 @@ def keys_of(text: str) -> set[str]:
     keys = set(folded) | {folded[i : i + 2] for i in range(len(folded) - 1)}
     keys.update(triple for i in range(len(folded) - 2) if (triple := folded[i : i + 3]).isascii())
     return keys
+
+
+@lru_cache(maxsize=None)
+def pinyin_of(title: str) -> str:
+    """A title's Chinese characters as typed in pinyin without tones or spaces, in full and by initials.
+
+    村干部基础职务补贴 is "cunganbujichuzhiwubutie cgbjczwbt": a visitor who types the
+    name by its sounds (cunganbu) or its initials (cgb) finds it. Heteronyms are read as
+    pypinyin's phrase dictionary reads them in context (干部 gan bu, 银行 yin hang); ü is v,
+    as a keyboard types it.
+    """
+    syllables = lazy_pinyin(title, errors="ignore")
+    if not syllables:
+        return ""
+    return "".join(syllables) + " " + "".join(syllable[0] for syllable in syllables)
+
+
+def pinyin_keys(pinyin: str) -> set[str]:
+    """The runs of three letters of each word of a pinyin text: one or two letters would be in every page."""
+    return {word[i : i + 3] for word in pinyin.split() for i in range(len(word) - 2)}
 
 
 def key_hash(key: str) -> int:
@@ -139,6 +164,7 @@ class Field:
     text: str
     anchor: str = ""  # the part of the page it is in: an indicator row's anchor
     alternative: str = ""  # another way a reader types it: 4916.86 for 4,916.86
+    pinyin: str = ""  # a title as typed in pinyin: `pinyin_of`
 
 
 @dataclass(frozen=True)
@@ -156,7 +182,7 @@ class Document:
             "title": self.title,
             "department": self.department,
             "year": self.year,
-            "fields": [[f.tier, f.label, f.text, f.anchor, f.alternative] for f in self.fields],
+            "fields": [[f.tier, f.label, f.text, f.anchor, f.alternative, f.pinyin] for f in self.fields],
         }
 
 
@@ -191,7 +217,7 @@ def _project_document(department: Department, project: Project, urls: SiteUrls) 
         project.name,
         department.name,
         department.year,
-        (Field(TITLE, field_of(Project, "name").spec.label, project.name), *own, *rest),
+        (Field(TITLE, field_of(Project, "name").spec.label, project.name, pinyin=pinyin_of(project.name)), *own, *rest),
         (-department.year, project.code),
     )
 
@@ -212,7 +238,7 @@ def _department_document(department: Department, urls: SiteUrls) -> Document:
         department.name,
         department.name,
         department.year,
-        (Field(TITLE, field_of(Department, "name").spec.label, department.name), *own, *rest),
+        (Field(TITLE, field_of(Department, "name").spec.label, department.name, pinyin=pinyin_of(department.name)), *own, *rest),
         (-department.year, department.code),
     )
 
@@ -232,7 +258,7 @@ def _postings(docs: list[Document]) -> dict[str, list[list[int]]]:
     for number, document in enumerate(docs):
         best: dict[str, int] = {}
         for field in document.fields:
-            for key in keys_of(field.text) | keys_of(field.alternative):
+            for key in keys_of(field.text) | keys_of(field.alternative) | pinyin_keys(field.pinyin):
                 best[key] = min(best.get(key, field.tier), field.tier)
         for key, tier in best.items():
             postings[key][tier].append(number)

@@ -364,6 +364,16 @@ def test_a_long_result_list_is_ranked_as_a_whole_while_shown_ten_at_a_time(tmp_p
         page.close()
 
 
+def test_a_name_is_found_by_its_pinyin_in_full_or_by_initials(search_box: SearchBox) -> None:
+    both = ["村干部基础职务补贴", "村干部绩效补贴"]
+    assert [r.title for r in search_box.search("cunganbu")] == both
+    assert [r.title for r in search_box.search("CGB")] == both
+    assert [r.title for r in search_box.search("ganbupeixun")] == ["干部培训费"]
+    assert [r.title for r in search_box.search("dyjf")] == ["慰问困难党员经费"]  # initials from the middle
+    department = search_box.search("zuzhibu")
+    assert [(r.title, r.where) for r in department] == [("中国共产党乐亭县委员会组织部本级", "2024年 · 部门")]
+
+
 # --- What a search costs a visitor ------------------------------------------------------------------
 
 
@@ -399,6 +409,27 @@ def test_a_first_search_fetches_its_code_its_keys_chunks_and_the_results_shown(s
     assert not {f.path for f in again} & {f.path for f in first}
     assert not [f for f in again if f.path.endswith(("search.js", "meta.js"))]
     context.close()
+
+
+def test_a_query_no_page_holds_reads_no_page_to_learn_it(tmp_path: Path, browser) -> None:
+    """Its keys that cover it are on many pages, the rest of its keys narrow them to none."""
+    content = tmp_path / "content"
+    synthetic.write(synthetic.Size.for_projects(60, per_department=12), content)
+    assert len(ranked(content, "经费 满意 意度")) > 20 and not ranked(content, "经费满意度")
+    site = build_site(copy_project(tmp_path / "project", content))
+    files: list[Served] = []
+    with serve(site, files) as base:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(base)
+        page.wait_for_load_state("networkidle")
+        before = len(files)
+        search(page, "经费满意度")
+        assert page.locator(".md-search-result__meta").inner_text() == "没有完全匹配的结果，以下结果同时包含：经费、满意度"
+        shown = page.locator("li.md-search-result__item").count()
+        read = [f for f in served_since(files, before) if "/search/d/" in f.path]
+        assert shown == 10 and len(read) <= shown + 10  # the pieces' results and at most one page more
+        context.close()
 
 
 # --- When no page holds the query as typed ----------------------------------------------------------

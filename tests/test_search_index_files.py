@@ -13,6 +13,8 @@ from generator.search_index import (
     index_files,
     key_hash,
     keys_of,
+    pinyin_keys,
+    pinyin_of,
     script_data,
 )
 from generator.urls import SiteUrls
@@ -101,3 +103,15 @@ def test_a_snippet_comes_from_one_field_with_its_row_anchor() -> None:
 
 def test_the_meta_file_names_each_years_page_for_an_empty_result_to_offer() -> None:
     assert META["years"] == [[2024, "2024/"]]
+
+
+def test_a_name_is_kept_as_typed_in_pinyin_in_full_and_by_initials() -> None:
+    assert pinyin_of("村干部基础职务补贴") == "cunganbujichuzhiwubutie cgbjczwbt"
+    assert pinyin_of("乐亭县银行行长") == "laotingxianyinhanghangzhang ltxyhhz"  # heteronyms read in context
+    assert pinyin_of("绿化") == "lvhua lh"  # ü as a keyboard types it
+    assert pinyin_of("2024年") == "nian n" and pinyin_of("ABC") == ""  # only Chinese characters are spelled
+    # Keyed by runs of three letters of each word only: one or two letters would be in every page.
+    assert pinyin_keys("lvhua lh") == {"lvh", "vhu", "hua"}
+    titles = {DOCS[n]["title"] for tier in lookup("cgb") for n in tier}
+    assert titles == {"村干部基础职务补贴", "村干部绩效补贴"}
+    assert not lookup("cg") and not lookup("bt")

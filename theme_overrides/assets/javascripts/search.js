@@ -12,7 +12,8 @@
  * characters, or three ASCII ones) is answered by its postings; a longer one is looked up
  * by keys that cover it (keysOf) and confirmed against the page's text. Results: pages whose best field is the title first, then the page's own
  * fields, then the rest; then by the index's order (newest year, then code).
- * When no page holds the query as typed, the pages that hold its longest pieces are
+ * A project's or department's name is found by its pinyin too, in full or by initials
+ * (cunganbu, cgb). When no page holds the query as typed, the pages that hold its longest pieces are
  * listed, labelled as such (村干部补贴: 村干部 + 补贴), a one-character typo is offered
  * its correction from the pages' own text, and an empty result says what to try.
  * Every text from the index is put in the page as text nodes, never as markup.
@@ -20,7 +21,7 @@
 (function () {
   "use strict";
 
-  var VERSION = 2;
+  var VERSION = 3;
   var PAGE = 10; // results shown at a time, and documents confirmed at a time
   var SNIPPET_BEFORE = 24; // characters of context before a match in a snippet
   var SNIPPET_LENGTH = 90;
@@ -96,8 +97,9 @@
 
   /* The keys a term is looked up by: the term itself when it is a key (one or two
    * characters, or three ASCII ones), else keys that cover it from left to right, three
-   * ASCII characters where they can (pairs of digits are in most pages), else pairs. Fewer
-   * keys fetch fewer chunks; the confirmation against the text makes up for the rest. */
+   * ASCII characters where they can (pairs of digits are in most pages, and a name's
+   * pinyin is keyed by threes only), else pairs. Fewer keys fetch fewer chunks; the
+   * confirmation against the text, or narrowing by the rest of its keys, makes up for it. */
   function keysOf(term) {
     var chars = Array.from(term);
     if (chars.length <= 2 || (chars.length === 3 && isAscii(term))) return [term];
@@ -108,9 +110,13 @@
     var at = 0;
     while (at < chars.length - 1) {
       var triple = chars.slice(at, at + 3).join("");
+      var lastTriple = chars.slice(-3).join("");
       if (at + 3 <= chars.length && isAscii(triple)) {
         add(triple);
         at += 3;
+      } else if (at + 3 > chars.length && isAscii(lastTriple)) {
+        add(lastTriple);
+        at = chars.length;
       } else {
         add(chars[at] + chars[at + 1]);
         at += 2;
@@ -119,6 +125,20 @@
     if (at === chars.length - 1) {
       var last = chars.slice(-3).join("");
       add(isAscii(last) ? last : chars.slice(-2).join(""));
+    }
+    return keys;
+  }
+
+  /* Every key a page that holds the term holds: each pair of adjacent characters and each
+   * run of three ASCII ones (a pair of letters may be only in a name's pinyin, which is
+   * keyed by threes, so a term with letters is narrowed by its threes alone). */
+  function allKeysOf(term) {
+    var chars = Array.from(term);
+    var keys = [];
+    for (var at = 0; at + 2 <= chars.length; at++) {
+      var triple = chars.slice(at, at + 3).join("");
+      if (at + 3 <= chars.length && isAscii(triple)) keys.push(triple);
+      else if (!isAscii(chars[at] + chars[at + 1])) keys.push(chars[at] + chars[at + 1]);
     }
     return keys;
   }
@@ -162,13 +182,25 @@
     });
   }
 
-  /* The documents that hold every key of a term: id -> the worst of the keys' best tiers. */
+  /* The documents that hold every key of a term: id -> the worst of the keys' best tiers.
+   * When its covering keys leave more candidates than a page of results, the rest of its
+   * keys narrow them first: one more key chunk costs less than the pages it spares
+   * confirming (学校满意度: 113 pages hold 学校, 满意 and 意度, none holds 校满). */
   function termCandidates(term, meta) {
-    return Promise.all(
-      keysOf(term).map(function (key) {
-        return postings(key, meta);
-      })
-    ).then(intersect);
+    var covering = keysOf(term);
+    return Promise.all(covering.map(lookUp)).then(function (maps) {
+      var found = intersect(maps);
+      var rest = allKeysOf(term).filter(function (key) {
+        return covering.indexOf(key) < 0;
+      });
+      if (found.size <= PAGE || !rest.length) return found;
+      return Promise.all(rest.map(lookUp)).then(function (more) {
+        return intersect([found].concat(more));
+      });
+    });
+    function lookUp(key) {
+      return postings(key, meta);
+    }
   }
 
   function intersect(maps) {
@@ -193,16 +225,19 @@
     return load("d/" + id).then(function (data) {
       if (!data.folded) {
         data.folded = data.fields.map(function (field) {
-          return { text: fold(field[2]).text, alternative: fold(field[4]).text };
+          return { text: fold(field[2]).text, alternative: fold(field[4]).text, pinyin: field[5] };
         });
       }
       return data;
     });
   }
 
-  /* Whether a folded field holds a term, as shown or as a reader may type it. */
+  /* Whether a folded field holds a term, as shown or as a reader may type it (an amount
+   * without separators, a title in pinyin). */
   function holds(folded, term) {
-    return folded.text.indexOf(term) >= 0 || folded.alternative.indexOf(term) >= 0;
+    return (
+      folded.text.indexOf(term) >= 0 || folded.alternative.indexOf(term) >= 0 || folded.pinyin.indexOf(term) >= 0
+    );
   }
 
   /* A query's distinct terms, folded: what the index is searched for and the page marked with. */
