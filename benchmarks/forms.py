@@ -14,10 +14,10 @@ import time
 from datetime import datetime
 
 from benchmarks import synthetic
-from generator.export import department_docx, department_xlsx
-from generator.model import Catalog
-from generator.site import make_site
-from generator.urls import SiteUrls
+from generator.formats.forms import department_docx, department_xlsx
+from generator.schema.model import Catalog
+from generator.site.parts import make_site
+from generator.site.urls import SiteUrls
 
 DATED = datetime(2024, 1, 1)
 

@@ -17,8 +17,8 @@ from typing import Any
 
 import yaml
 
-from generator.model import Department, Project
-from generator.quality import RULES, review_project
+from generator.schema.model import Department, Project
+from generator.site.quality import RULES, review_project
 
 HOWTO = (
     "**万元**：金额单位，1 万元即 10,000 元。**预算数**是本年度安排给项目的资金，"
@@ -53,60 +53,76 @@ def _title(title: str) -> str:
 def project_page(department: Department, project: Project, total: Any) -> str:
     budget = project.budget
     plan_rows = [
-        [point.label, "—" if point.percent is None else f"{point.percent}%",
-         "—" if point.percent is None else _money(budget.total * point.percent / 100)]
+        [
+            point.label,
+            "—" if point.percent is None else f"{point.percent}%",
+            "—" if point.percent is None else _money(budget.total * point.percent / 100),
+        ]
         for point in project.plan.points()
     ]
     indicators = [
-        [row.level1, row.level2, row.level3, row.description, row.value, row.basis]
-        for row in project.indicators
+        [row.level1, row.level2, row.level3, row.description, row.value, row.basis] for row in project.indicators
     ]
     share = budget.total * 100 / total if total else 0
-    return "".join([
-        _title(project.name),
-        f"[首页](../../index.md) › [{department.year}年 {department.name}](index.md) › 项目 {project.number}\n\n",
-        f"# {project.name}\n\n",
-        f"- 项目编码：`{project.code}`\n- 预算单位：{department.code} {department.name}\n",
-        f"- 年度：{department.year}\n- 预算数：{_money(budget.total)} 万元\n\n",
-        "## 预算规模\n\n",
-        _table(["项目", "金额（万元）"], [
-            ["预算数", _money(budget.total)],
-            ["其中：财政资金", _money(budget.fiscal)],
-            ["其他资金", _money(budget.other)],
-            ["占部门预算", f"{share:.2f}%（部门合计 {_money(total)}）"],
-        ]),
-        f"\n## 资金用途\n\n{project.purpose}\n\n## 绩效目标\n\n{project.goal}\n\n",
-        "## 资金支出计划\n\n截至各季度末累计支出占预算数的比例，括号内为按预算数折算的金额。\n\n",
-        _table(["时点", "累计支出比例", "累计支出金额（万元）"], plan_rows),
-        "\n## 绩效指标\n\n",
-        _table(["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"], indicators),
-        f"\n## 如何阅读本页\n\n{HOWTO}",
-    ])
+    return "".join(
+        [
+            _title(project.name),
+            f"[首页](../../index.md) › [{department.year}年 {department.name}](index.md) › 项目 {project.number}\n\n",
+            f"# {project.name}\n\n",
+            f"- 项目编码：`{project.code}`\n- 预算单位：{department.code} {department.name}\n",
+            f"- 年度：{department.year}\n- 预算数：{_money(budget.total)} 万元\n\n",
+            "## 预算规模\n\n",
+            _table(
+                ["项目", "金额（万元）"],
+                [
+                    ["预算数", _money(budget.total)],
+                    ["其中：财政资金", _money(budget.fiscal)],
+                    ["其他资金", _money(budget.other)],
+                    ["占部门预算", f"{share:.2f}%（部门合计 {_money(total)}）"],
+                ],
+            ),
+            f"\n## 资金用途\n\n{project.purpose}\n\n## 绩效目标\n\n{project.goal}\n\n",
+            "## 资金支出计划\n\n截至各季度末累计支出占预算数的比例，括号内为按预算数折算的金额。\n\n",
+            _table(["时点", "累计支出比例", "累计支出金额（万元）"], plan_rows),
+            "\n## 绩效指标\n\n",
+            _table(["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"], indicators),
+            f"\n## 如何阅读本页\n\n{HOWTO}",
+        ]
+    )
 
 
 def department_page(department: Department, total: Any) -> str:
     rows = [
-        [p.number, f"`{p.code}`", f"[{_cell(p.name)}]({p.code}.md)",
-         _money(p.budget.total), f"{p.budget.total * 100 / total:.2f}%" if total else "0.00%"]
+        [
+            p.number,
+            f"`{p.code}`",
+            f"[{_cell(p.name)}]({p.code}.md)",
+            _money(p.budget.total),
+            f"{p.budget.total * 100 / total:.2f}%" if total else "0.00%",
+        ]
         for p in department.projects
     ]
     goals = department.goals
     sections = []
     for title, section in (
-        ("一、总体绩效目标", goals.overall), ("二、分项绩效目标", goals.itemized), ("三、工作保障措施", goals.safeguards)
+        ("一、总体绩效目标", goals.overall),
+        ("二、分项绩效目标", goals.itemized),
+        ("三、工作保障措施", goals.safeguards),
     ):
         paragraphs = ([section.intro] if section.intro else []) + list(section.items)
         sections.append(f"### {title}\n\n" + "\n\n".join(paragraphs) + "\n\n")
-    return "".join([
-        _title(department.name),
-        f"[首页](../../index.md) › {department.year}年\n\n# {department.name}\n\n",
-        f"- 单位编码：`{department.code}`\n- 年度：{department.year}\n",
-        f"- 项目数：{len(department.projects)} 个\n- 项目预算合计：{_money(total)} 万元\n\n",
-        "## 项目支出绩效目标\n\n",
-        _table(["序号", "项目编码", "项目名称", "预算数（万元）", "占比"], rows),
-        "\n## 部门整体绩效目标\n\n",
-        *sections,
-    ])
+    return "".join(
+        [
+            _title(department.name),
+            f"[首页](../../index.md) › {department.year}年\n\n# {department.name}\n\n",
+            f"- 单位编码：`{department.code}`\n- 年度：{department.year}\n",
+            f"- 项目数：{len(department.projects)} 个\n- 项目预算合计：{_money(total)} 万元\n\n",
+            "## 项目支出绩效目标\n\n",
+            _table(["序号", "项目编码", "项目名称", "预算数（万元）", "占比"], rows),
+            "\n## 部门整体绩效目标\n\n",
+            *sections,
+        ]
+    )
 
 
 def department_quality_page(department: Department) -> str:
@@ -115,26 +131,34 @@ def department_quality_page(department: Department) -> str:
         for project in department.projects
         for finding in review_project(department, project)
     ]
-    return "".join([
-        _title(f"{department.name}：指标质量"),
-        f"[首页](../../index.md) › [{department.name}](index.md) › 指标质量\n\n# {department.name}：指标质量\n\n",
-        _table(["规则", "项目", "位置", "表中所见"], rows),
-    ])
+    return "".join(
+        [
+            _title(f"{department.name}：指标质量"),
+            f"[首页](../../index.md) › [{department.name}](index.md) › 指标质量\n\n# {department.name}：指标质量\n\n",
+            _table(["规则", "项目", "位置", "表中所见"], rows),
+        ]
+    )
 
 
 def quality_page(years: list[int]) -> str:
     links = "".join(f"- [{year}年各部门的指标质量]({year}.md)\n" for year in years)
     rules = [[rule.id, rule.severity.value, rule.title, rule.description, rule.basis] for rule in RULES]
-    return "".join([
-        _title("指标质量"), "# 指标质量\n\n", links,
-        "\n## 规则及其依据\n\n", _table(["编号", "程度", "规则", "要求", "依据"], rules),
-    ])
+    return "".join(
+        [
+            _title("指标质量"),
+            "# 指标质量\n\n",
+            links,
+            "\n## 规则及其依据\n\n",
+            _table(["编号", "程度", "规则", "要求", "依据"], rules),
+        ]
+    )
 
 
 def quality_year_page(year: int, departments: list[Department]) -> str:
     rows = [
         [f"[{_cell(d.name)}](../{d.year}/{d.code}/quality.md)", sum(len(review_project(d, p)) for p in d.projects)]
-        for d in departments if d.year == year
+        for d in departments
+        if d.year == year
     ]
     return _title(f"{year}年各部门的指标质量") + f"# {year}年各部门的指标质量\n\n" + _table(["部门", "提示"], rows)
 
@@ -143,9 +167,14 @@ def home_page(site_name: str, departments: list[Department], totals: dict[str, A
     out = [_title(site_name), f"# {site_name}\n\n本站公开各预算部门的**项目支出绩效目标表**。\n\n"]
     for year in sorted({d.year for d in departments}, reverse=True):
         rows = [
-            [f"`{d.code}`", f"[{_cell(d.name)}]({d.year}/{d.code}/index.md)", len(d.projects),
-             f"{_money(totals[f'{d.year}/{d.code}'])} 万元"]
-            for d in departments if d.year == year
+            [
+                f"`{d.code}`",
+                f"[{_cell(d.name)}]({d.year}/{d.code}/index.md)",
+                len(d.projects),
+                f"{_money(totals[f'{d.year}/{d.code}'])} 万元",
+            ]
+            for d in departments
+            if d.year == year
         ]
         out += [f"## {year}年\n\n", _table(["单位编码", "部门", "项目数", "项目预算合计"], rows), "\n"]
     return "".join(out)
@@ -153,12 +182,20 @@ def home_page(site_name: str, departments: list[Department], totals: dict[str, A
 
 def year_page(year: int, departments: list[Department], totals: dict[str, Any]) -> str:
     rows = [
-        [f"`{d.code}`", f"[{_cell(d.name)}]({d.code}/index.md)", len(d.projects),
-         f"{_money(totals[f'{d.year}/{d.code}'])} 万元"]
-        for d in departments if d.year == year
+        [
+            f"`{d.code}`",
+            f"[{_cell(d.name)}]({d.code}/index.md)",
+            len(d.projects),
+            f"{_money(totals[f'{d.year}/{d.code}'])} 万元",
+        ]
+        for d in departments
+        if d.year == year
     ]
-    return _title(f"{year}年") + f"[首页](../index.md) › {year}年\n\n# {year}年\n\n## 部门\n\n" + _table(
-        ["单位编码", "部门", "项目数", "项目预算合计"], rows)
+    return (
+        _title(f"{year}年")
+        + f"[首页](../index.md) › {year}年\n\n# {year}年\n\n## 部门\n\n"
+        + _table(["单位编码", "部门", "项目数", "项目预算合计"], rows)
+    )
 
 
 def write_site(docs_dir: Path, site_name: str, departments: list[Department]) -> list:

@@ -31,9 +31,9 @@ from pathlib import Path
 
 from benchmarks import scale, synthetic
 from benchmarks.browser import CHROMIUM, CHROMIUM_FLAGS, Served, serve, served_since
-from generator.model import Department, Project
-from generator.search_index import script_data
-from generator.urls import SiteUrls
+from generator.schema.model import Department, Project
+from generator.site.search_index import script_data
+from generator.site.urls import SiteUrls
 
 SEED = 2024
 #: Targets of issue 14.

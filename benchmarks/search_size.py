@@ -13,9 +13,9 @@ import argparse
 import time
 
 from benchmarks import synthetic
-from generator.model import Catalog
-from generator.search_index import decode_ids, fold, index_files, key_hash, script_data
-from generator.urls import SiteUrls
+from generator.schema.model import Catalog
+from generator.site.search_index import decode_ids, fold, index_files, key_hash, script_data
+from generator.site.urls import SiteUrls
 
 QUERIES = ("村干部", "干部", "补贴", "2024年底前完成", "满意度", "P10057D", "≥95%", "党建示范")
 

@@ -6,7 +6,7 @@ decimals where total = fiscal + other, and a cumulative spending plan that never
 decreases. Names and texts are drawn from vocabulary of real county budgets so that
 the Chinese search index (jieba) sees text of realistic variety, not one repeated
 string. The content is built as the model's own objects (generator/model.py) and
-written with generator.yaml_writer, the writer of `python -m generator import`, so
+written with generator.source.yaml_writer, the writer of `python -m generator import`, so
 the format can never drift from what the importer produces.
 
 Everything comes from one seeded `random.Random`: the same arguments always give
@@ -21,8 +21,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from generator.model import Budget, Department, Goals, GoalSection, Indicator, Project, SpendingPlan
-from generator.yaml_writer import write_content
+from generator.schema.model import Budget, Department, Goals, GoalSection, Indicator, Project, SpendingPlan
+from generator.source.yaml_writer import write_content
 
 COUNTY_CODE = "130225"  # 乐亭县, as in the seed's project codes
 
@@ -50,21 +50,44 @@ TOWNS = ("乐亭镇", "汤家河镇", "胡家坨镇", "王滩镇", "闫各庄镇
 UNIT_SUFFIXES = ("本级", "机关", "事务中心", "服务中心", "综合执法大队", "监测站")
 
 PROJECT_KINDS = (
-    "经费", "专项经费", "补助资金", "运行维护费", "建设项目", "购置经费", "工作经费",
-    "培训费", "补贴", "奖补资金", "提升工程", "信息化建设经费",
+    "经费",
+    "专项经费",
+    "补助资金",
+    "运行维护费",
+    "建设项目",
+    "购置经费",
+    "工作经费",
+    "培训费",
+    "补贴",
+    "奖补资金",
+    "提升工程",
+    "信息化建设经费",
 )
 PROJECT_PREFIXES = ("", "", "", "{year}年", "全县", "农村", "城区", "重点", "年度", "基层")
 
 TIMELINESS = ("{year}年底前完成", "{year}年6月底前完成", "按季度完成", "{year}年10月底前完成", "及时完成")
 BASES = (
-    "县委县政府安排", "年度工作计划", "行业标准", "上级文件要求", "历史数据", "部门职责",
-    "《{topic}工作实施方案》", "省市有关规定", "项目实施方案", "财政部门核定",
+    "县委县政府安排",
+    "年度工作计划",
+    "行业标准",
+    "上级文件要求",
+    "历史数据",
+    "部门职责",
+    "《{topic}工作实施方案》",
+    "省市有关规定",
+    "项目实施方案",
+    "财政部门核定",
 )
 UNITS_OF_COUNT = ("人", "个", "次", "处", "所", "公里", "亩", "台", "户", "场")
 QUALITY = ("合格率", "达标率", "完成率", "覆盖率", "验收合格率", "规范化率", "准确率")
 BENEFITS = (
-    "群众生活水平持续改善", "{topic}工作水平明显提升", "基层治理能力提高", "公共服务均等化水平提高",
-    "为经济社会发展提供保障", "{topic}长效机制基本建立", "群众获得感、幸福感增强",
+    "群众生活水平持续改善",
+    "{topic}工作水平明显提升",
+    "基层治理能力提高",
+    "公共服务均等化水平提高",
+    "为经济社会发展提供保障",
+    "{topic}长效机制基本建立",
+    "群众获得感、幸福感增强",
 )
 SATISFIED = ("服务对象满意度", "群众满意度", "参训人员满意度", "受益群众满意度", "村民满意度", "师生满意度")
 VERBS = ("保障", "推进", "完善", "加强", "落实", "开展", "提升", "规范")
@@ -74,8 +97,18 @@ PURPOSES = (
     "按照上级要求，{verb}{topic}工作，资金用于{a}、{b}及日常运行。",
 )
 ITEMS = (
-    "设备购置", "人员培训", "宣传印刷", "维修维护", "劳务费用", "办公耗材", "差旅会议", "信息系统运维",
-    "专家咨询", "场地租赁", "材料采购", "第三方服务",
+    "设备购置",
+    "人员培训",
+    "宣传印刷",
+    "维修维护",
+    "劳务费用",
+    "办公耗材",
+    "差旅会议",
+    "信息系统运维",
+    "专家咨询",
+    "场地租赁",
+    "材料采购",
+    "第三方服务",
 )
 
 
@@ -131,34 +164,58 @@ def _indicators(rng: random.Random, topic: str, year: int) -> tuple[Indicator, .
 
     return (
         Indicator(
-            id="quantity-1", level1="产出指标", level2="数量指标",
+            id="quantity-1",
+            level1="产出指标",
+            level2="数量指标",
             level3=f"{topic}{rng.choice(('覆盖', '完成', '服务', '实施'))}数量",
             description=f"{year}年{topic}{rng.choice(('覆盖', '完成', '服务', '实施'))}{count}{unit}",
-            value=f"{count}{unit}", basis=basis(),
+            value=f"{count}{unit}",
+            basis=basis(),
         ),
         Indicator(
-            id="quality-1", level1="产出指标", level2="质量指标",
-            level3=f"{topic}{quality}", description=f"{topic}{quality}达到要求",
-            value=f"≥{rng.choice((80, 85, 90, 95, 98, 100))}%", basis=basis(),
+            id="quality-1",
+            level1="产出指标",
+            level2="质量指标",
+            level3=f"{topic}{quality}",
+            description=f"{topic}{quality}达到要求",
+            value=f"≥{rng.choice((80, 85, 90, 95, 98, 100))}%",
+            basis=basis(),
         ),
         Indicator(
-            id="timeliness-1", level1="产出指标", level2="时效指标", level3="完成时间",
+            id="timeliness-1",
+            level1="产出指标",
+            level2="时效指标",
+            level3="完成时间",
             description=f"{year}年底前完成{topic}各项任务",
-            value=rng.choice(TIMELINESS).format(year=year), basis=basis(),
+            value=rng.choice(TIMELINESS).format(year=year),
+            basis=basis(),
         ),
         Indicator(
-            id="cost-1", level1="产出指标", level2="成本指标", level3="预算资金完成率",
-            description="预算资金按计划支出", value=f"≥{rng.choice((90, 95, 100))}%", basis=basis(),
+            id="cost-1",
+            level1="产出指标",
+            level2="成本指标",
+            level3="预算资金完成率",
+            description="预算资金按计划支出",
+            value=f"≥{rng.choice((90, 95, 100))}%",
+            basis=basis(),
         ),
         Indicator(
-            id="social-benefit-1", level1="效益指标", level2="社会效益指标",
-            level3=benefit, description=f"{rng.choice(VERBS)}{topic}，{benefit}",
-            value=rng.choice(("有效提升", "明显改善", "≥80%", "持续提高")), basis=basis(),
+            id="social-benefit-1",
+            level1="效益指标",
+            level2="社会效益指标",
+            level3=benefit,
+            description=f"{rng.choice(VERBS)}{topic}，{benefit}",
+            value=rng.choice(("有效提升", "明显改善", "≥80%", "持续提高")),
+            basis=basis(),
         ),
         Indicator(
-            id="satisfaction-1", level1="满意度指标", level2="服务对象满意度指标",
-            level3=satisfied, description=f"{satisfied}调查结果",
-            value=f"≥{rng.choice((85, 90, 95))}%", basis=basis(),
+            id="satisfaction-1",
+            level1="满意度指标",
+            level2="服务对象满意度指标",
+            level3=satisfied,
+            description=f"{satisfied}调查结果",
+            value=f"≥{rng.choice((85, 90, 95))}%",
+            basis=basis(),
         ),
     )
 
@@ -170,8 +227,10 @@ def _project(rng: random.Random, code: str, number: int, topics: tuple[str, ...]
     a, b = rng.sample(ITEMS, 2)
     verb = rng.choice(VERBS)
     purpose = rng.choice(PURPOSES).format(topic=topic, kind=kind, a=a, b=b, verb=verb)
-    goals = [f"{i}.{rng.choice(VERBS)}{topic}{rng.choice(('工作', '管理', '服务', '建设'))}，{rng.choice(BENEFITS).format(topic=topic)}"
-             for i in range(1, rng.randint(1, 3) + 1)]
+    goals = [
+        f"{i}.{rng.choice(VERBS)}{topic}{rng.choice(('工作', '管理', '服务', '建设'))}，{rng.choice(BENEFITS).format(topic=topic)}"
+        for i in range(1, rng.randint(1, 3) + 1)
+    ]
     # Keyword arguments are evaluated in order: budget, plan, then indicators draw from rng.
     return Project(
         code=code,
@@ -229,13 +288,24 @@ def _first_year(rng: random.Random, size: Size, year: int) -> list[Department]:
             projects.append(_project(rng, project_code, number, topics, year))
         # Drawn in this order (overall, itemized, safeguards), the same as ever for a given seed.
         goals = Goals(
-            overall=GoalSection(intro=f"我单位将紧紧围绕{year}年目标任务，全力推进重点工作。",
-                                items=_goal_items(rng, topics, rng.randint(3, 8))),
+            overall=GoalSection(
+                intro=f"我单位将紧紧围绕{year}年目标任务，全力推进重点工作。",
+                items=_goal_items(rng, topics, rng.randint(3, 8)),
+            ),
             itemized=GoalSection(items=_goal_items(rng, topics, min(count, 10))),
             safeguards=GoalSection(items=_goal_items(rng, topics, 3)),
         )
-        result.append(Department(year=year, code=code, name=name, money_unit="万元",
-                                 published=date(year, 2, 1), goals=goals, projects=tuple(projects)))
+        result.append(
+            Department(
+                year=year,
+                code=code,
+                name=name,
+                money_unit="万元",
+                published=date(year, 2, 1),
+                goals=goals,
+                projects=tuple(projects),
+            )
+        )
     return result
 
 

@@ -39,13 +39,13 @@ import xlsxwriter
 
 from benchmarks import synthetic
 from benchmarks.scale import commit, machine
-from generator import downloads
-from generator.downloads import TABLES, WIDE_COLUMNS, Record, Row, Table, xlsx_file, xlsx_rows
-from generator.history import History
-from generator.model import Department, Project
-from generator.quality import Review, review_project
-from generator.urls import SiteUrls
-from generator.validate import load_catalog
+from generator.schema.model import Department, Project
+from generator.schema.validate import load_catalog
+from generator.site import downloads
+from generator.site.downloads import TABLES, WIDE_COLUMNS, Record, Row, Table, xlsx_file, xlsx_rows
+from generator.site.history import History
+from generator.site.quality import Review, review_project
+from generator.site.urls import SiteUrls
 
 DATED = dt.datetime(2024, 1, 1)  # the date the Word and Excel downloads record
 
@@ -285,7 +285,9 @@ def main(argv: list[str] | None = None) -> int:
     catalog = load_catalog(args.out / "content")
     urls = SiteUrls()
     work, rows_cpu, _ = timed(lambda: make_workload(catalog.departments, urls))
-    _, downloads_cpu, _ = timed(lambda: downloads.build_downloads(History(catalog), Review(catalog), "站点", urls, DATED))
+    _, downloads_cpu, _ = timed(
+        lambda: downloads.build_downloads(History(catalog), Review(catalog), "站点", urls, DATED)
+    )
 
     results = measure(work, args.rounds)
     site = {name: WRITERS[name](work)[-1] for name in WRITERS}

@@ -8,17 +8,17 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from generator.categories import SettingError, from_config
-from generator.export import EXPORTERS
-from generator.importer import FileImport, import_files
-from generator.load import line_of_field
-from generator.model import Catalog, Department
-from generator.problems import ContentError, Problem, display_path
-from generator.publish import content_epoch, epoch_date
-from generator.quality import Review, Severity
-from generator.readers import READERS
-from generator.validate import load_catalog
-from generator.yaml_writer import Change, FileChange
+from generator.formats.forms import EXPORTERS
+from generator.publish.atomic import content_epoch, epoch_date
+from generator.schema.categories import SettingError, from_config
+from generator.schema.load import line_of_field
+from generator.schema.model import Catalog, Department
+from generator.schema.problems import ContentError, Problem, display_path
+from generator.schema.validate import load_catalog
+from generator.site.quality import Review, Severity
+from generator.source.importer import FileImport, import_files
+from generator.source.readers import READERS
+from generator.source.yaml_writer import Change, FileChange
 
 
 def _summary(result: FileImport, dry_run: bool) -> list[str]:
@@ -267,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
 
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in MKDOCS_COMMANDS:
-        from generator.plugin import run_mkdocs  # MkDocs is loaded only to build the site
+        from generator.publish.plugin import run_mkdocs  # MkDocs is loaded only to build the site
 
         return run_mkdocs(argv[0], argv[1:])
     args = parser.parse_args(argv)

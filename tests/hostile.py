@@ -9,8 +9,18 @@ from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
-from generator.model import Budget, Department, Goals, GoalSection, Indicator, Kind, Project, SpendingPlan, fields_of
-from generator.yaml_writer import department_yaml, project_yaml
+from generator.schema.model import (
+    Budget,
+    Department,
+    Goals,
+    GoalSection,
+    Indicator,
+    Kind,
+    Project,
+    SpendingPlan,
+    fields_of,
+)
+from generator.source.yaml_writer import department_yaml, project_yaml
 
 HOSTILE = (
     "<script>alert('x')</script>",

@@ -16,9 +16,9 @@ import pytest
 from conftest import CONTENT
 
 from benchmarks import scale, synthetic, xlsx_writer
-from generator.history import History
-from generator.load import DEPARTMENT_FILE, read_yaml
-from generator.validate import load_catalog
+from generator.schema.load import DEPARTMENT_FILE, read_yaml
+from generator.schema.validate import load_catalog
+from generator.site.history import History
 
 TINY = synthetic.Size(projects=12, departments=3)
 SEED = CONTENT / "2024/203001"

@@ -56,7 +56,9 @@ def test_no_table_needs_sideways_scrolling(portal: str, browser, width: int, rea
 
 @pytest.mark.parametrize("reading", MODES)
 @pytest.mark.parametrize("width", [1024, 1280, 1440])
-def test_the_indicator_table_uses_the_width_beside_the_navigation(portal: str, browser, width: int, reading: str) -> None:
+def test_the_indicator_table_uses_the_width_beside_the_navigation(
+    portal: str, browser, width: int, reading: str
+) -> None:
     page = open_in(browser, portal + PAGES["project"], width, reading)
     table = page.locator("table.bp-indicators").bounding_box()
     assert table is not None and table["width"] >= 850, table
@@ -90,5 +92,8 @@ def test_a_chart_amount_on_a_phone_stays_on_one_line_inside_its_column(portal: s
     )
     assert [amount["text"] for amount in amounts] == ["1,020.00", "2,040.00", "3,060.00", "5,100.00"]
     assert [amount for amount in amounts if amount["lines"] != 1 or not amount["inside"]] == []
-    assert page.locator(".bp-plan-chart figcaption").inner_text() == "资金支出计划：截至各季度末的累计支出比例和金额（万元）"
+    assert (
+        page.locator(".bp-plan-chart figcaption").inner_text()
+        == "资金支出计划：截至各季度末的累计支出比例和金额（万元）"
+    )
     page.close()

@@ -58,6 +58,10 @@ def test_a_killed_builds_leftovers_are_cleaned_up_and_the_published_site_put_bac
     assert not staging.exists() and not retired.exists()
     assert (site / "index.html").read_text(encoding="utf-8") == "the published site"
     ignored = subprocess.run(
-        ["git", "check-ignore", ".site.building/", ".site.previous/"], cwd=ROOT, capture_output=True, text=True, check=False
+        ["git", "check-ignore", ".site.building/", ".site.previous/"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert ignored.stdout.split() == [".site.building/", ".site.previous/"]

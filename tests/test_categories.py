@@ -9,10 +9,10 @@ from conftest import CONTENT, ROOT, build_site, copy_project
 from test_build_errors import run_mkdocs_build
 from test_validation import content_copy, edit, run_check
 
-from generator.categories import OFFICIAL, SettingError, from_config, with_county
-from generator.problems import ContentError
-from generator.urls import level2_slug
-from generator.validate import load_catalog
+from generator.schema.categories import OFFICIAL, SettingError, from_config, with_county
+from generator.schema.ids import level2_slug
+from generator.schema.problems import ContentError
+from generator.schema.validate import load_catalog
 
 P = "content/2024/203001/13022524P00442P10057D.yaml"
 HINT = "本县自设的类别请加入 mkdocs.yml 中 budget 插件的 indicator_categories 设置"

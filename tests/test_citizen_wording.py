@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import page_text
 
-from generator.quality import RULES
+from generator.site.quality import RULES
 
 
 def test_the_quality_page_keeps_rule_ids_as_anchors_but_never_shows_them(seed_site: Path) -> None:
@@ -25,7 +25,9 @@ def test_the_home_page_describes_the_data_package_in_chinese_and_names_the_site_
     assert "Frictionless" not in page_text(seed_site / "index.html")
     assert "：数据包说明：上面四个 CSV 表的字段类型、主键和外键，供数据工具读取和校验</li>" in source
     assert re.findall(r"<title>(.*?)</title>", source) == ["乐亭县预算绩效目标公开"]
-    assert "<title>2024年 - 乐亭县预算绩效目标公开</title>" in (seed_site / "2024" / "index.html").read_text(encoding="utf-8")
+    assert "<title>2024年 - 乐亭县预算绩效目标公开</title>" in (seed_site / "2024" / "index.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_the_staff_hint_about_reimporting_is_on_the_downloads_page_not_the_department_page(seed_site: Path) -> None:

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SEED
 
-from generator.categories import SettingError
-from generator.importer import import_files
-from generator.publisher import from_setting
-from generator.readers import ReadError, read_document
+from generator.schema.categories import SettingError
+from generator.site.publisher import from_setting
+from generator.source.importer import import_files
+from generator.source.readers import ReadError, read_document
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from conftest import copy_project
 
-from generator.problems import ContentError
-from generator.validate import load_catalog
+from generator.schema.problems import ContentError
+from generator.schema.validate import load_catalog
 
 FOLDER = "content/2024/203001"
 P = f"{FOLDER}/P1.yaml"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from conftest import CONTENT, build_site, copy_project, page_text
 
-from generator.dates import BEIJING, last_changed
-from generator.validate import load_catalog
+from generator.publish.dates import BEIJING, last_changed
+from generator.schema.validate import load_catalog
 
 FOLDER = Path("2024/203001")
 PROJECT = FOLDER / "13022524P00442P10057D.yaml"
@@ -88,7 +88,9 @@ def test_pages_show_the_publication_day_and_a_later_update(tmp_path: Path) -> No
     assert '<dt>发布日期</dt><dd><time datetime="2026-11-24">2026年11月24日</time></dd>' in department
     assert "更新日期" not in department
     assert "《2024年部门预算绩效目标》，2024年，2026年11月24日发布，/2024/203001/</p>" in department
-    assert "《项目支出绩效目标公开》，2024年，数据更新至2026年11月24日，/</p>" in (site / "index.html").read_text(encoding="utf-8")
+    assert "《项目支出绩效目标公开》，2024年，数据更新至2026年11月24日，/</p>" in (site / "index.html").read_text(
+        encoding="utf-8"
+    )
 
     touch(content / PROJECT, "2027-01-05")
     site = build_site(content.parent, tmp_path / "second")

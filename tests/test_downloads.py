@@ -19,14 +19,15 @@ import pytest
 from conftest import CONTENT, SEED, build_site, copy_project, page_text
 from seed_cells import FORM_LABELS, project_blocks, squash
 
-from generator.downloads import INDICATORS, PLANS, PROJECTS, TABLES, ZIP_DATE, build_downloads, to_xlsx
-from generator.history import History
-from generator.model import CENT, Indicator, Project, SpendingPlan, fields_of
-from generator.quality import Review
-from generator.readers import read_document
-from generator.render import Renderer, format_size
-from generator.urls import SiteUrls
-from generator.validate import load_catalog
+from generator.formats.numbers import format_size
+from generator.schema.model import CENT, Indicator, Project, SpendingPlan, fields_of
+from generator.schema.validate import load_catalog
+from generator.site.downloads import INDICATORS, PLANS, PROJECTS, TABLES, ZIP_DATE, build_downloads, to_xlsx
+from generator.site.history import History
+from generator.site.quality import Review
+from generator.site.render import Renderer
+from generator.site.urls import SiteUrls
+from generator.source.readers import read_document
 
 DATED = datetime(2024, 1, 1)  # the date the Word and Excel downloads record
 
@@ -324,7 +325,9 @@ def test_every_file_is_listed_with_its_size_on_the_downloads_department_or_proje
         listed |= {posixpath.normpath(posixpath.join(folder, href)): (size, shown) for href, size, shown in found}
     served = {str(p.relative_to(seed_site)) for p in (seed_site / "downloads").rglob("*") if p.is_file()}
     served.discard("downloads/index.html")
-    assert set(listed) == served and len(rows) + len(items) == len(served) == 8 + 8 + 2 * 13  # site (no change table with one year), department, projects
+    assert (
+        set(listed) == served and len(rows) + len(items) == len(served) == 8 + 8 + 2 * 13
+    )  # site (no change table with one year), department, projects
     for path, (size, shown) in listed.items():
         actual = (seed_site / path).stat().st_size
         assert (int(size), shown) == (actual, format_size(actual))

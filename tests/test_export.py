@@ -18,9 +18,9 @@ import openpyxl
 import pytest
 from conftest import CONTENT, ROOT
 
-from generator.export import EXPORTERS, department_docx, department_xlsx
-from generator.model import Budget, Department, Project, SpendingPlan
-from generator.validate import load_catalog
+from generator.formats.forms import EXPORTERS, department_docx, department_xlsx
+from generator.schema.model import Budget, Department, Project, SpendingPlan
+from generator.schema.validate import load_catalog
 
 CREATED = datetime(2024, 3, 1, 8, 30)
 SEED = load_catalog(CONTENT).departments[0]
@@ -403,7 +403,7 @@ def test_the_same_department_and_date_give_the_same_bytes(suffix: str) -> None:
 def test_the_bytes_are_the_same_in_other_processes_whatever_their_hash_seed() -> None:
     script = (
         "import hashlib, sys; from datetime import datetime; from pathlib import Path;"
-        "from generator.export import EXPORTERS; from generator.validate import load_catalog;"
+        "from generator.formats.forms import EXPORTERS; from generator.schema.validate import load_catalog;"
         f"d = load_catalog(Path({str(CONTENT)!r})).departments[0];"
         "print(*(hashlib.sha256(EXPORTERS[s](d, created=datetime(2024, 3, 1, 8, 30))).hexdigest() for s in EXPORTERS))"
     )

@@ -33,9 +33,9 @@ from browser import chromium, requires_chromium, serve
 from conftest import SEED, copy_project
 from hostile import BLANK_LINES, HOSTILE, assert_no_script_attributes
 
-from generator.export import EXPORTERS
-from generator.importer import import_files
-from generator.validate import load_catalog
+from generator.formats.forms import EXPORTERS
+from generator.schema.validate import load_catalog
+from generator.source.importer import import_files
 
 RANDOM_SEED = 20241205
 CASE_TIMEOUT = 30  # seconds, for each command of a case

@@ -24,8 +24,8 @@ from hostile import (
     write_hostile_content,
 )
 
-from generator.model import Department, Kind, Project, fields_of
-from generator.search_index import script_data
+from generator.schema.model import Department, Kind, Project, fields_of
+from generator.site.search_index import script_data
 
 PROJECT_PAGE = Path("2024/999001/X999/index.html")
 DEPARTMENT_PAGE = Path("2024/999001/index.html")

@@ -14,7 +14,7 @@ import two_years
 from conftest import CONTENT, ROOT, SEED
 from test_readers import SEED_DEPARTMENT, excel_file, word_file
 
-from generator.readers import read_document
+from generator.source.readers import read_document
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

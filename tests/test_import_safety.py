@@ -11,12 +11,12 @@ from conftest import ROOT, SEED
 from test_import_command import run, snapshot
 from test_readers import SEED_DEPARTMENT, excel_file, word_file
 
-from generator import importer
-from generator.importer import import_files
-from generator.problems import ContentError
-from generator.readers import ReadError, read_document
-from generator.validate import load_catalog
-from generator.yaml_writer import Change, OutsideFolder, department_folder, project_file
+from generator.schema.problems import ContentError
+from generator.schema.validate import load_catalog
+from generator.source import importer
+from generator.source.importer import import_files
+from generator.source.readers import ReadError, read_document
+from generator.source.yaml_writer import Change, OutsideFolder, department_folder, project_file
 
 FIRST = SEED_DEPARTMENT.projects[0]
 #: Lines of the seed text export (sources/2024-203001-zuzhibu.txt): the first table's unit row

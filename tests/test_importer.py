@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import CONTENT, SEED
 
-from generator.readers import ReadError, read_document
-from generator.validate import load_catalog
-from generator.yaml_writer import write_content
+from generator.schema.validate import load_catalog
+from generator.source.readers import ReadError, read_document
+from generator.source.yaml_writer import write_content
 
 DEPARTMENT = load_catalog(CONTENT).departments[0]
 

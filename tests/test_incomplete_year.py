@@ -18,9 +18,9 @@ import pytest
 import two_years as y
 from conftest import CONTENT, build_site, copy_project, page_text
 
-from generator.model import Department
-from generator.validate import load_catalog
-from generator.yaml_writer import write_content
+from generator.schema.model import Department
+from generator.schema.validate import load_catalog
+from generator.source.yaml_writer import write_content
 
 #: The two departments copied from the seed: (unit code, name, how many of its projects).
 OTHERS = (("203002", "中国共产党乐亭县委员会宣传部", 3), ("203003", "中国共产党乐亭县委员会统战部", 2))

@@ -11,10 +11,10 @@ from urllib.parse import urljoin
 import pytest
 from conftest import CONTENT
 
-from generator.history import History
-from generator.render import Renderer
-from generator.urls import SiteUrls
-from generator.validate import load_catalog
+from generator.schema.validate import load_catalog
+from generator.site.history import History
+from generator.site.render import Renderer
+from generator.site.urls import SiteUrls
 
 CODE = "13022524P00442P10057D"
 YAML = f"2024/203001/{CODE}.yaml"
@@ -132,7 +132,9 @@ def test_cite_text_names_the_department_project_year_and_address(seed_site: Path
     project = "中国共产党乐亭县委员会组织部本级：《村干部基础职务补贴 项目支出绩效目标表》，2024年，"
     assert re.search(f"{project}{dates}/2024/203001/{CODE}/</p>", html)
     department = (seed_site / "2024/203001/index.html").read_text(encoding="utf-8")
-    assert re.search(f"中国共产党乐亭县委员会组织部本级：《2024年部门预算绩效目标》，2024年，{dates}/2024/203001/</p>", department)
+    assert re.search(
+        f"中国共产党乐亭县委员会组织部本级：《2024年部门预算绩效目标》，2024年，{dates}/2024/203001/</p>", department
+    )
 
 
 def test_cite_text_uses_the_absolute_address_when_site_url_is_set() -> None:
@@ -140,7 +142,10 @@ def test_cite_text_uses_the_absolute_address_when_site_url_is_set() -> None:
     department = catalog.departments[0]
     renderer = Renderer("乐亭县预算绩效目标公开", History(catalog), SiteUrls(site_url=SITE_URL))
     page = renderer.project(department, department.projects[0])
-    assert f"《村干部基础职务补贴 项目支出绩效目标表》，2024年，2026年11月24日发布，{SITE_URL}2024/203001/{CODE}/</p>" in page
+    assert (
+        f"《村干部基础职务补贴 项目支出绩效目标表》，2024年，2026年11月24日发布，{SITE_URL}2024/203001/{CODE}/</p>"
+        in page
+    )
     flat = Renderer("站", History(catalog), SiteUrls(directory_urls=False, site_url=SITE_URL)).department(department)
     assert f"，2024年，2026年11月24日发布，{SITE_URL}2024/203001/index.html</p>" in flat
 

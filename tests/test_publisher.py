@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import build_site, copy_project, page_text
 
-from generator.categories import SettingError
-from generator.publisher import from_setting
+from generator.schema.categories import SettingError
+from generator.site.publisher import from_setting
 
 PAGES = ["index.html", "2024/203001/index.html", "2024/203001/13022524P00442P10057D/index.html", "about/index.html"]
 
@@ -127,7 +127,10 @@ def test_setting_text_is_shown_as_typed_never_as_markup(tmp_path: Path) -> None:
 
 
 BAD_SETTINGS = {
-    "not a mapping": ("某某县财政局", "mkdocs.yml: budget 插件的 publisher 应为键值表，如 publisher: {sponsor: 某某县财政局}"),
+    "not a mapping": (
+        "某某县财政局",
+        "mkdocs.yml: budget 插件的 publisher 应为键值表，如 publisher: {sponsor: 某某县财政局}",
+    ),
     "misspelt key": ({"sponser": "财政局"}, "mkdocs.yml: publisher.sponser: 未知设置（是否应为 sponsor？）"),
     "a list for text": ({"phone": ["1", "2"]}, "mkdocs.yml: publisher.phone（联系电话）应为文字"),
     "an address that is not a web address": (

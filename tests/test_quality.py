@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from conftest import CONTENT, FIXTURES, page_text
 
-from generator.model import Department, Project
-from generator.quality import RULES, RULES_BY_ID, Review, Severity, review_project
-from generator.validate import load_catalog
+from generator.schema.model import Department, Project
+from generator.schema.validate import load_catalog
+from generator.site.quality import RULES, RULES_BY_ID, Review, Severity, review_project
 
 CATALOG = load_catalog(CONTENT)
 SEED = CATALOG.departments[0]
@@ -241,8 +241,13 @@ def test_project_page_lists_its_findings_collapsed_with_links_to_the_rows(seed_s
 def test_department_quality_page_counts_each_rule_and_links_every_finding_to_its_row(seed_site: Path) -> None:
     source = (seed_site / DEPARTMENT_QUALITY).read_text(encoding="utf-8")
     text = text_of(seed_site, DEPARTMENT_QUALITY)
-    assert "本部门 2024 年 13 个项目、78 条绩效指标，按本站的 17 条审核规则共有 115 处值得留意（注意 17 处，提示 98 处）" in text
-    counts = re.findall(r'<a href="#rule-([a-z0-9-]+)">[^<]+</a></td><td class="bp-num" data-label="处数">(\d+)</td>', source)
+    assert (
+        "本部门 2024 年 13 个项目、78 条绩效指标，按本站的 17 条审核规则共有 115 处值得留意（注意 17 处，提示 98 处）"
+        in text
+    )
+    counts = re.findall(
+        r'<a href="#rule-([a-z0-9-]+)">[^<]+</a></td><td class="bp-num" data-label="处数">(\d+)</td>', source
+    )
     assert counts == [
         ("quantity-no-unit", "3"), ("value-no-comparison", "7"), ("value-malformed", "1"), ("cost-not-amount", "13"),
         ("satisfaction-no-method", "13"), ("description-repeats-name", "64"), ("basis-same-for-all", "13"),
@@ -272,7 +277,10 @@ def test_site_quality_page_ranks_rules_by_how_often_they_fire_and_explains_each(
 def test_each_years_page_lists_its_departments_with_their_most_frequent_rules(seed_site: Path) -> None:
     text = text_of(seed_site, "quality/2024/index.html")
     assert "1 个部门的 13 个项目中，按本站的 17 条审核规则共有 115 处值得留意（注意 17 处，提示 98 处）" in text
-    assert "中国共产党乐亭县委员会组织部本级 78 17 98 绩效指标描述与三级指标相同（64）；成本指标的指标值不是金额（13）" in text
+    assert (
+        "中国共产党乐亭县委员会组织部本级 78 17 98 绩效指标描述与三级指标相同（64）；成本指标的指标值不是金额（13）"
+        in text
+    )
     source = (seed_site / "quality/2024/index.html").read_text(encoding="utf-8")
     assert '<a href="../../2024/203001/quality/">中国共产党乐亭县委员会组织部本级</a>' in source
 
@@ -295,7 +303,11 @@ def test_findings_download_as_csv_and_json_described_in_the_data_package(seed_si
         "url": "/2024/203001/13022524P00442P10057D/#13022524P00442P10057D-quantity-1",
     }  # fmt: skip
     plan = next(row for row in rows if row["rule_id"] == "plan-blank")
-    assert (plan["indicator_id"], plan["row_number"], plan["url"]) == ("", "", "/2024/203001/13022524P00442P10051P/#plan")
+    assert (plan["indicator_id"], plan["row_number"], plan["url"]) == (
+        "",
+        "",
+        "/2024/203001/13022524P00442P10051P/#plan",
+    )
     document = json.loads((seed_site / "downloads/all-findings.json").read_text(encoding="utf-8"))
     assert [rule["id"] for rule in document["rules"]] == [rule.id for rule in RULES]
     assert document["findings"][0] == {**first, "year": 2024, "row_number": 1}
@@ -304,9 +316,10 @@ def test_findings_download_as_csv_and_json_described_in_the_data_package(seed_si
     assert resource["path"] == "all-findings.csv"
     assert resource["schema"]["primaryKey"] == ["year", "project_code", "rule_id", "field"]
     department_rows = (seed_site / "downloads/2024/203001/203001-findings.csv").read_text(encoding="utf-8-sig")
-    assert department_rows.splitlines() == (seed_site / "downloads/all-findings.csv").read_text(
-        encoding="utf-8-sig"
-    ).splitlines()  # one department: the same rows
+    assert (
+        department_rows.splitlines()
+        == (seed_site / "downloads/all-findings.csv").read_text(encoding="utf-8-sig").splitlines()
+    )  # one department: the same rows
 
 
 def run_check(*options: str) -> subprocess.CompletedProcess[str]:
@@ -323,8 +336,13 @@ def test_check_quality_lists_findings_by_file_and_line_and_still_passes() -> Non
         "content/2024/203001/13022524P00442P10057D.yaml:25: indicators[0].value: 注意：数量指标的指标值没有计量单位"
         "——指标值为“≥100%”，是百分比，没有写明数量和计量单位（规则 quantity-no-unit）"
     ) in lines
-    assert "content/2024/203001/13022524P00442P10051P.yaml:13: plan: 提示：资金支出计划有空格——3月底、6月底、10月底未填写（规则 plan-blank）" in lines
-    assert lines[-1].startswith("指标质量：13 个项目中 13 个有值得留意之处，共 115 处（注意 17 处，提示 98 处）。这些不是错误，不影响生成网站")
+    assert (
+        "content/2024/203001/13022524P00442P10051P.yaml:13: plan: 提示：资金支出计划有空格——3月底、6月底、10月底未填写（规则 plan-blank）"
+        in lines
+    )
+    assert lines[-1].startswith(
+        "指标质量：13 个项目中 13 个有值得留意之处，共 115 处（注意 17 处，提示 98 处）。这些不是错误，不影响生成网站"
+    )
     assert len(lines) == 1 + 115 + 1
     # Each line's number points at the field it names.
     for line in lines[1:-1]:

@@ -19,9 +19,9 @@ from conftest import SEED
 from openpyxl.styles import Font
 from test_readers import SEED_DEPARTMENT, edit_word_cell, excel_file, word_file
 
-from generator.readers import ReadError, read_document
-from generator.readers.blocks import MAX_CELL_CHARS
-from generator.readers.package import MAX_BYTES
+from generator.source.readers import ReadError, read_document
+from generator.source.readers.blocks import MAX_CELL_CHARS
+from generator.source.readers.package import MAX_BYTES
 
 WORD_REPAIR = "应为完整的 Word .docx 文件：请找回原文件，或用 Word 或 WPS 打开修复后另存再导入"
 EXCEL_REPAIR = "应为完整的 Excel .xlsx 文件：请找回原文件，或用 Excel 或 WPS 打开修复后另存再导入"

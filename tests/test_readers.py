@@ -18,11 +18,11 @@ import openpyxl
 import pytest
 from conftest import CONTENT, SEED
 
-from generator.export import department_docx, department_xlsx
-from generator.model import Department
-from generator.readers import ReadError, read_document, text_export, word
-from generator.validate import load_catalog
-from generator.yaml_writer import Change, plan_department
+from generator.formats.forms import department_docx, department_xlsx
+from generator.schema.model import Department
+from generator.schema.validate import load_catalog
+from generator.source.readers import ReadError, read_document, text_export, word
+from generator.source.yaml_writer import Change, plan_department
 
 CONTENT_DEPARTMENT = load_catalog(CONTENT).departments[0]
 SEED_DEPARTMENT = replace(CONTENT_DEPARTMENT, published=None)  # as the form has it: no 发布日期 on the form

@@ -16,15 +16,15 @@ from conftest import CONTENT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.categories import OFFICIAL
-from generator.export import EXPORTERS
-from generator.history import History
-from generator.model import Budget, Catalog, Department, Goals, GoalSection, Indicator, Project, SpendingPlan
-from generator.readers import read_document
-from generator.render import Renderer
-from generator.urls import level2_slug
-from generator.validate import load_catalog
-from generator.yaml_writer import project_yaml
+from generator.formats.forms import EXPORTERS
+from generator.schema.categories import OFFICIAL
+from generator.schema.ids import level2_slug
+from generator.schema.model import Budget, Catalog, Department, Goals, GoalSection, Indicator, Project, SpendingPlan
+from generator.schema.validate import load_catalog
+from generator.site.history import History
+from generator.site.render import Renderer
+from generator.source.readers import read_document
+from generator.source.yaml_writer import project_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,14 +14,14 @@ import openpyxl
 import pytest
 from conftest import CONTENT, build_site, copy_project, page_text
 
-from generator.downloads import INDICATORS, PLANS, PROJECTS, build_downloads, model_document
-from generator.history import History
-from generator.model import MODEL_CLASSES, Budget, Department, Indicator, Kind, Project, fields_of
-from generator.quality import Review
-from generator.render import Renderer
-from generator.urls import SiteUrls
-from generator.validate import load_catalog
-from generator.yaml_writer import write_content
+from generator.schema.model import MODEL_CLASSES, Budget, Department, Indicator, Kind, Project, fields_of
+from generator.schema.validate import load_catalog
+from generator.site.downloads import INDICATORS, PLANS, PROJECTS, build_downloads, model_document
+from generator.site.history import History
+from generator.site.quality import Review
+from generator.site.render import Renderer
+from generator.site.urls import SiteUrls
+from generator.source.yaml_writer import write_content
 
 DATED = datetime(2024, 1, 1)  # the date the Word and Excel downloads record
 
@@ -81,7 +81,10 @@ def test_optional_fields_show_on_the_project_page_only_when_present(tmp_path: Pa
 
 def test_optional_fields_are_carried_into_every_download(tmp_path: Path) -> None:
     catalog = load_catalog(seed_with_optional_fields(tmp_path))
-    files = {file.path: file.content for file in build_downloads(History(catalog), Review(catalog), "站点", SiteUrls(), DATED).files}
+    files = {
+        file.path: file.content
+        for file in build_downloads(History(catalog), Review(catalog), "站点", SiteUrls(), DATED).files
+    }
     folder = "downloads/2024/203001"
     for path in (f"{folder}/203001-projects.csv", "downloads/all-projects.csv"):
         rows = list(csv.DictReader(io.StringIO(files[path].decode("utf-8-sig"), newline="")))

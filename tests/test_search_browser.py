@@ -21,10 +21,10 @@ from conftest import CONTENT, SEED, build_site, copy_project
 from seed_cells import project_blocks
 
 from benchmarks import synthetic
-from generator.render import format_amount
-from generator.search_index import documents
-from generator.urls import SiteUrls
-from generator.validate import load_catalog
+from generator.formats.numbers import format_amount
+from generator.schema.validate import load_catalog
+from generator.site.search_index import documents
+from generator.site.urls import SiteUrls
 
 pytestmark = requires_chromium
 
@@ -425,7 +425,9 @@ def test_a_query_no_page_holds_reads_no_page_to_learn_it(tmp_path: Path, browser
         page.wait_for_load_state("networkidle")
         before = len(files)
         search(page, "经费满意度")
-        assert page.locator(".md-search-result__meta").inner_text() == "没有完全匹配的结果，以下结果同时包含：经费、满意度"
+        assert (
+            page.locator(".md-search-result__meta").inner_text() == "没有完全匹配的结果，以下结果同时包含：经费、满意度"
+        )
         shown = page.locator("li.md-search-result__item").count()
         read = [f for f in served_since(files, before) if "/search/d/" in f.path]
         assert shown == 10 and len(read) <= shown + 10  # the pieces' results and at most one page more

@@ -6,7 +6,8 @@ import random
 
 from conftest import CONTENT
 
-from generator.search_index import (
+from generator.schema.validate import load_catalog
+from generator.site.search_index import (
     decode_ids,
     encode_ids,
     fold,
@@ -17,8 +18,7 @@ from generator.search_index import (
     pinyin_of,
     script_data,
 )
-from generator.urls import SiteUrls
-from generator.validate import load_catalog
+from generator.site.urls import SiteUrls
 
 CATALOG = load_catalog(CONTENT)
 FILES = dict(index_files(CATALOG, SiteUrls()))

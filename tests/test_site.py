@@ -10,9 +10,9 @@ from pathlib import Path
 from conftest import CONTENT, SEED, page_text
 from seed_cells import FORM_LABELS, goal_paragraphs, project_blocks, squash
 
-from generator import charts
-from generator.model import Budget
-from generator.validate import load_catalog
+from generator.schema.model import Budget
+from generator.schema.validate import load_catalog
+from generator.site import charts
 
 CATALOG = load_catalog(CONTENT)
 DEPARTMENT = CATALOG.departments[0]
@@ -173,7 +173,9 @@ def test_departments_and_projects_stay_out_of_the_global_navigation(seed_site: P
 
 def test_navigation_names_the_site_once_and_links_home_as_shouye(seed_site: Path) -> None:
     html = (seed_site / "2024" / "203001" / "index.html").read_text(encoding="utf-8")  # not in the nav itself
-    nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>\s*</div>\s*</div>', html, re.DOTALL).group(0)
+    nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>\s*</div>\s*</div>', html, re.DOTALL).group(
+        0
+    )
     labels = re.findall(r'<span class="md-ellipsis">\s*(.*?)\s*</span>', nav, re.DOTALL)
     assert labels == ["首页", "2024年", "指标质量", "下载数据", "关于本站"]
     site_name = "乐亭县预算绩效目标公开"

@@ -24,7 +24,9 @@ def test_outside_git_the_sitemap_dates_pages_by_the_newest_file_as_the_pages_do(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    content = content_dated(tmp_path, "2027-03-05")  # was: every lastmod 2024-01-01, the newest budget year; the seed was published 2026-11-24
+    content = content_dated(
+        tmp_path, "2027-03-05"
+    )  # was: every lastmod 2024-01-01, the newest budget year; the seed was published 2026-11-24
     assert said_and_listed(content.parent) == ("2027-03-05", {"2027-03-05"})
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import CONTENT
 
-from generator.load import collector_paused
-from generator.problems import ContentError
-from generator.validate import load_catalog
+from generator.schema.load import collector_paused
+from generator.schema.problems import ContentError
+from generator.schema.validate import load_catalog
 
 P = "content/2024/203001/13022524P00442P10057D.yaml"
 DEPT = "content/2024/203001/department.yaml"
@@ -260,7 +260,10 @@ def run_check(root: Path) -> subprocess.CompletedProcess[str]:
 def test_check_command_summarises_valid_content(tmp_path: Path) -> None:
     result = run_check(content_copy(tmp_path))
     assert result.returncode == 0
-    assert result.stdout == "内容校验通过（未生成网站）：1 个部门，13 个项目，78 条绩效指标，年度 2024。生成网站：python -m generator build\n"
+    assert (
+        result.stdout
+        == "内容校验通过（未生成网站）：1 个部门，13 个项目，78 条绩效指标，年度 2024。生成网站：python -m generator build\n"
+    )
 
 
 def test_check_command_exits_non_zero_listing_every_problem(tmp_path: Path) -> None:

@@ -15,9 +15,9 @@ import pytest
 import two_years as y
 from conftest import CONTENT, page_text
 
-from generator.history import History, indicator_changes
-from generator.problems import ContentError
-from generator.validate import load_catalog
+from generator.schema.problems import ContentError
+from generator.schema.validate import load_catalog
+from generator.site.history import History, indicator_changes
 
 DEPARTMENT = "2025/203001/index.html"
 
@@ -46,7 +46,10 @@ def section(text: str, start: str, end: str) -> str:
 def test_a_project_continues_by_its_code_else_by_continues_else_by_its_name(content: Path) -> None:
     catalog = load_catalog(content)
     changes = History(catalog).department_changes(catalog.departments_of(2025)[0])
-    how = {(c.previous.code if c.previous else None, c.project.code if c.project else None): c.matched_by for c in changes.all}
+    how = {
+        (c.previous.code if c.previous else None, c.project.code if c.project else None): c.matched_by
+        for c in changes.all
+    }
     assert how[(y.RECODED_OLD, y.RECODED_NEW)] == "name"
     assert how[(y.RENAMED_OLD, y.RENAMED_NEW)] == "continues"
     assert how[(y.BASIC_PAY, y.BASIC_PAY)] == "code"
@@ -98,7 +101,11 @@ def test_each_year_keeps_its_page_and_its_own_overview(site: Path) -> None:
     assert "其他年度： 2025年" in earlier
     newer = text_of(site, "2025/index.html")
     assert "项目预算合计 7,300.94 万元" in newer and "其他年度： 2024年" in newer
-    for path in ("2024/203001/index.html", f"2024/203001/{y.RECODED_OLD}/index.html", f"2025/203001/{y.ADDED}/index.html"):
+    for path in (
+        "2024/203001/index.html",
+        f"2024/203001/{y.RECODED_OLD}/index.html",
+        f"2025/203001/{y.ADDED}/index.html",
+    ):
         assert (site / path).is_file(), path
 
 
@@ -117,7 +124,10 @@ def test_department_page_says_what_changed_since_last_year(site: Path) -> None:
     assert f"考核工作经费及奖励经费 （上年：编码 {y.RECODED_OLD}） 400.00 400.00 0.00 0.00%" in continuing
     assert f"党员教育新媒体平台建设经费 {y.ADDED} 30.00" in section(text, "新增项目", "上年有、本年没有的项目")
     ended = section(text, "上年有、本年没有的项目 ¶", "部门整体绩效目标")
-    assert "远程教育网络使用、维修费 13022524P00442P10053Y 40.00 组织史征编工作专项经费 13022524P00442P10061K 4.00" in ended
+    assert (
+        "远程教育网络使用、维修费 13022524P00442P10053Y 40.00 组织史征编工作专项经费 13022524P00442P10061K 4.00"
+        in ended
+    )
     source = (site / DEPARTMENT).read_text(encoding="utf-8")
     assert '<a href="../../2024/203001/13022524P00442P10053Y/">远程教育网络使用、维修费</a>' in source
 
@@ -181,7 +191,11 @@ def test_the_changes_table_has_a_row_per_project_and_joins_the_data_package(site
     }
     new, ended = by_codes[("", y.ADDED)], by_codes[(y.DROPPED[1], "")]
     assert (new["change_type"], new["period"], new["year"], new["previous_year"], new["previous_budget"]) == (
-        "新增", "2024-2025", "2025", "", ""
+        "新增",
+        "2024-2025",
+        "2025",
+        "",
+        "",
     )
     assert (ended["change_type"], ended["year"], ended["previous_year"], ended["budget"]) == ("终止", "", "2024", "")
     assert by_codes[(y.RENAMED_OLD, y.RENAMED_NEW)]["matched_by"] == "continues"
@@ -256,7 +270,9 @@ def test_continues_in_a_departments_first_year_is_refused(tmp_path: Path) -> Non
 
 
 def test_every_department_uses_one_money_unit(content: Path, tmp_path: Path) -> None:
-    problems = refused(content, tmp_path / "content", ("2024/203001/department.yaml", "money_unit: 万元", "money_unit: 元"))
+    problems = refused(
+        content, tmp_path / "content", ("2024/203001/department.yaml", "money_unit: 万元", "money_unit: 元")
+    )
     ((name, line, field, message),) = problems
     assert (name, field) == ("department.yaml", "money_unit") and line is not None
     assert re.search(r"^“元”与 .*2025/203001/department.yaml 的“万元”不同（全站应使用同一金额单位", message)

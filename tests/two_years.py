@@ -18,9 +18,9 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from generator.model import Budget, Department, Indicator, Project
-from generator.validate import load_catalog
-from generator.yaml_writer import write_content
+from generator.schema.model import Budget, Department, Indicator, Project
+from generator.schema.validate import load_catalog
+from generator.source.yaml_writer import write_content
 
 YEAR = 2025
 DROPPED = ("13022524P00442P10061K", "13022524P00442P10053Y")

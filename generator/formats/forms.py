@@ -1,0 +1,461 @@
+"""Write a department back out in the official layout of its document, as Word and as Excel.
+
+Staff print these, or edit them and import them again; each department page offers
+them. The layout is the one the readers read (`layout.py` and the model's labels), so
+importing an exported file gives back the same content. Both formats are written from
+one description of each table (`_form_table`, `_indicator_table`): rows of cells that
+span grid columns, and cells that continue the cell above, as Word and Excel store a
+merged form: the budget's and the plan's group labels merged down two rows, 一级指标
+merged down its rows. The same department and date always give the same bytes: zip
+entries carry a fixed date and the document properties the given one.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from decimal import Decimal
+from enum import Enum
+
+import docx
+import xlsxwriter
+from docx.oxml.ns import qn
+from docx.shared import Mm
+from docx.table import Table as WordTable
+from lxml.etree import SubElement
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from generator.schema import layout
+from generator.schema.model import Budget, Department, Goals, Indicator, Project, field_of, fields_of
+
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry holds: every zip the site writes (XlsxWriter's too)
+FORM_COLUMNS = 7  # the form's grid: a label column and six
+INDICATOR_FIELDS = tuple(f for f in fields_of(Indicator) if f.key != "id")
+#: Columns of a project's sheet, in Excel's character widths: the label column holds 预算规模及资金用途.
+SHEET_WIDTHS = (20, 14, 14, 14, 14, 14, 14)
+GOALS_WIDTH = 100
+LINE_HEIGHT = 15  # points per wrapped line in Excel, for rows Excel does not fit itself (merged cells)
+SHEET_NAME_LENGTH = 31  # Excel's limit, in UTF-16 units
+SHEET_NAME_FORBIDDEN = "[]:*?/\\"
+
+
+class Merge(Enum):
+    """A cell that continues the cell above it: Word's vMerge, Excel's range down."""
+
+    ABOVE = "above"
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A money cell: shown as typed in Word, a number in its unit in Excel."""
+
+    value: Decimal | None
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A spending plan cell, 20 for 20%: shown as 20% in Word, the number 0.2 formatted 0% in Excel."""
+
+    value: Decimal | None
+
+
+Content = str | Amount | Percent | Merge
+
+
+@dataclass(frozen=True)
+class FormCell:
+    """One cell of a table, spanning one or more grid columns."""
+
+    content: Content
+    span: int = 1  # grid columns
+
+
+#: A table as rows of cells; every row covers the table's grid columns.
+Rows = list[list[FormCell]]
+
+
+# --- The document, format-free ---------------------------------------------------------------
+
+
+def _label(cls: type, key: str) -> str:
+    return field_of(cls, key).spec.label
+
+
+def _one_line(text: str) -> str:
+    """A title is one line: the readers find titles line by line."""
+    return " ".join(text.splitlines())
+
+
+def _title(department: Department) -> str:
+    return layout.DOCUMENT_TITLE.format(year=department.year, name=_one_line(department.name))
+
+
+def _project_title(project: Project) -> str:
+    return layout.PROJECT_TITLE.format(number=project.number, name=_one_line(project.name))
+
+
+def _goal_paragraphs(department: Department) -> Iterator[tuple[str, bool]]:
+    """Part one's paragraphs after its title, each with whether it is a section heading."""
+    for number, section in zip(layout.SECTION_NUMBERS, fields_of(Goals)):
+        goal = getattr(department.goals, section.key)
+        yield layout.SECTION_HEADING.format(number=number, label=section.spec.label), True
+        if goal.intro is not None:
+            yield goal.intro, False
+        for item in goal.items:
+            yield item, False
+
+
+def _optional_row(project: Project) -> list[FormCell]:
+    """实施单位 and 项目属性, on the forms of counties that have them: one row for those present."""
+    optional = [
+        (f.spec.label, getattr(project, f.key)) for f in fields_of(Project) if f.spec.optional and f.spec.on_form
+    ]
+    present = [(label, value) for label, value in optional if value is not None]
+    if len(present) == 2:
+        (first_label, first), (second_label, second) = present
+        return [FormCell(first_label), FormCell(first, 2), FormCell(second_label), FormCell(second, 3)]
+    if present:
+        ((label, value),) = present
+        return [FormCell(label), FormCell(value, 6)]
+    return []
+
+
+def _form_table(department: Department, project: Project) -> Rows:
+    """TABLE 1, the project's form: unit, code and name, budget and purpose, spending plan, goal."""
+    unit = layout.MONEY_UNIT.format(unit=department.money_unit)
+    code, name, goal = (_label(Project, key) for key in ("code", "name", "goal"))
+    budget = [FormCell(layout.BUDGET_ROW)]
+    for field in fields_of(Budget):
+        budget += [FormCell(field.spec.label), FormCell(Amount(getattr(project.budget, field.key)))]
+    points = list(zip(project.plan.points(), (1, 2, 2, 1)))  # the plan's columns span the six value columns
+    rows = [
+        [FormCell(f"{department.code}{department.name}", 6), FormCell(unit)],
+        [FormCell(code), FormCell(project.code, 2), FormCell(name), FormCell(project.name, 3)],
+        _optional_row(project),
+        budget,
+        [FormCell(Merge.ABOVE), FormCell(project.purpose, 6)],
+        [FormCell(layout.PLAN_ROW)] + [FormCell(point.label, span) for point, span in points],
+        [FormCell(Merge.ABOVE)] + [FormCell(Percent(point.percent), span) for point, span in points],
+        [FormCell(goal), FormCell(project.goal, 6)],
+    ]
+    return [row for row in rows if row]
+
+
+def _indicator_table(project: Project) -> Rows:
+    """TABLE 2, the indicators: a header, then one row each; 一级指标 merged down each run of equal ones."""
+    rows: Rows = [[FormCell(f.spec.label) for f in INDICATOR_FIELDS]]
+    above = None
+    for indicator in project.indicators:
+        texts = [getattr(indicator, f.key) for f in INDICATOR_FIELDS]
+        level1 = Merge.ABOVE if texts[0] == above else texts[0]
+        rows.append([FormCell(level1)] + [FormCell(text) for text in texts[1:]])
+        above = texts[0]
+    return rows
+
+
+def _placed(rows: Rows) -> Iterator[tuple[int, int, FormCell, int]]:
+    """Each cell that starts a merge or stands alone: its row, first grid column, and the rows it continues into."""
+    continued = set()
+    starts: list[dict[int, FormCell]] = []
+    for row_index, row in enumerate(rows):
+        starts.append({})
+        column = 0
+        for cell in row:
+            starts[row_index][column] = cell
+            if cell.content is Merge.ABOVE:
+                continued.add((row_index, column))
+            column += cell.span
+    for row_index, cells in enumerate(starts):
+        for column, cell in cells.items():
+            if cell.content is not Merge.ABOVE:
+                down = 0
+                while (row_index + down + 1, column) in continued:
+                    down += 1
+                yield row_index, column, cell, down
+
+
+def _text(content: Content) -> str:
+    """A cell as Word shows it: amounts as typed (4916.86), plan points with % (20%), blank as empty."""
+    if isinstance(content, Amount):
+        return "" if content.value is None else str(content.value)
+    if isinstance(content, Percent):
+        return "" if content.value is None else f"{content.value}%"
+    return "" if content is Merge.ABOVE else content
+
+
+def _utc(created: datetime) -> datetime:
+    """The date as both formats store it: UTC, without a zone (they write it with a Z)."""
+    return created if created.tzinfo is None else created.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+# --- Word ------------------------------------------------------------------------------------
+
+
+class _Document:
+    """One Word document being written, with the ids of the styles it uses looked up once.
+
+    python-docx looks a style up by name through every style on each use, its
+    `Table.cell()` and `_Cell.merge()` walk the whole grid on every call (quadratic in a
+    table's size), and each of its element setters searches for where the child goes.
+    Here styles are set by id and a table's elements are appended in schema order,
+    merged cells as Word stores them (gridSpan across, vMerge down); python-docx reads
+    them back as it reads Word's own.
+    """
+
+    STYLES = ("Title", "Heading 2", "Heading 3", "Table Grid")
+
+    def __init__(self) -> None:
+        self.document = docx.Document()
+        self.style_ids = {name: self.document.styles[name].style_id for name in self.STYLES}
+
+    def paragraph(self, text: str = "", style: str | None = None) -> None:
+        paragraph = self.document.add_paragraph(text)  # "\n" becomes a line break in the paragraph
+        if style is not None:
+            paragraph._p.style = self.style_ids[style]
+
+    def table(self, rows: Rows, columns: int) -> WordTable:
+        table = self.document.add_table(rows=0, cols=columns)
+        tbl = table._tbl
+        tbl.tblStyle_val = self.style_ids["Table Grid"]
+        widths = [column.width.twips for column in table.columns]
+        restarts = {(row_index, column) for row_index, column, _, down in _placed(rows) if down}
+        for row_index, row in enumerate(rows):
+            tr = SubElement(tbl, qn("w:tr"))
+            column = 0
+            for cell in row:
+                tc = SubElement(tr, qn("w:tc"))
+                properties = SubElement(tc, qn("w:tcPr"))
+                width = SubElement(properties, qn("w:tcW"))
+                width.set(qn("w:w"), str(sum(widths[column : column + cell.span])))
+                width.set(qn("w:type"), "dxa")
+                if cell.span > 1:
+                    SubElement(properties, qn("w:gridSpan")).set(qn("w:val"), str(cell.span))
+                if cell.content is Merge.ABOVE:
+                    SubElement(properties, qn("w:vMerge"))  # continue: the default value
+                elif (row_index, column) in restarts:
+                    SubElement(properties, qn("w:vMerge")).set(qn("w:val"), "restart")
+                paragraph = SubElement(tc, qn("w:p"))
+                text = _text(cell.content)
+                if text:
+                    _run(paragraph, text)
+                column += cell.span
+        return table
+
+
+RUN, TEXT, BREAK, TAB = qn("w:r"), qn("w:t"), qn("w:br"), qn("w:tab")
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+RUN_PIECES = re.compile(r"(\n|\t)")
+
+
+def _run(paragraph: object, text: str) -> None:
+    """A run of text as python-docx's run setter writes it ("\n" a line break, "\t" a tab), without its
+    character-by-character walk: a table's cells are most of a department's export time."""
+    run = SubElement(paragraph, RUN)
+    for piece in RUN_PIECES.split(text):
+        if piece == "\n":
+            SubElement(run, BREAK)
+        elif piece == "\t":
+            SubElement(run, TAB)
+        elif piece:
+            element = SubElement(run, TEXT)
+            element.text = piece
+            if piece != piece.strip():
+                element.set(XML_SPACE, "preserve")
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """The same zip with every entry dated ZIP_DATE, so that equal documents are equal bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            target.writestr(zipfile.ZipInfo(entry.filename, ZIP_DATE), source.read(entry), zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def department_docx(department: Department, *, created: datetime) -> bytes:
+    """The department's document as Word writes it: part one's goals, then two tables per project."""
+    writer = _Document()
+    document = writer.document
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)  # A4, as county documents are printed
+    normal = document.styles["Normal"]
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
+    writer.paragraph(_title(department), "Title")
+    writer.paragraph(layout.PART_ONE)
+    writer.paragraph(layout.PART_ONE_TITLE)
+    for text, heading in _goal_paragraphs(department):
+        writer.paragraph(text, "Heading 2" if heading else None)
+    writer.paragraph(layout.PART_TWO)
+    writer.paragraph(layout.PART_TWO_TITLE)
+    for project in department.projects:
+        writer.paragraph(_project_title(project), "Heading 3")
+        writer.table(_form_table(department, project), FORM_COLUMNS)
+        writer.paragraph()
+        writer.table(_indicator_table(project), len(INDICATOR_FIELDS))
+    properties = document.core_properties
+    properties.title = _title(department)
+    properties.author = properties.last_modified_by = _one_line(department.name)
+    properties.comments = ""  # the template's says "generated by python-docx"
+    properties.created = properties.modified = _utc(created)
+    properties.revision = 1
+    saved = io.BytesIO()
+    document.save(saved)
+    return _stable_zip(saved.getvalue())
+
+
+# --- Excel -----------------------------------------------------------------------------------
+
+
+def _places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _is_exact(value: Decimal, places: int) -> bool:
+    """Whether the float, shown at the Decimal's places, reads back as the Decimal typed."""
+    return value.is_finite() and format(float(value), f".{places}f") == str(value)
+
+
+def _decimals(places: int) -> str:
+    return "." + "0" * places if places else ""
+
+
+def _number(content: Amount | Percent) -> tuple[float, str] | str | None:
+    """A money or plan cell as Excel holds it: (number, format), or the text when a float would change it."""
+    value = content.value
+    if value is None:
+        return None
+    places = _places(value)
+    if isinstance(content, Amount):
+        return (float(value), f"#,##0{_decimals(places)}") if _is_exact(value, places) else str(value)
+    return (float(value.scaleb(-2)), f"0{_decimals(places)}%") if _is_exact(value, places) else f"{value}%"
+
+
+def _display_width(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in line)
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines a wrapped cell of the given width (in Excel's character widths) shows."""
+    room = max(1.0, width - 1)
+    return sum(max(1, math.ceil(_display_width(line) / room)) for line in text.split("\n"))
+
+
+class _Workbook:
+    """One workbook being written: its formats, made once, and the sheet names taken."""
+
+    def __init__(self, out: io.BytesIO) -> None:
+        options = {
+            "in_memory": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        }
+        self.book = xlsxwriter.Workbook(out, options)
+        self.cell = self.book.add_format({"border": 1, "text_wrap": True, "valign": "vcenter"})
+        self.title = self.book.add_format({"bold": True, "font_size": 14, "align": "center", "valign": "vcenter"})
+        self.heading = self.book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+        self.paragraph = self.book.add_format({"text_wrap": True, "valign": "top"})
+        self.number_formats: dict[str, Format] = {}
+        self.names: set[str] = set()
+
+    def number_format(self, pattern: str) -> Format:
+        if pattern not in self.number_formats:
+            style = {"border": 1, "valign": "vcenter", "num_format": pattern}
+            self.number_formats[pattern] = self.book.add_format(style)
+        return self.number_formats[pattern]
+
+    def add_sheet(self, name: str) -> Worksheet:
+        """A sheet named as close to `name` as Excel allows, unique in the workbook."""
+        clean = "".join("_" if char in SHEET_NAME_FORBIDDEN else char for char in " ".join(name.split()))
+        unique, suffix = _sheet_name(clean, SHEET_NAME_LENGTH), 1
+        while unique.lower() in self.names:  # Excel compares sheet names ignoring case
+            suffix += 1
+            unique = _sheet_name(clean, SHEET_NAME_LENGTH - len(f"({suffix})")) + f"({suffix})"
+        self.names.add(unique.lower())
+        return self.book.add_worksheet(unique)
+
+    def write(self, sheet: Worksheet, row: int, column: int, content: Content) -> None:
+        """One table cell: text as text, never a formula or a link; an amount or plan point as a number."""
+        if isinstance(content, (Amount, Percent)):
+            number = _number(content)
+            if number is None:
+                sheet.write_blank(row, column, None, self.cell)
+            elif isinstance(number, str):
+                sheet.write_string(row, column, number, self.cell)
+            else:
+                sheet.write_number(row, column, number[0], self.number_format(number[1]))
+        elif content:
+            sheet.write_string(row, column, content, self.cell)
+        else:
+            sheet.write_blank(row, column, None, self.cell)
+
+    def table(self, sheet: Worksheet, first_row: int, rows: Rows, widths: Sequence[float]) -> None:
+        """A table from `first_row` down, its merged cells as merged ranges, its rows as tall as their text."""
+        lines = [1] * len(rows)
+        for row_index, column, cell, down in _placed(rows):
+            row = first_row + row_index
+            if cell.span > 1 or down:
+                sheet.merge_range(row, column, row + down, column + cell.span - 1, "", self.cell)
+            self.write(sheet, row, column, cell.content)
+            shown = _lines(_text(cell.content), sum(widths[column : column + cell.span]))
+            lines[row_index] = max(lines[row_index], math.ceil(shown / (down + 1)))
+        for row_index, count in enumerate(lines):
+            if count > 1:  # Excel fits a row to wrapped text itself, but not to a merged cell's
+                sheet.set_row(first_row + row_index, LINE_HEIGHT * count)
+
+
+def _sheet_name(text: str, length: int) -> str:
+    """The longest start of `text` of at most `length` UTF-16 units (Excel counts them), no apostrophe at either end."""
+    out, used = [], 0
+    for char in text:
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > length:
+            break
+        out.append(char)
+    return re.sub(r"^'|'$", "_", "".join(out))  # Excel refuses a name that starts or ends with one
+
+
+def _goals_sheet(workbook: _Workbook, department: Department) -> None:
+    sheet = workbook.add_sheet(layout.PART_ONE_TITLE)
+    sheet.set_column(0, 0, GOALS_WIDTH)
+    sheet.write_string(0, 0, _title(department), workbook.title)
+    sheet.write_string(1, 0, layout.PART_ONE_TITLE, workbook.heading)
+    for row, (text, heading) in enumerate(_goal_paragraphs(department), start=2):
+        sheet.write_string(row, 0, text, workbook.heading if heading else workbook.paragraph)
+
+
+def _project_sheet(workbook: _Workbook, department: Department, project: Project) -> None:
+    sheet = workbook.add_sheet(f"{project.number}.{project.name}")
+    for column, width in enumerate(SHEET_WIDTHS):
+        sheet.set_column(column, column, width)
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)  # as wide as one page, as long as it takes
+    sheet.merge_range(0, 0, 0, FORM_COLUMNS - 1, "", workbook.title)
+    sheet.write_string(0, 0, _project_title(project), workbook.title)
+    form = _form_table(department, project)
+    workbook.table(sheet, 1, form, SHEET_WIDTHS)
+    workbook.table(sheet, 1 + len(form) + 1, _indicator_table(project), SHEET_WIDTHS)
+
+
+def department_xlsx(department: Department, *, created: datetime) -> bytes:
+    """The department's document as a workbook: a sheet of its goals, then one sheet per project."""
+    out = io.BytesIO()
+    workbook = _Workbook(out)
+    title = _title(department)
+    workbook.book.set_properties({"title": title, "author": _one_line(department.name), "created": _utc(created)})
+    _goals_sheet(workbook, department)
+    for project in department.projects:
+        _project_sheet(workbook, department, project)
+    workbook.book.close()
+    return out.getvalue()
+
+
+EXPORTERS: dict[str, Callable[..., bytes]] = {".docx": department_docx, ".xlsx": department_xlsx}

@@ -1,0 +1,248 @@
+"""The MkDocs plugin: the one module that knows about MkDocs, glue between its events and our stages.
+
+Before MkDocs writes anything the content is loaded, validated and made into pages
+and download files (`site.make_site`), so bad content stops the build with the
+previous site in place; the build is written to a staging folder and published
+all at once (`publish.py`). `serve` instead keeps serving the last good site, with
+the problems at the top of every page, until they are fixed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from pathlib import Path
+
+from jinja2 import Environment
+from markupsafe import Markup, escape
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.utils import CountHandler
+
+from generator.publish.atomic import BuildDate, discard, promote, recover, staging_dir
+from generator.publish.dates import last_changed
+from generator.schema.categories import SettingError, with_county
+from generator.schema.model import Catalog
+from generator.schema.problems import ContentError, display_path
+from generator.schema.validate import load_catalog
+from generator.site.downloads import Downloads
+from generator.site.parts import SiteParts, make_site
+from generator.site.publisher import Publisher, from_setting
+from generator.site.render import problems_banner, restore_html_blocks, set_aside_html_blocks
+from generator.site.urls import SiteUrls
+
+log = logging.getLogger("mkdocs.plugins.budget")
+
+
+class BudgetPluginConfig(Config):
+    content_dir = config_options.Type(str, default="content")
+    """Folder of the YAML content, relative to mkdocs.yml."""
+    indicator_categories = config_options.Type(dict, default={})
+    """The county's own indicator categories beside the official ones: {一级指标: [二级指标, …]}."""
+    offline = config_options.Type(bool, default=False)
+    """A site to open from the file system (file://): page links end in .html."""
+    publisher = config_options.Type(dict, default={})
+    """Who runs the site, for the footer and the about page (generator/publisher.py)."""
+
+
+class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
+    """Generates the pages and download files of `content/` and publishes the build atomically."""
+
+    def __init__(self) -> None:
+        self.command = "build"
+        self.site_name = ""  # as written in mkdocs.yml: our pages escape it themselves, downloads carry it as text
+        self.catalog = Catalog(())
+        self.publisher = Publisher()
+        self.urls = SiteUrls()
+        self.parts = SiteParts({}, Downloads(()))
+        self.html_blocks: dict[str, tuple[str, ...]] = {}  # src_uri -> blocks set aside from Markdown
+        self.config_nav: list | None = None  # the nav written in mkdocs.yml (hand-written pages)
+        self.site_dir: Path | None = None  # where the finished site goes
+        self.staging: Path | None = None  # where this build is written meanwhile
+        self.build_date = BuildDate()
+        self.warnings = CountHandler()
+        self.problems: str | None = None  # serve: the banner naming what is wrong with the content
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def content_path(self, config: MkDocsConfig) -> Path:
+        return Path(config.config_file_path or ".").parent / self.config.content_dir
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if not isinstance(config.site_name, Markup):
+            self.site_name = config.site_name
+        # Material's templates print these unescaped (MkDocs' Jinja has no autoescape): as
+        # Markup they print escaped there, and `| e` leaves them as they are.
+        for key in ("site_name", "site_description", "site_author"):
+            if isinstance(config[key], str) and not isinstance(config[key], Markup):
+                config[key] = escape(config[key])
+        if self.config_nav is None:  # on_files replaces config.nav on every build
+            self.config_nav = list(config.nav or [])
+        if self.config.offline:
+            # Pages opened from file:// cannot rely on a server mapping folder/ to folder/index.html.
+            config.use_directory_urls = False
+        if self.command != "serve":
+            self.site_dir = Path(config.site_dir)
+            recover(self.site_dir)
+            self.staging = staging_dir(self.site_dir)
+            config.site_dir = str(self.staging)
+            self.warnings = CountHandler()
+            self.warnings.setLevel(logging.WARNING)
+            logging.getLogger("mkdocs").addHandler(self.warnings)
+        return config
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        content_dir = self.content_path(config)
+        self.urls = SiteUrls(directory_urls=config.use_directory_urls, site_url=config.site_url or "")
+        try:
+            where = display_path(Path(config.config_file_path or "mkdocs.yml"))
+            categories = with_county(self.config.indicator_categories, where)
+            self.publisher = from_setting(self.config.publisher, Path(config.docs_dir), where)
+            self.catalog = load_catalog(content_dir, categories)
+        except SettingError as error:
+            self._refuse(str(error))
+            return
+        except ContentError as error:
+            self._refuse(f"\n{error.report()}")
+            return
+        self.problems = None
+        dated = self.build_date.set(content_dir, self.catalog)
+        changed = last_changed(self.catalog, content_dir)
+        self.parts = make_site(self.catalog, self.site_name, self.urls, dated, changed, self.publisher)
+        if not config.site_url and self.command != "serve":
+            log.warning(
+                "未设置网站地址 site_url（或环境变量 SITE_URL）：sitemap.xml 为空，引用和下载数据中的网址只有路径"
+                "（如 /2024/）。发布前请在 mkdocs.yml 设置 site_url，或如 SITE_URL=https://www.example.gov.cn/ys/ "
+                "python -m generator build"
+            )
+        log.info("budget: %d departments, %d projects", len(self.catalog.departments), len(self.catalog.projects))
+
+    def _refuse(self, report: str) -> None:
+        """Bad content stops a build; `serve` goes on with the last good site and the problems on every page.
+
+        MkDocs' live server answers no request after a failed build until one succeeds,
+        so the person editing the content would see the browser hang instead of the report.
+        """
+        if self.command != "serve":
+            raise PluginError(report) from None
+        log.error(report)
+        kept = bool(self.catalog.departments)  # content that never passed has no site to keep
+        lines = report.strip().splitlines()
+        self.problems = problems_banner(lines, kept)
+        if not kept:
+            self.parts = SiteParts({self.urls.home(): "# 网站尚未生成\n"}, Downloads(()))
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        env.globals["budget_publisher"] = self.publisher  # theme_overrides/partials/copyright.html
+        return env
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        # Departments and projects stay out of the global navigation: it is rendered into
+        # every page, so listing them makes the site quadratic in size (benchmarks/README.md).
+        in_nav = {self.urls.home(), self.urls.quality(), self.urls.downloads(), self.urls.about()}
+        in_nav |= {self.urls.year(year) for year in self.catalog.years}
+        for src_uri, markdown in self.parts.pages.items():
+            _refuse_clash(files, src_uri, "页面")
+            skeleton, self.html_blocks[src_uri] = set_aside_html_blocks(markdown, src_uri)
+            inclusion = InclusionLevel.UNDEFINED if src_uri in in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, src_uri, content=skeleton, inclusion=inclusion))
+        for download in self.parts.downloads.files:
+            _refuse_clash(files, download.path, "下载文件")
+            files.append(File.generated(config, download.path, content=download.content))
+        for path, content in self.parts.search:
+            _refuse_clash(files, path, "搜索索引文件")
+            files.append(File.generated(config, path, content=content))
+        config.nav = self._navigation(files)
+        return files
+
+    def _navigation(self, files: Files) -> list:
+        """Home, a page per year listing its departments, the quality report, the downloads, about, hand-written pages."""
+        nav: list = [{"首页": self.urls.home()}]  # the header already shows the site's name, the home page's title
+        nav.extend({f"{year}年": self.urls.year(year)} for year in self.catalog.years)
+        # Served content that never passed has only the page of its problems.
+        listed = (self.urls.quality(), self.urls.downloads(), self.urls.about())
+        nav += [uri for uri in listed if uri in self.parts.pages]
+        handwritten = self.config_nav or [
+            file.src_uri for file in files.documentation_pages() if file.src_uri not in self.parts.pages
+        ]
+        return nav + list(handwritten)
+
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
+        # MkDocs dates every page by the build (SOURCE_DATE_EPOCH: the content's last commit, in UTC);
+        # sitemap.xml then gives search engines a day the pages do not say. They say 数据更新至.
+        if self.parts.as_of is not None:
+            page.update_date = self.parts.as_of.isoformat()
+        return page
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        blocks = self.html_blocks.pop(page.file.src_uri, None)  # once restored, no longer needed
+        return restore_html_blocks(html, blocks) if blocks else html
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        return self._with_problems(output)
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        return self._with_problems(output_content) if template_name.endswith(".html") else output_content
+
+    def _with_problems(self, page: str) -> str:
+        """The problems of the content being served at the top of the page's article."""
+        if self.problems is None:
+            return page
+        article = re.search(r"<article\b[^>]*>", page)
+        end = article.end() if article else 0
+        return page[:end] + self.problems + page[end:]
+
+    @event_priority(-1000)  # after every other plugin has written its files
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._end_build()
+        if self.staging is None or self.site_dir is None:
+            return
+        if config.strict and self.warnings.get_counts():
+            return  # MkDocs aborts right after this event; on_build_error discards the staging folder
+        promote(self.staging, self.site_dir)
+        config.site_dir = str(self.site_dir)
+        self.staging = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._end_build()
+        if self.staging is not None:
+            discard(self.staging)
+            self.staging = None
+
+    def _end_build(self) -> None:
+        self.build_date.forget()
+        self.html_blocks.clear()
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:
+        server.watch(str(self.content_path(config)))
+        return server
+
+
+def run_mkdocs(command: str, arguments: list[str]) -> int:
+    """`mkdocs build` or `mkdocs serve` in this process, quiet about Material's end of life.
+
+    Material prints its end-of-life banner when its theme is loaded from the `mkdocs`
+    program, before any plugin runs; its documented switch, NO_MKDOCS_2_WARNING, is set here.
+    """
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.__main__ import cli
+
+    try:
+        cli.main(args=[command, *arguments], prog_name="python -m generator")
+    except SystemExit as finished:
+        return finished.code if isinstance(finished.code, int) else 1
+    return 0
+
+
+def _refuse_clash(files: Files, path: str, kind: str) -> None:
+    if files.get_file_from_path(path) is not None:
+        raise PluginError(f"docs/{path} 与生成的{kind}重名，请改名或删除该文件")

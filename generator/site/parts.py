@@ -1,0 +1,48 @@
+"""The site's generated parts, made in one pure step from the validated catalog.
+
+Every page's Markdown, every download file's bytes and the search index's files: the
+plugin hands them to MkDocs as generated files. The downloads come first because
+pages show their sizes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from generator.schema.model import Catalog
+from generator.site.downloads import Downloads, build_downloads
+from generator.site.history import History
+from generator.site.publisher import Publisher
+from generator.site.quality import Review
+from generator.site.render import Renderer
+from generator.site.search_index import index_files
+from generator.site.urls import SiteUrls
+
+
+@dataclass(frozen=True)
+class SiteParts:
+    """What the content makes of the site: pages by their path in the docs tree, and the downloads."""
+
+    pages: dict[str, str]  # src_uri -> Markdown, in build order
+    downloads: Downloads
+    search: tuple[tuple[str, bytes], ...] = ()  # (path, bytes) of the search index's files
+    as_of: date | None = None  # the day the pages say 数据更新至: every page's lastmod in sitemap.xml
+
+
+def make_site(
+    catalog: Catalog,
+    site_name: str,
+    urls: SiteUrls,
+    dated: datetime,
+    changed: Mapping[tuple[int, str], date] | None = None,
+    publisher: Publisher | None = None,
+) -> SiteParts:
+    """`dated` is the build's date, which the Word and Excel files record (the content's, not the clock's);
+    `changed` the day each department's files last changed (generator.publish.dates), for its 更新日期;
+    `publisher` who runs the site, for the about page."""
+    history, review = History(catalog), Review(catalog)
+    downloads = build_downloads(history, review, site_name, urls, dated)
+    renderer = Renderer(site_name, history, urls, downloads, review, changed, publisher)
+    return SiteParts(renderer.pages(), downloads, tuple(index_files(catalog, urls)), renderer.data_as_of)

@@ -1,0 +1,307 @@
+"""Import a county's files into `content/`: read each, plan its folder's changes, check them, write.
+
+A finance bureau imports about a hundred departments' files at once. Each file stands
+alone: one that cannot be read, or whose department folder holds files changed by
+hand since the last import, is reported and nothing is written for it, while the
+others are imported; whatever goes wrong with one file, even a fault of ours, is that
+file's message and never stops the rest. A department's folder is made to match its
+document (projects no longer in it are removed), wholly or not at all, and what the
+import wrote is checked as `check` would check it, so its problems show at once as
+warnings. A dry run writes nothing but inside a temporary folder it removes.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from generator.schema.categories import OFFICIAL, Categories
+from generator.schema.load import DEPARTMENT_FILE, read_yaml
+from generator.schema.model import Department, Project, field_of, fields_of
+from generator.schema.problems import ContentError, display_path
+from generator.schema.validate import CHECKS, load_catalog
+from generator.source.readers import LEGACY, READERS, ReadError, Reading, read_document
+from generator.source.yaml_writer import (
+    Change,
+    FileChange,
+    FolderError,
+    apply_changes,
+    department_folder,
+    last_imported,
+    plan_department,
+    project_file,
+)
+
+#: LibreOffice converts the legacy formats when it is installed.
+SOFFICE = ("soffice", "libreoffice")
+
+
+@dataclass
+class FileImport:
+    """What importing one file did, or why it did nothing."""
+
+    source: Path
+    reading: Reading | None = None
+    published: date | None = None  # the 发布日期 written to department.yaml
+    error: str | None = None
+    folder: Path | None = None  # the department's folder in content/
+    changes: list[FileChange] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def count(self, change: Change) -> int:
+        return sum(1 for item in self.changes if item.change is change)
+
+
+def input_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """The files named, and every importable file in the folders named (Word's ~$ lock files left out)."""
+    kinds = set(READERS) | set(LEGACY)
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in kinds)
+            yield from (p for p in found if not p.name.startswith(("~$", ".")))
+        else:
+            yield path
+
+
+def _converted(source: Path, folder: Path) -> Path:
+    """A legacy .doc/.xls/.wps/.et file saved as .docx/.xlsx by LibreOffice, when it is installed."""
+    target = LEGACY[source.suffix.lower()]
+    soffice = next((found for name in SOFFICE if (found := shutil.which(name))), None)
+    if soffice is None:
+        raise ReadError(
+            source,
+            f"这是旧的 {source.suffix} 格式，请用 Word、WPS 或 Excel 打开后“另存为” {target} 再导入"
+            "（安装 LibreOffice 后可自动转换）",
+        )
+    converted = folder / f"{source.stem}{target}"
+    try:
+        subprocess.run(
+            [soffice, "--headless", "--convert-to", target[1:], "--outdir", str(folder), str(source)],
+            capture_output=True, timeout=300, check=True,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        pass  # said below: no converted file
+    if not converted.is_file():
+        raise ReadError(source, f"LibreOffice 未能把它转换为 {target}，请手工“另存为” {target} 再导入")
+    return converted
+
+
+def _read(source: Path, year: int | None) -> Reading:
+    if not source.is_file():
+        raise ReadError(source, "文件不存在")
+    if source.suffix.lower() not in LEGACY:
+        return read_document(source, year)
+    with tempfile.TemporaryDirectory() as folder:
+        reading = read_document(_converted(source, Path(folder)), year)
+    return Reading(replace(reading.department, source=source), reading.warnings)
+
+
+def _problems(changes: list[FileChange], out_dir: Path, categories: Categories) -> list[str]:
+    """What `check` would say of the department's files as the import writes them."""
+    with tempfile.TemporaryDirectory() as scratch:
+        for change in changes:
+            if change.text is not None:
+                target = Path(scratch) / change.path.relative_to(out_dir)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(change.text, encoding="utf-8")
+        try:
+            load_catalog(Path(scratch), categories)
+        except ContentError as error:
+            # Each problem located in the file the import writes, not in its scratch copy.
+            return [
+                str(replace(problem, path=out_dir / problem.path.relative_to(scratch))) for problem in error.problems
+            ]
+    return []
+
+
+def _keeping_site_fields(department: Department, out_dir: Path, published: date | None) -> Department:
+    """The department with what staff added that no form carries: its projects' `continues` and its 发布日期.
+
+    The date is the one given (--published), else the one an earlier import or staff wrote,
+    else the day of this import.
+    """
+    folder = last_imported(department_folder(department, out_dir))
+    site_fields = [f.key for f in fields_of(Project) if not f.spec.on_form]
+    projects = []
+    for project in department.projects:
+        data = _existing(project_file(folder, project.code))
+        kept = {key: str(data[key]) for key in site_fields if data.get(key) not in (None, "")}
+        projects.append(replace(project, **kept))
+    if published is None:
+        field = field_of(Department, "published")
+        earlier, problem = CHECKS[field.spec.kind](_existing(folder / "department.yaml").get(field.key), field)
+        published = earlier if problem is None else date.today()
+    return replace(department, published=published, projects=tuple(projects))
+
+
+@dataclass
+class _Run:
+    """What the files read so far in this run hold, for the files after them."""
+
+    files: dict[tuple[int, str], Path] = field(default_factory=dict)  # each department-year's file
+    #: Each year's project codes in the departments this run imports: (year, project code) → (unit code, unit name, file).
+    codes: dict[tuple[int, str], tuple[str, str, Path]] = field(default_factory=dict)
+
+    def imports(self, department: Department, source: Path) -> None:
+        for project in department.projects:
+            self.codes[(department.year, project.code)] = (department.code, department.name, source)
+
+    def imported(self, year: int, unit: str) -> bool:
+        return any(key[0] == year and owner[0] == unit for key, owner in self.codes.items())
+
+
+def _codes_of_others(department: Department, out_dir: Path, run: _Run) -> dict[str, tuple[str, str, Path]]:
+    """The project codes other departments use in the department's year: (unit code, unit name, file) of each.
+
+    A department this run imports counts with its document's codes, since its folder is
+    about to become that; any other with the files its folder holds now.
+    """
+    year = department.year
+    used = {code: owner for (y, code), owner in run.codes.items() if y == year and owner[0] != department.code}
+    year_folder = out_dir / str(year)
+    folders = sorted(year_folder.iterdir()) if year_folder.is_dir() else []
+    for folder in folders:
+        unit = folder.name
+        if unit.startswith(".") or unit == department.code or folder.is_symlink() or not folder.is_dir():
+            continue
+        if run.imported(year, unit):
+            continue
+        name = str(_existing(folder / DEPARTMENT_FILE).get("name") or "").strip()
+        for path in sorted(folder.glob("*.yaml")):
+            if path.name != DEPARTMENT_FILE:
+                used.setdefault(path.stem, (unit, name, path))
+    return used
+
+
+def _code_clashes(department: Department, out_dir: Path, run: _Run) -> str | None:
+    """Why the department's project codes cannot be imported: another department uses them in the same year."""
+    used = _codes_of_others(department, out_dir, run)
+    clashes = [
+        f"第 {project.number} 个项目表（{project.name}）的项目编码“{project.code}”已被 {department.year} 年 "
+        f"{' '.join(filter(None, used[project.code][:2]))} 使用（{display_path(used[project.code][2])}）"
+        for project in department.projects
+        if project.code in used
+    ]
+    if not clashes:
+        return None
+    return (
+        f"{display_path(department.source)}: {'；'.join(clashes)}，未写入 {department.code} {department.name} 的任何文件"
+        "（同一年度各部门的项目编码不能重复，否则 check 会拒绝这些内容；请核对编码）"
+    )
+
+
+def _existing(path: Path) -> dict:
+    """The mapping in a content file already in the folder; empty if there is none."""
+    data = read_yaml(path).data if path.is_file() else None
+    return data if isinstance(data, dict) else {}
+
+
+def import_file(
+    source: Path,
+    out_dir: Path,
+    *,
+    year: int | None,
+    published: date | None,
+    force: bool,
+    keep: Collection[Path],
+    run: _Run,
+    categories: Categories,
+) -> FileImport:
+    """Read one file and plan its department's folder; `run` holds what this run's earlier files hold."""
+    result = FileImport(source)
+    try:
+        result.reading = _read(source, year)
+    except ReadError as error:
+        result.error = str(error)
+        return result
+    department = result.reading.department
+    key = (department.year, department.code)
+    if key in run.files:
+        result.error = (
+            f"{display_path(source)}: 与 {display_path(run.files[key])} 是同一部门同一年度"
+            f"（{department.year} 年 {department.code}），只导入了前者"
+        )
+        return result
+    run.files[key] = source
+    result.error = _code_clashes(replace(department, source=source), out_dir, run)
+    if result.error is not None:
+        return result
+    try:
+        department = _keeping_site_fields(department, out_dir, published)
+        result.changes = plan_department(department, out_dir)
+    except FolderError as error:
+        result.error = f"{display_path(source)}: {error}，未写入这个部门的任何文件"
+        return result
+    result.published = department.published
+    result.folder = department_folder(department, out_dir)
+    result.changes = _keeping(result.changes, result.folder, keep)
+    result.warnings = [*result.reading.warnings, *_problems(result.changes, out_dir, categories)]
+    by_hand = [c for c in result.changes if c.by_hand and c.change in (Change.CHANGED, Change.REMOVED)]
+    if by_hand and not force:
+        # The plan stays in the result, for a dry run to show what --force would discard.
+        names = "、".join(display_path(c.path) for c in by_hand)
+        result.error = (
+            f"{display_path(source)}: {names} 在上次导入后被手工修改过，未写入这个部门的任何文件"
+            "（确认以文件为准、放弃手工修改，请加 --force；要保留其中的文件、导入其余内容，请加 --keep 该文件）"
+        )
+        return result
+    run.imports(department, source)
+    return result
+
+
+def _keeping(changes: list[FileChange], folder: Path, keep: Collection[Path]) -> list[FileChange]:
+    """The plan with each file staff asked to keep (--keep) left as it is on disk, byte for byte."""
+    kept = {path.resolve() for path in keep}
+    on_disk = last_imported(folder)
+    planned = []
+    for change in changes:
+        if change.change in (Change.CHANGED, Change.REMOVED) and change.path.resolve() in kept:
+            text = (on_disk / change.path.name).read_text(encoding="utf-8")
+            change = replace(change, change=Change.UNCHANGED, text=text, kept=True)
+        planned.append(change)
+    return planned
+
+
+def import_files(
+    sources: Iterable[Path],
+    out_dir: Path,
+    *,
+    year: int | None = None,
+    published: date | None = None,
+    force: bool = False,
+    keep: Collection[Path] = (),
+    dry_run: bool = False,
+    categories: Categories = OFFICIAL,
+) -> Iterator[FileImport]:
+    """Import each file in turn, writing its department's folder unless it failed or this is a dry run.
+
+    `keep` names content files to leave as they are (hand edits kept) while the rest of
+    their department's folder follows its document.
+    """
+    run = _Run()
+    for source in input_files(sources):
+        try:
+            result = import_file(
+                source, out_dir, year=year, published=published, force=force, keep=keep, run=run, categories=categories
+            )
+        except Exception as error:  # noqa: BLE001 -- said as this file's message; the other files go on
+            result = FileImport(source, error=f"{display_path(source)}: 无法读取：{_described(error)}")
+        if result.error is None and result.folder is not None and not dry_run:
+            try:
+                apply_changes(result.folder, result.changes)
+            except Exception as error:  # noqa: BLE001 -- the folder is as it was; the other files go on
+                result.error = (
+                    f"{display_path(source)}: 无法写入 {display_path(result.folder)}（{_described(error)}），"
+                    "这个部门的文件夹保持原样"
+                )
+        yield result
+
+
+def _described(error: Exception) -> str:
+    """An unexpected error as its type and message, e.g. OSError: File contains no valid workbook part."""
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
