@@ -115,7 +115,7 @@ def _goal_paragraphs(department: Department) -> Iterator[tuple[str, bool]]:
 def _optional_row(project: Project) -> list[FormCell]:
     """实施单位 and 项目属性, on the forms of counties that have them: one row for those present."""
     optional = [
-        (f.spec.label, getattr(project, f.key)) for f in fields_of(Project) if f.spec.optional and f.spec.on_form
+        (f.spec.label, getattr(project, f.key)) for f in fields_of(Project) if f.spec.may_be_absent and f.spec.on_form
     ]
     present = [(label, value) for label, value in optional if value is not None]
     if len(present) == 2:

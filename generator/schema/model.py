@@ -49,8 +49,8 @@ class Spec:
 
     label: str  # as the official form prints it: 项目编码
     kind: Kind | None = None  # None for a nested mapping or a list of rows (their class says)
-    required: bool = True  # must be filled in; otherwise blank (None or "") is allowed
-    optional: bool = False  # on some counties' forms only: left out of the YAML when absent
+    may_be_blank: bool = False  # may be left blank (None or ""); otherwise it must be filled in
+    may_be_absent: bool = False  # on some counties' forms only: left out of the YAML when absent
     on_form: bool = True  # printed on the official form; False for what only the site uses (continues)
     column: str | None = None  # its column in the download tables, for fields of a tabled class
     description: str = ""  # what a reader of the downloads needs to know about it
@@ -64,10 +64,12 @@ class Spec:
         return (self.label, *self.aliases)
 
 
-def declare(label: str, kind: Kind | None = None, *, required: bool = True, default: Any = None, **spec: Any) -> Any:
+def declare(
+    label: str, kind: Kind | None = None, *, may_be_blank: bool = False, default: Any = None, **spec: Any
+) -> Any:
     """A dataclass field carrying its Spec; a field that may be blank defaults to `default`."""
-    metadata = {"spec": Spec(label, kind, required, **spec)}
-    if required:
+    metadata = {"spec": Spec(label, kind, may_be_blank, **spec)}
+    if not may_be_blank:
         return dataclasses.field(metadata=metadata)
     return dataclasses.field(default=default, metadata=metadata)
 
@@ -114,16 +116,16 @@ class Indicator:
     """One row of the 绩效指标 table, all six cells verbatim."""
 
     id: str = declare(
-        "指标编号", Kind.ANCHOR, required=False, default="", column="indicator_id",
+        "指标编号", Kind.ANCHOR, may_be_blank=True, default="", column="indicator_id",
         description="在项目内唯一且稳定，不随行序变化。",
     )  # fmt: skip
     level1: str = declare("一级指标", Kind.TEXT, column="level1")
     level2: str = declare("二级指标", Kind.TEXT, column="level2")
     level3: str = declare("三级指标", Kind.TEXT, column="level3")
-    description: str = declare("绩效指标描述", Kind.TEXT, required=False, default="", column="description")
+    description: str = declare("绩效指标描述", Kind.TEXT, may_be_blank=True, default="", column="description")
     value: str = declare("指标值", Kind.TEXT, column="value", description="原样保留的文字，如 ≥100%。")
     basis: str = declare(
-        "指标值确定依据", Kind.TEXT, required=False, default="", column="basis", aliases=("指标值设定依据",)
+        "指标值确定依据", Kind.TEXT, may_be_blank=True, default="", column="basis", aliases=("指标值设定依据",)
     )
 
 
@@ -136,11 +138,11 @@ class Budget:
         aliases=("年度预算数", "项目资金"),
     )  # fmt: skip
     fiscal: Decimal | None = declare(
-        "其中：财政资金", Kind.AMOUNT, required=False, unit="money", column="budget_fiscal",
+        "其中：财政资金", Kind.AMOUNT, may_be_blank=True, unit="money", column="budget_fiscal",
         description="精确小数；原表为空时留空。", aliases=("其中：财政拨款",),
     )  # fmt: skip
     other: Decimal | None = declare(
-        "其他资金", Kind.AMOUNT, required=False, unit="money", column="budget_other",
+        "其他资金", Kind.AMOUNT, may_be_blank=True, unit="money", column="budget_other",
         description="精确小数；原表为空时留空。", aliases=("其他",),
     )  # fmt: skip
 
@@ -158,10 +160,10 @@ class PlanPoint:
 class SpendingPlan:
     """资金支出计划（%）: cumulative % at each quarter end, in the form's order; a blank cell stays blank."""
 
-    mar: Decimal | None = declare("3月底", Kind.PERCENT, required=False, unit="%")
-    jun: Decimal | None = declare("6月底", Kind.PERCENT, required=False, unit="%")
-    oct: Decimal | None = declare("10月底", Kind.PERCENT, required=False, unit="%")
-    dec: Decimal | None = declare("12月底", Kind.PERCENT, required=False, unit="%")
+    mar: Decimal | None = declare("3月底", Kind.PERCENT, may_be_blank=True, unit="%")
+    jun: Decimal | None = declare("6月底", Kind.PERCENT, may_be_blank=True, unit="%")
+    oct: Decimal | None = declare("10月底", Kind.PERCENT, may_be_blank=True, unit="%")
+    dec: Decimal | None = declare("12月底", Kind.PERCENT, may_be_blank=True, unit="%")
 
     def points(self) -> tuple[PlanPoint, ...]:
         return tuple(PlanPoint(f.key, f.spec.label, getattr(self, f.key)) for f in fields_of(SpendingPlan))
@@ -175,15 +177,15 @@ class Project:
     name: str = declare("项目名称", Kind.TEXT, column="project_name")
     number: int = declare("序号", Kind.ORDINAL, column="project_number", description="在部门文件中的序号。")
     implementing_unit: str | None = declare(
-        "实施单位", Kind.TEXT, required=False, optional=True, column="implementing_unit",
+        "实施单位", Kind.TEXT, may_be_blank=True, may_be_absent=True, column="implementing_unit",
         description="具体实施项目的单位；原表没有此项时留空。",
     )  # fmt: skip
     attribute: str | None = declare(
-        "项目属性", Kind.CHOICE, required=False, optional=True, choices=("新增", "延续"),
+        "项目属性", Kind.CHOICE, may_be_blank=True, may_be_absent=True, choices=("新增", "延续"),
         column="project_attribute", description="新增或延续；原表没有此项时留空。",
     )  # fmt: skip
     continues: str | None = declare(
-        "上年项目编码", Kind.CODE, required=False, optional=True, on_form=False, column="continues",
+        "上年项目编码", Kind.CODE, may_be_blank=True, may_be_absent=True, on_form=False, column="continues",
         description="上年度同一项目的编码，仅在项目改了编码、名称也不同时填写；否则按相同编码或同名认定。",
     )  # fmt: skip
     budget: Budget = declare("预算规模")
@@ -205,7 +207,7 @@ class GoalSection:
     """One of the department's three goal sections, its paragraphs verbatim."""
 
     intro: str | None = declare(
-        "引言", Kind.TEXT, required=False, optional=True
+        "引言", Kind.TEXT, may_be_blank=True, may_be_absent=True
     )  # the paragraph before the numbered items
     items: tuple[str, ...] = declare("条目", Kind.TEXT_LIST)  # numbered items, numbering kept ("1、…")
 

@@ -131,7 +131,7 @@ Check = Callable[[Any, SchemaField], tuple[Any, str | None]]
 def _check_text(value: Any, field: SchemaField) -> tuple[str | None, str | None]:
     if not isinstance(value, str):
         return None, f"应为文字，实际为{_describe(value)}（如需原样保存数字或 yes/no，请加引号）"
-    if field.spec.required and not value.strip():
+    if not field.spec.may_be_blank and not value.strip():
         return None, "不能为空（应填写文字）"
     error = _unprintable_in(value)
     return (None, error) if error else (value, None)
@@ -259,8 +259,8 @@ def _read(cls: type, fields: _Fields) -> dict[str, Any] | None:
 
 def _scalar(field: SchemaField, fields: _Fields) -> Any:
     value = fields.data.get(field.key)
-    if value is None or (value == "" and not field.spec.required):
-        if field.spec.required and fields.ok:
+    if value is None or (value == "" and field.spec.may_be_blank):
+        if not field.spec.may_be_blank and fields.ok:
             fields.missing(field)
         elif _left_out(field, fields):
             fields.fail(
@@ -275,7 +275,7 @@ def _scalar(field: SchemaField, fields: _Fields) -> Any:
 
 def _left_out(field: SchemaField, fields: _Fields) -> bool:
     """Whether a field that may be blank is absent altogether: a plan without `dec:` lost a line, not a value."""
-    return fields.ok and field.key not in fields.data and field.blank is None and not field.spec.optional
+    return fields.ok and field.key not in fields.data and field.blank is None and not field.spec.may_be_absent
 
 
 def _items(field: SchemaField, fields: _Fields, what: str) -> list[tuple[Any, int | None]] | None:

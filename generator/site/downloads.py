@@ -96,7 +96,7 @@ def schema_columns(cls: type, owner: Callable[[Record], Any]) -> list[Column]:
                     item.spec.label,
                     lambda record, key=item.key: getattr(owner(record), key),
                     item.spec.description,
-                    required=item.spec.required,
+                    required=not item.spec.may_be_blank,
                     money=item.spec.unit == "money",
                 )
             )

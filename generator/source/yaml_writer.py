@@ -82,7 +82,7 @@ def _mapping(item: object, indent: str, labelled: bool = True) -> list[str]:
     for field in fields_of(type(item)):
         value = getattr(item, field.key)
         label = field.spec.label if labelled else ""
-        if field.spec.optional and value is None:
+        if field.spec.may_be_absent and value is None:
             continue
         if field.group is not None:
             out.append(f"{indent}{field.key}:  # {field.spec.label}\n")

@@ -243,7 +243,7 @@ def _project(table: _Table) -> Project:
     form = table.rows[:header_index]
     optional = {}
     for item in fields_of(Project):
-        if item.spec.optional and item.spec.on_form and (found := table.labelled(item, form)) is not None:
+        if item.spec.may_be_absent and item.spec.on_form and (found := table.labelled(item, form)) is not None:
             optional[item.key] = table.value(item, found[1])
     code = table.cell(Project, "code", form)
     return Project(
