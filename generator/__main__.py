@@ -18,7 +18,7 @@ from generator.schema.validate import load_catalog
 from generator.site.quality import Review, Severity
 from generator.source.importer import FileImport, import_files
 from generator.source.readers import READERS
-from generator.source.yaml_writer import Change, FileChange
+from generator.source.yaml_writer import FileAction, FileChange
 
 
 def _summary(result: FileImport, dry_run: bool) -> list[str]:
@@ -26,7 +26,7 @@ def _summary(result: FileImport, dry_run: bool) -> list[str]:
     assert result.reading is not None
     department = result.reading.department
     indicators = sum(len(project.indicators) for project in department.projects)
-    counts = "，".join(f"{change.value} {result.count(change)}" for change in Change)
+    counts = "，".join(f"{action.value} {result.count(action)}" for action in FileAction)
     lines = [
         (
             f"{display_path(result.source)} → {department.year} 年 {department.code} {department.name}："
@@ -36,9 +36,9 @@ def _summary(result: FileImport, dry_run: bool) -> list[str]:
     ]
     lines += [f"  警告：{warning}" for warning in result.warnings]
     lines += [
-        f"  {'保留' if change.kept else change.change.value}：{display_path(change.path)}{_marked(change, dry_run)}"
+        f"  {'保留' if change.kept else change.action.value}：{display_path(change.path)}{_marked(change, dry_run)}"
         for change in result.changes
-        if change.change is not Change.UNCHANGED or change.kept
+        if change.action is not FileAction.UNCHANGED or change.kept
     ]
     return lines
 

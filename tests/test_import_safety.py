@@ -16,7 +16,7 @@ from generator.schema.validate import load_catalog
 from generator.source import importer
 from generator.source.importer import import_files
 from generator.source.readers import ReadError, read_document
-from generator.source.yaml_writer import Change, OutsideFolder, department_folder, project_file
+from generator.source.yaml_writer import FileAction, OutsideFolder, department_folder, project_file
 
 FIRST = SEED_DEPARTMENT.projects[0]
 #: Lines of the seed text export (sources/2024-203001-zuzhibu.txt): the first table's unit row
@@ -319,7 +319,7 @@ def test_an_import_killed_between_its_renames_is_undone_by_the_next(tmp_path: Pa
     with pytest.raises(ContentError):  # no department: neither hidden folder is read
         load_catalog(out)
     [result] = import_files([SEED], out, dry_run=True)
-    assert result.error is None and result.count(Change.UNCHANGED) == 14  # planned against the folder moved aside
+    assert result.error is None and result.count(FileAction.UNCHANGED) == 14  # planned against the folder moved aside
     [result] = import_files([SEED], out)
     assert result.error is None
     assert snapshot(out) == before

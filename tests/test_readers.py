@@ -22,7 +22,7 @@ from generator.formats.forms import department_docx, department_xlsx
 from generator.schema.model import Department
 from generator.schema.validate import load_catalog
 from generator.source.readers import ReadError, read_document, text_export, word
-from generator.source.yaml_writer import Change, plan_department
+from generator.source.yaml_writer import FileAction, plan_department
 
 CONTENT_DEPARTMENT = load_catalog(CONTENT).departments[0]
 SEED_DEPARTMENT = replace(CONTENT_DEPARTMENT, published=None)  # as the form has it: no 发布日期 on the form
@@ -63,7 +63,7 @@ def test_the_seed_reads_the_same_from_word_excel_and_its_text_export(tmp_path: P
         # Written out, it is the committed content file for file: nothing added, changed or removed.
         imported = replace(reading.department, published=CONTENT_DEPARTMENT.published)  # as the import keeps it
         changes = plan_department(imported, CONTENT)
-        assert {change.change for change in changes} == {Change.UNCHANGED}, path.name
+        assert {change.action for change in changes} == {FileAction.UNCHANGED}, path.name
 
 
 def test_a_word_or_excel_file_names_its_year_in_its_title_so_nothing_is_assumed(tmp_path: Path) -> None:

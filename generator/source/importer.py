@@ -19,6 +19,7 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from generator.schema.categories import OFFICIAL, Categories
 from generator.schema.load import DEPARTMENT_FILE, read_yaml
@@ -27,7 +28,7 @@ from generator.schema.problems import ContentError, display_path
 from generator.schema.validate import CHECKS, load_catalog
 from generator.source.readers import LEGACY, READERS, ReadError, Reading, read_document
 from generator.source.yaml_writer import (
-    Change,
+    FileAction,
     FileChange,
     FolderError,
     apply_changes,
@@ -53,8 +54,8 @@ class FileImport:
     changes: list[FileChange] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    def count(self, change: Change) -> int:
-        return sum(1 for item in self.changes if item.change is change)
+    def count(self, action: FileAction) -> int:
+        return sum(1 for item in self.changes if item.action is action)
 
 
 def input_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -139,30 +140,38 @@ def _keeping_site_fields(department: Department, out_dir: Path, published: date 
     return replace(department, published=published, projects=tuple(projects))
 
 
+class CodeOwner(NamedTuple):
+    """The department that uses a project code, and the file it is in."""
+
+    unit: str  # the department's code
+    name: str  # its name, "" when its folder has none
+    file: Path
+
+
 @dataclass
 class _Run:
     """What the files read so far in this run hold, for the files after them."""
 
     files: dict[tuple[int, str], Path] = field(default_factory=dict)  # each department-year's file
-    #: Each year's project codes in the departments this run imports: (year, project code) → (unit code, unit name, file).
-    codes: dict[tuple[int, str], tuple[str, str, Path]] = field(default_factory=dict)
+    #: Each year's project codes in the departments this run imports: (year, project code) → who uses it.
+    codes: dict[tuple[int, str], CodeOwner] = field(default_factory=dict)
 
     def imports(self, department: Department, source: Path) -> None:
         for project in department.projects:
-            self.codes[(department.year, project.code)] = (department.code, department.name, source)
+            self.codes[(department.year, project.code)] = CodeOwner(department.code, department.name, source)
 
     def imported(self, year: int, unit: str) -> bool:
-        return any(key[0] == year and owner[0] == unit for key, owner in self.codes.items())
+        return any(used_in == year and owner.unit == unit for (used_in, _), owner in self.codes.items())
 
 
-def _codes_of_others(department: Department, out_dir: Path, run: _Run) -> dict[str, tuple[str, str, Path]]:
-    """The project codes other departments use in the department's year: (unit code, unit name, file) of each.
+def _codes_of_others(department: Department, out_dir: Path, run: _Run) -> dict[str, CodeOwner]:
+    """The project codes other departments use in the department's year, and who uses each.
 
     A department this run imports counts with its document's codes, since its folder is
     about to become that; any other with the files its folder holds now.
     """
     year = department.year
-    used = {code: owner for (y, code), owner in run.codes.items() if y == year and owner[0] != department.code}
+    used = {code: owner for (y, code), owner in run.codes.items() if y == year and owner.unit != department.code}
     year_folder = out_dir / str(year)
     folders = sorted(year_folder.iterdir()) if year_folder.is_dir() else []
     for folder in folders:
@@ -174,7 +183,7 @@ def _codes_of_others(department: Department, out_dir: Path, run: _Run) -> dict[s
         name = str(_existing(folder / DEPARTMENT_FILE).get("name") or "").strip()
         for path in sorted(folder.glob("*.yaml")):
             if path.name != DEPARTMENT_FILE:
-                used.setdefault(path.stem, (unit, name, path))
+                used.setdefault(path.stem, CodeOwner(unit, name, path))
     return used
 
 
@@ -183,7 +192,7 @@ def _code_clashes(department: Department, out_dir: Path, run: _Run) -> str | Non
     used = _codes_of_others(department, out_dir, run)
     clashes = [
         f"第 {project.number} 个项目表（{project.name}）的项目编码“{project.code}”已被 {department.year} 年 "
-        f"{' '.join(filter(None, used[project.code][:2]))} 使用（{display_path(used[project.code][2])}）"
+        f"{' '.join(filter(None, (used[project.code].unit, used[project.code].name)))} 使用（{display_path(used[project.code].file)}）"
         for project in department.projects
         if project.code in used
     ]
@@ -241,7 +250,7 @@ def import_file(
     result.folder = department_folder(department, out_dir)
     result.changes = _keeping(result.changes, result.folder, keep)
     result.warnings = [*result.reading.warnings, *_problems(result.changes, out_dir, categories)]
-    by_hand = [c for c in result.changes if c.by_hand and c.change in (Change.CHANGED, Change.REMOVED)]
+    by_hand = [c for c in result.changes if c.by_hand and c.action in (FileAction.CHANGED, FileAction.REMOVED)]
     if by_hand and not force:
         # The plan stays in the result, for a dry run to show what --force would discard.
         names = "、".join(display_path(c.path) for c in by_hand)
@@ -260,9 +269,9 @@ def _keeping(changes: list[FileChange], folder: Path, keep: Collection[Path]) ->
     on_disk = last_imported(folder)
     planned = []
     for change in changes:
-        if change.change in (Change.CHANGED, Change.REMOVED) and change.path.resolve() in kept:
+        if change.action in (FileAction.CHANGED, FileAction.REMOVED) and change.path.resolve() in kept:
             text = (on_disk / change.path.name).read_text(encoding="utf-8")
-            change = replace(change, change=Change.UNCHANGED, text=text, kept=True)
+            change = replace(change, action=FileAction.UNCHANGED, text=text, kept=True)
         planned.append(change)
     return planned
 

@@ -130,7 +130,9 @@ def edited_by_hand(text: str) -> bool:
     return digest != _digest(body)
 
 
-class Change(Enum):
+class FileAction(Enum):
+    """What an import does to one file; the value is how the report says it."""
+
     ADDED = "新增"
     CHANGED = "更新"
     REMOVED = "删除"
@@ -142,7 +144,7 @@ class FileChange:
     """What importing a department does to one file of its folder."""
 
     path: Path
-    change: Change
+    action: FileAction
     text: str | None  # the new text; None for a removal
     by_hand: bool = False  # the file on disk was changed by hand since it was imported
     kept: bool = False  # left as it is on disk, as asked (`import --keep`), though the document says otherwise
@@ -207,13 +209,13 @@ def plan_department(department: Department, out_dir: Path) -> list[FileChange]:
     changes = []
     for path, text in wanted.items():
         if path not in present:
-            changes.append(FileChange(path, Change.ADDED, text))
+            changes.append(FileChange(path, FileAction.ADDED, text))
         elif present[path] == text:
-            changes.append(FileChange(path, Change.UNCHANGED, text))
+            changes.append(FileChange(path, FileAction.UNCHANGED, text))
         else:
-            changes.append(FileChange(path, Change.CHANGED, text, edited_by_hand(present[path])))
+            changes.append(FileChange(path, FileAction.CHANGED, text, edited_by_hand(present[path])))
     changes.extend(
-        FileChange(path, Change.REMOVED, None, edited_by_hand(old))
+        FileChange(path, FileAction.REMOVED, None, edited_by_hand(old))
         for path, old in present.items()
         if path not in wanted
     )
@@ -231,7 +233,7 @@ def apply_changes(folder: Path, changes: list[FileChange]) -> None:
     import killed half-way is undone by the next one.
     """
     _recover(folder)
-    if all(change.change is Change.UNCHANGED for change in changes):
+    if all(change.action is FileAction.UNCHANGED for change in changes):
         return
     folder.parent.mkdir(parents=True, exist_ok=True)
     new, old = _beside(folder)
@@ -241,9 +243,9 @@ def apply_changes(folder: Path, changes: list[FileChange]) -> None:
             shutil.copytree(folder, new, symlinks=True, dirs_exist_ok=True)
         for change in changes:
             target = new / change.path.name
-            if change.change is Change.REMOVED:
+            if change.action is FileAction.REMOVED:
                 target.unlink()
-            elif change.change is not Change.UNCHANGED and change.text is not None:
+            elif change.action is not FileAction.UNCHANGED and change.text is not None:
                 target.write_text(change.text, encoding="utf-8")
         _swap(new, old, folder)
     except BaseException:
@@ -288,4 +290,4 @@ def write_content(department: Department, out_dir: Path) -> list[Path]:
     """Write the department file and one file per project under out_dir/<year>/<code>/, whatever was there."""
     changes = plan_department(department, out_dir)
     apply_changes(department_folder(department, out_dir), changes)
-    return [change.path for change in changes if change.change is not Change.REMOVED]
+    return [change.path for change in changes if change.action is not FileAction.REMOVED]
