@@ -9,9 +9,12 @@ import pytest
 from conftest import copy_project
 from mkdocs.config import config_options, load_config
 from test_publisher import with_publisher
+from test_validation import edit, run_check
 
 from generator.publish.settings import BudgetPluginConfig, PublisherConfig, SettingError
 from generator.site.publisher import Publisher
+
+P = "content/2024/203001/13022524P00442P10057D.yaml"
 
 
 def test_every_setting_is_declared_with_mkdocs_config_options() -> None:
@@ -39,3 +42,23 @@ def test_settings_read_by_mkdocs_are_typed(tmp_path: Path) -> None:
     assert plugin.config.publisher.icp == "冀ICP备1号"
     assert plugin.config.publisher.sponsor is None
     assert plugin.config.indicator_categories == {}
+
+
+def test_check_reads_mkdocs_yml_as_mkdocs_does_inherited_settings_included(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    edit(project, P, "    level2: 数量指标", "    level2: 工作量指标")
+    text = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    categories = "  - budget:\n      indicator_categories:\n        产出指标: [工作量指标]\n"
+    (project / "base.yml").write_text(text.replace("  - budget:\n", categories, 1), encoding="utf-8")
+    (project / "mkdocs.yml").write_text("INHERIT: base.yml\n", encoding="utf-8")
+    checked = run_check(project)
+    assert (checked.returncode, checked.stderr) == (0, "")
+
+
+def test_check_refuses_the_settings_the_build_refuses(tmp_path: Path) -> None:
+    project = with_publisher(copy_project(tmp_path / "project"), {"sponser": "某某县财政局"})
+    checked = run_check(project)
+    assert (checked.returncode, checked.stderr) == (
+        1,
+        "mkdocs.yml: publisher.sponser: 未知设置（是否应为 sponsor？）\n",
+    )

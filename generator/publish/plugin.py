@@ -1,4 +1,4 @@
-"""The MkDocs plugin: the one module that knows about MkDocs, glue between its events and our stages.
+"""The MkDocs plugin: glue between MkDocs' events and our stages (its settings: settings.py).
 
 Before MkDocs writes anything the content is loaded, validated and made into pages
 and download files (`site.make_site`), so bad content stops the build with the

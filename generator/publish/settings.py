@@ -1,9 +1,10 @@
 """The budget plugin's settings in mkdocs.yml, declared with MkDocs' own config options.
 
-MkDocs reads and checks them as it reads the rest of mkdocs.yml; each option says what is
-wrong in Chinese, naming the setting as the county wrote it, where MkDocs would say it in
-English (or, for a misspelt key, only warn). A wrong setting ends the run with that message
-alone, naming the file (`SettingError`).
+MkDocs reads and checks them as it reads the rest of mkdocs.yml, for a build and for the
+command line's `check` and `import` alike (`load_settings`): one reader, one set of checks.
+Each option says what is wrong in Chinese, naming the setting as the county wrote it, where
+MkDocs would say it in English (or, for a misspelt key, only warn). A wrong setting ends the
+run with that message alone, naming the file (`SettingError`).
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ import dataclasses
 import difflib
 from pathlib import Path
 
+import yaml
 from click import echo
-from mkdocs.config import config_options
+from mkdocs.config import config_options, load_config
 from mkdocs.config.base import Config, ValidationError
-from mkdocs.exceptions import Abort
+from mkdocs.exceptions import Abort, ConfigurationError
 
 from generator.schema.categories import PLUGIN
 from generator.schema.categories import SETTING as CATEGORIES
@@ -168,3 +170,25 @@ def publisher_of(settings: BudgetPluginConfig, docs_dir: Path) -> Publisher:
     if problem:
         raise SettingError(f"{where(settings)}: {problem}")
     return publisher
+
+
+def load_settings(config_file: Path) -> BudgetPluginConfig | None:
+    """The plugin's settings as MkDocs reads them for a build; None if the site does not use the plugin."""
+    place = display_path(config_file)
+    try:
+        config = load_config(str(config_file))
+    except SettingError:
+        raise
+    except ConfigurationError as error:  # MkDocs wraps the YAML error, which knows the line
+        problem = error.__context__
+        if isinstance(problem, yaml.MarkedYAMLError):
+            mark = problem.problem_mark or problem.context_mark
+            line = f":{mark.line + 1}" if mark else ""
+            raise SettingError(
+                f"{place}{line}: YAML 语法错误：{problem.problem}（请检查缩进、冒号、引号和括号）"
+            ) from None
+        raise SettingError(f"{place}: 无法读取（{error}）") from None
+    except Abort:  # MkDocs has logged what is wrong with its own settings
+        raise SettingError(f"{place}: MkDocs 无法读取这份配置（原因见上）") from None
+    plugins = config.plugins.values()
+    return next((plugin.config for plugin in plugins if isinstance(plugin.config, BudgetPluginConfig)), None)
