@@ -62,3 +62,13 @@ def test_check_refuses_the_settings_the_build_refuses(tmp_path: Path) -> None:
         1,
         "mkdocs.yml: publisher.sponser: 未知设置（是否应为 sponsor？）\n",
     )
+
+
+def test_check_refuses_what_mkdocs_refuses_in_mkdocs_yml(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("site_name:", "site_title:", 1), encoding="utf-8")
+    checked = run_check(project)
+    assert checked.returncode == 1
+    assert "Config value 'site_name': Required configuration not provided." in checked.stderr
+    assert checked.stderr.endswith("mkdocs.yml: MkDocs 无法读取这份配置（原因见上）\n")
