@@ -10,7 +10,8 @@ from pathlib import Path
 
 from generator.formats.forms import EXPORTERS
 from generator.publish.atomic import content_epoch, epoch_date
-from generator.schema.categories import SettingError, from_config
+from generator.publish.settings import SettingError, load_settings
+from generator.schema.categories import OFFICIAL, with_county
 from generator.schema.load import line_of_field
 from generator.schema.model import Catalog, Department
 from generator.schema.problems import ContentError, Problem, display_path
@@ -114,14 +115,18 @@ def _import(args: argparse.Namespace) -> int:
 
 def _categories(args: argparse.Namespace) -> dict[str, tuple[str, ...]] | None:
     """The indicator categories the site accepts (mkdocs.yml may add a county's own); None if its setting is bad."""
-    if args.config is not None and not Path(args.config).is_file():
+    config_file = Path(args.config or "mkdocs.yml")
+    if args.config is not None and not config_file.is_file():
         print(f"{args.config}: 配置文件不存在（--config 应指向网站的 mkdocs.yml）", file=sys.stderr)
         return None
+    if not config_file.is_file():  # content checked on its own, without a site
+        return dict(OFFICIAL)
     try:
-        return from_config(Path(args.config or "mkdocs.yml"))
+        settings = load_settings(config_file)
     except SettingError as error:
         print(error, file=sys.stderr)
         return None
+    return with_county(settings.indicator_categories if settings else {})
 
 
 def _counts(departments: Sequence[Department]) -> str:

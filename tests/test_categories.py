@@ -9,7 +9,9 @@ from conftest import CONTENT, ROOT, build_site, copy_project
 from test_build_errors import run_mkdocs_build
 from test_validation import content_copy, edit, run_check
 
-from generator.schema.categories import OFFICIAL, SettingError, from_config, with_county
+from generator.publish.plugin import BudgetPlugin
+from generator.publish.settings import SettingError, load_settings
+from generator.schema.categories import OFFICIAL, with_county
 from generator.schema.ids import level2_slug
 from generator.schema.problems import ContentError
 from generator.schema.validate import load_catalog
@@ -65,7 +67,15 @@ def test_a_county_adds_its_own_categories_in_mkdocs_yml(tmp_path: Path) -> None:
         text.replace("  - budget:\n", "  - budget:\n      indicator_categories:\n        产出指标: [工作量指标]\n", 1),
         encoding="utf-8",
     )
-    assert from_config(config)["产出指标"] == ("数量指标", "质量指标", "时效指标", "成本指标", "工作量指标")
+    settings = load_settings(config)
+    assert settings is not None
+    assert with_county(settings.indicator_categories)["产出指标"] == (
+        "数量指标",
+        "质量指标",
+        "时效指标",
+        "成本指标",
+        "工作量指标",
+    )
     checked = run_check(project)
     assert checked.returncode == 0, checked.stderr
     site = build_site(project)
@@ -78,9 +88,15 @@ MALFORMED = (
 )
 
 
-def test_a_malformed_category_setting_is_named() -> None:
+@pytest.mark.parametrize(
+    "setting", [{"产出指标": "工作量指标"}, ["产出指标"], {"产出指标": [1]}, {"产出指标": None}, {1: ["工作量指标"]}]
+)
+def test_a_malformed_category_setting_is_named(
+    setting: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
     with pytest.raises(SettingError) as error:
-        with_county({"产出指标": "工作量指标"})
+        BudgetPlugin().load_config({"indicator_categories": setting}, str(tmp_path / "mkdocs.yml"))
     assert str(error.value) == MALFORMED
 
 
@@ -102,30 +118,37 @@ def test_a_malformed_category_setting_stops_the_build_and_the_check(tmp_path: Pa
 
 
 def write_config(tmp_path: Path, text: str) -> Path:
+    """A site's mkdocs.yml with these lines after its name (MkDocs requires a name and a docs/ folder)."""
+    (tmp_path / "docs").mkdir(exist_ok=True)
     config = tmp_path / "mkdocs.yml"
-    config.write_text(text, encoding="utf-8")
+    config.write_text("site_name: 某某县\n" + text, encoding="utf-8")
     return config
 
 
+def categories_of(config: Path) -> dict[str, tuple[str, ...]]:
+    settings = load_settings(config)
+    return with_county(settings.indicator_categories if settings else {})
+
+
 def test_categories_are_read_from_mkdocs_yml_whatever_its_tags_and_plugin_layout(tmp_path: Path) -> None:
-    assert from_config(ROOT / "mkdocs.yml") == OFFICIAL  # its !ENV and !!python/name: tags are no obstacle
-    assert from_config(tmp_path / "absent.yml") == OFFICIAL  # content checked without a site
+    assert categories_of(ROOT / "mkdocs.yml") == OFFICIAL  # its !ENV tags are no obstacle
     as_mapping = "site_url: !ENV [SITE_URL, '']\nplugins:\n  search: {}\n  budget:\n    indicator_categories:\n"
-    assert from_config(write_config(tmp_path, as_mapping + "      管理指标: [制度建设指标]\n")) == {
+    assert categories_of(write_config(tmp_path, as_mapping + "      管理指标: [制度建设指标]\n")) == {
         **OFFICIAL,
         "管理指标": ("制度建设指标",),
     }
-    assert from_config(write_config(tmp_path, as_mapping)) == OFFICIAL  # left blank, as MkDocs reads it
-    assert from_config(write_config(tmp_path, "plugins:\n  - search\n  - budget\n")) == OFFICIAL
+    assert categories_of(write_config(tmp_path, as_mapping)) == OFFICIAL  # left blank, as MkDocs reads it
+    assert categories_of(write_config(tmp_path, "plugins:\n  - search\n  - budget\n")) == OFFICIAL
+    assert load_settings(write_config(tmp_path, "plugins:\n  - search\n")) is None  # a site without the plugin
 
 
 def test_an_unreadable_mkdocs_yml_is_named_with_its_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     config = write_config(tmp_path, "plugins:\n  - budget:\n      indicator_categories: [\n")
     with pytest.raises(SettingError) as error:
-        from_config(config)
+        load_settings(config)
     assert str(error.value) == (
-        "mkdocs.yml:4: YAML 语法错误：expected the node content, but found '<stream end>'（请检查缩进、冒号、引号和括号）"
+        "mkdocs.yml:5: YAML 语法错误：expected the node content, but found '<stream end>'（请检查缩进、冒号、引号和括号）"
     )
 
 

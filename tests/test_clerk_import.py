@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SEED
+from test_publisher import read_publisher
 
-from generator.schema.categories import SettingError
-from generator.site.publisher import from_setting
+from generator.publish.settings import SettingError
 from generator.source.importer import import_files
 from generator.source.readers import ReadError, read_document
 
@@ -91,18 +91,21 @@ IMAGES = {
 def test_a_mark_is_accepted_by_its_content_whatever_its_name(tmp_path: Path, kind: str) -> None:
     (tmp_path / "docs/images").mkdir(parents=True)
     (tmp_path / "docs/images/标识.bin").write_bytes(IMAGES[kind])
-    assert from_setting({"mark": "images/标识.bin"}, tmp_path / "docs").mark == "images/标识.bin"
+    assert read_publisher({"mark": "images/标识.bin"}, tmp_path / "docs").mark == "images/标识.bin"
 
 
 @pytest.mark.parametrize(
     "content",
     [b"not an image", "<html>党政机关网站标识</html>".encode(), b"", b"<?xml version='1.0'?><html/>", b"RIFF0000WAVE"],
 )
-def test_a_mark_named_png_that_is_not_an_image_is_refused(tmp_path: Path, content: bytes) -> None:
+def test_a_mark_named_png_that_is_not_an_image_is_refused(
+    tmp_path: Path, content: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
     (tmp_path / "docs/images").mkdir(parents=True)
     (tmp_path / "docs/images/dzjg.png").write_bytes(content)
     with pytest.raises(SettingError) as raised:
-        from_setting({"mark": "images/dzjg.png"}, tmp_path / "docs")
+        read_publisher({"mark": "images/dzjg.png"}, tmp_path / "docs")
     assert str(raised.value) == (
         "mkdocs.yml: publisher.mark（党政机关网站标识）：docs/images/dzjg.png 不是图片"
         "（按文件内容应为 PNG、JPEG、GIF、WebP、SVG 图片，不看扩展名）"

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import build_site, copy_project, page_text
 
-from generator.schema.categories import SettingError
-from generator.site.publisher import from_setting
+from generator.publish.plugin import BudgetPlugin
+from generator.publish.settings import SettingError, publisher_of
+from generator.site.publisher import Publisher
 
 PAGES = ["index.html", "2024/203001/index.html", "2024/203001/13022524P00442P10057D/index.html", "about/index.html"]
 
@@ -75,6 +76,13 @@ def with_publisher(project: Path, settings: dict[str, object]) -> Path:
 def county_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = with_publisher(copy_project(tmp_path_factory.mktemp("county")), SETTINGS)
     return build_site(project, site_url="https://ys.example.gov.cn/")
+
+
+def read_publisher(setting: object, docs_dir: Path) -> Publisher:
+    """The publisher of a site whose mkdocs.yml, beside docs_dir, has this `publisher:` setting, read as MkDocs reads it."""
+    plugin = BudgetPlugin()
+    plugin.load_config({"publisher": setting}, str(docs_dir.parent / "mkdocs.yml"))
+    return publisher_of(plugin.config, docs_dir)
 
 
 def footer(html: str) -> str:
@@ -164,14 +172,17 @@ BAD_SETTINGS = {
 
 
 @pytest.mark.parametrize("kind", BAD_SETTINGS)
-def test_a_bad_publisher_setting_is_named_with_its_key(kind: str, tmp_path: Path) -> None:
+def test_a_bad_publisher_setting_is_named_with_its_key(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     setting, message = BAD_SETTINGS[kind]
+    monkeypatch.chdir(tmp_path)
     (tmp_path / "docs").mkdir()
     (tmp_path / "content").mkdir()
     (tmp_path / "content/mark.png").write_bytes(png())
     (tmp_path / "docs/about.md").write_text("# 关于本站\n", encoding="utf-8")
     with pytest.raises(SettingError) as raised:
-        from_setting(setting, tmp_path / "docs")
+        read_publisher(setting, tmp_path / "docs")
     assert str(raised.value) == message
 
 

@@ -1,4 +1,4 @@
-"""The MkDocs plugin: the one module that knows about MkDocs, glue between its events and our stages.
+"""The MkDocs plugin: glue between MkDocs' events and our stages (its settings: settings.py).
 
 Before MkDocs writes anything the content is loaded, validated and made into pages
 and download files (`site.make_site`), so bad content stops the build with the
@@ -16,8 +16,6 @@ from pathlib import Path
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
-from mkdocs.config import config_options
-from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -28,28 +26,18 @@ from mkdocs.utils import CountHandler
 
 from generator.publish.atomic import BuildDate, discard, promote, recover, staging_dir
 from generator.publish.dates import last_changed
-from generator.schema.categories import SettingError, with_county
+from generator.publish.settings import BudgetPluginConfig, SettingError, publisher_of, raise_first
+from generator.schema.categories import with_county
 from generator.schema.model import Catalog
-from generator.schema.problems import ContentError, display_path
+from generator.schema.problems import ContentError
 from generator.schema.validate import load_catalog
 from generator.site.downloads import Downloads
 from generator.site.parts import SiteParts, make_site
-from generator.site.publisher import Publisher, from_setting
+from generator.site.publisher import Publisher
 from generator.site.render import problems_banner, restore_html_blocks, set_aside_html_blocks
 from generator.site.urls import SiteUrls
 
 log = logging.getLogger("mkdocs.plugins.budget")
-
-
-class BudgetPluginConfig(Config):
-    content_dir = config_options.Type(str, default="content")
-    """Folder of the YAML content, relative to mkdocs.yml."""
-    indicator_categories = config_options.Type(dict, default={})
-    """The county's own indicator categories beside the official ones: {一级指标: [二级指标, …]}."""
-    offline = config_options.Type(bool, default=False)
-    """A site to open from the file system (file://): page links end in .html."""
-    publisher = config_options.Type(dict, default={})
-    """Who runs the site, for the footer and the about page (generator/publisher.py)."""
 
 
 class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
@@ -69,6 +57,12 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         self.build_date = BuildDate()
         self.warnings = CountHandler()
         self.problems: str | None = None  # serve: the banner naming what is wrong with the content
+
+    def load_config(self, options: dict, config_file_path: str | None = None) -> tuple[list, list]:
+        """MkDocs checks the settings as it reads mkdocs.yml (settings.py); a wrong one stops it in our words."""
+        errors, warnings = super().load_config(options, config_file_path)
+        raise_first(errors, self.config)
+        return errors, warnings
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -103,10 +97,8 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         content_dir = self.content_path(config)
         self.urls = SiteUrls(directory_urls=config.use_directory_urls, site_url=config.site_url or "")
         try:
-            where = display_path(Path(config.config_file_path or "mkdocs.yml"))
-            categories = with_county(self.config.indicator_categories, where)
-            self.publisher = from_setting(self.config.publisher, Path(config.docs_dir), where)
-            self.catalog = load_catalog(content_dir, categories)
+            self.publisher = publisher_of(self.config, Path(config.docs_dir))
+            self.catalog = load_catalog(content_dir, with_county(self.config.indicator_categories))
         except SettingError as error:
             self._refuse(str(error))
             return

@@ -3,19 +3,16 @@
 政府网站发展指引 (国办发〔2017〕47号) asks every government site to show, at the foot of
 each page, its sponsor and operator, how to reach them, its 网站标识码, its ICP and
 public-security filing numbers and the 党政机关网站标识. Each is optional here: a
-county sets what it has in mkdocs.yml, and nothing is fetched from another host (the
-mark is an image in docs/).
+county sets what it has in mkdocs.yml (checked by generator/publish/settings.py), and
+nothing is fetched from another host (the mark is an image in docs/).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-
-from generator.schema.categories import PLUGIN, SettingError
 
 SETTING = "publisher"
 #: How each kind of image a browser shows begins: the mark is judged by its bytes, as the
@@ -55,61 +52,29 @@ class Publisher:
     @property
     def contact(self) -> list[tuple[str, str]]:
         """(label, value) of each way to reach the publisher that is set."""
-        return [(_label(key), value) for key in ("phone", "email", "address") if (value := getattr(self, key))]
+        return [(label_of(key), value) for key in ("phone", "email", "address") if (value := getattr(self, key))]
 
     @property
     def is_empty(self) -> bool:
         return not any(getattr(self, field.name) for field in dataclasses.fields(self))
 
 
-def _label(key: str) -> str:
+def label_of(key: str) -> str:
     return next(field.metadata["label"] for field in dataclasses.fields(Publisher) if field.name == key)
 
 
-def from_setting(value: object, docs_dir: Path, where: str = "mkdocs.yml") -> Publisher:
-    """The Publisher a `publisher:` mapping describes; SettingError naming the file and the key if it is wrong."""
-    if not isinstance(value, dict):
-        raise SettingError(f"{where}: {PLUGIN} 插件的 {SETTING} 应为键值表，如 {SETTING}: {{sponsor: 某某县财政局}}")
-    fields = {field.name: field for field in dataclasses.fields(Publisher)}
-    read: dict[str, str] = {}
-    for key, item in value.items():
-        name = f"{SETTING}.{key}"
-        if key not in fields:
-            close = difflib.get_close_matches(str(key), fields, n=1)
-            hint = f"是否应为 {close[0]}？" if close else f"可用：{'、'.join(fields)}"
-            raise SettingError(f"{where}: {name}: 未知设置（{hint}）")
-        if item is None or item == "":
-            continue
-        label, kind = fields[key].metadata["label"], fields[key].metadata["kind"]
-        if isinstance(item, bool) or not isinstance(item, (str, int)):
-            raise SettingError(f"{where}: {name}（{label}）应为文字")
-        text = str(item).strip()
-        if kind == "url" and not text.startswith(("http://", "https://")):
-            raise SettingError(f"{where}: {name}（{label}）应为以 http:// 或 https:// 开头的网址，实际为“{text}”")
-        if kind == "image":
-            _check_image(text, name, label, docs_dir, where)
-        read[key] = text
-    for key in ("icp_url", "police_url", "mark_url"):
-        owner = key.removesuffix("_url")
-        if key in read and owner not in read:
-            raise SettingError(f"{where}: {SETTING}.{key} 须与 {SETTING}.{owner}（{_label(owner)}）一起设置")
-    return Publisher(**read)
-
-
-def _check_image(path: str, name: str, label: str, docs_dir: Path, where: str) -> None:
-    """The mark must be an image the site itself serves: a file under docs/ whose bytes are an image."""
-    if "://" in path or path.startswith("//"):
-        raise SettingError(f"{where}: {name}（{label}）应为 docs/ 下的图片文件，不能是其他网站的地址：{path}")
+def mark_problem(path: str, docs_dir: Path) -> str | None:
+    """What keeps the mark from being an image the site itself serves, a file under docs/ whose bytes are an image."""
+    name, label = f"{SETTING}.mark", label_of("mark")
     file = (docs_dir / path).resolve()
     folder = docs_dir.name
     if not file.is_relative_to(docs_dir.resolve()):
-        raise SettingError(f"{where}: {name}（{label}）应为 {folder}/ 下的图片文件，网站才会带上它：{path}")
+        return f"{name}（{label}）应为 {folder}/ 下的图片文件，网站才会带上它：{path}"
     if not file.is_file():
-        raise SettingError(f"{where}: {name}（{label}）：{folder}/{path} 不存在（图片应放在 {folder}/ 下）")
+        return f"{name}（{label}）：{folder}/{path} 不存在（图片应放在 {folder}/ 下）"
     with file.open("rb") as image:
         head = image.read(SIGNATURE_BYTES)
     if not any(signature.match(head) for signature in IMAGE_SIGNATURES.values()):
         kinds = "、".join(IMAGE_SIGNATURES)
-        raise SettingError(
-            f"{where}: {name}（{label}）：{folder}/{path} 不是图片（按文件内容应为 {kinds} 图片，不看扩展名）"
-        )
+        return f"{name}（{label}）：{folder}/{path} 不是图片（按文件内容应为 {kinds} 图片，不看扩展名）"
+    return None
