@@ -39,6 +39,8 @@ from generator.site.render import problems_banner, restore_html_blocks, set_asid
 from generator.site.urls import SiteUrls
 
 log = logging.getLogger("mkdocs.plugins.budget")
+#: Our templates, scripts and stylesheets, shipped in the package: a county's mkdocs.yml names no folder of ours.
+THEME_DIR = Path(__file__).resolve().parent / "theme"
 
 
 class BudgetPluginConfig(Config):
@@ -77,6 +79,9 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         return Path(config.config_file_path or ".").parent / self.config.content_dir
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # After the county's own custom_dir, which overrides ours, and before Material's, which ours extends.
+        if str(THEME_DIR) not in config.theme.dirs:
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
         if not isinstance(config.site_name, Markup):
             self.site_name = config.site_name
         # Material's templates print these unescaped (MkDocs' Jinja has no autoescape): as
@@ -141,7 +146,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
             self.parts = SiteParts({self.urls.home(): "# 网站尚未生成\n"}, Downloads(()))
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-        env.globals["budget_publisher"] = self.publisher  # theme_overrides/partials/copyright.html
+        env.globals["budget_publisher"] = self.publisher  # theme/partials/copyright.html
         return env
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:

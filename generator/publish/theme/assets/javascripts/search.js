@@ -1,7 +1,7 @@
 /* The site's search: any run of characters of a page's text finds the page.
  *
  * Loaded by the header's search box only when a visitor focuses it, types a shortcut,
- * or opens a page with ?q= or ?h= (theme_overrides/partials/search.html). The index
+ * or opens a page with ?q= or ?h= (theme/partials/search.html). The index
  * (generator/search_index.py) is a set of static script files under search/: meta.js,
  * the key chunks k/<n>.js and one file per page d/<id>.js, each calling
  * budgetSearch.add(name, data). Scripts, not fetch(), so that a site opened from
