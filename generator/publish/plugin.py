@@ -28,7 +28,7 @@ from mkdocs.utils import CountHandler
 
 from generator.publish.atomic import BuildDate, discard, promote, recover, staging_dir
 from generator.publish.dates import last_changed
-from generator.schema.categories import SettingError, with_county
+from generator.schema.categories import Categories, SettingError, with_county
 from generator.schema.model import Catalog
 from generator.schema.problems import ContentError, display_path
 from generator.schema.validate import load_catalog
@@ -111,7 +111,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
             where = display_path(Path(config.config_file_path or "mkdocs.yml"))
             categories = with_county(self.config.indicator_categories, where)
             self.publisher = from_setting(self.config.publisher, Path(config.docs_dir), where)
-            self.catalog = load_catalog(content_dir, categories)
+            self.catalog = self._load(content_dir, categories)
         except SettingError as error:
             self._refuse(str(error))
             return
@@ -129,6 +129,16 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
                 "python -m generator build"
             )
         log.info("budget: %d departments, %d projects", len(self.catalog.departments), len(self.catalog.projects))
+
+    def _load(self, content_dir: Path, categories: Categories) -> Catalog:
+        """The content's catalog; a new county's first site, before any import, is a home page saying so.
+
+        Empty content is refused once a site is published (load_catalog): it would replace the county's site.
+        """
+        published = self.site_dir is not None and (self.site_dir / "index.html").is_file()
+        if not published and content_dir.is_dir() and not _holds_yaml(content_dir):
+            return Catalog(())
+        return load_catalog(content_dir, categories)
 
     def _refuse(self, report: str) -> None:
         """Bad content stops a build; `serve` goes on with the last good site and the problems on every page.
@@ -246,6 +256,15 @@ def run_mkdocs(command: str, arguments: list[str]) -> int:
     except SystemExit as finished:
         return finished.code if isinstance(finished.code, int) else 1
     return 0
+
+
+def _holds_yaml(folder: Path) -> bool:
+    """Whether anything under the folder is named as a content file, links not followed: then validation judges it."""
+    return any(
+        Path(name).suffix.lower() in (".yaml", ".yml")
+        for _, folders, files in os.walk(folder)
+        for name in folders + files
+    )
 
 
 def _refuse_clash(files: Files, path: str, kind: str) -> None:
