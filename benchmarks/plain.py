@@ -5,7 +5,8 @@ hand-written pages of docs/) this writes an ordinary Markdown page at the same
 path, with the same text and tables of the same shape as Markdown pipe tables,
 so the baseline is what a team would get by typing the pages into MkDocs. It has
 no SVG chart and no plugin of ours. The config is the project's mkdocs.yml minus
-our plugins, with the same theme, theme_overrides/, search plugin and the same
+our plugins, with the same theme, our theme folder
+(generator/publish/theme/, as its custom_dir), search plugin and the same
 navigation (home, one page per year listing its departments; departments and
 projects are `not_in_nav`), so the comparison isolates the cost of our generator.
 """

@@ -29,10 +29,11 @@ from typing import Any
 import yaml
 
 from benchmarks import plain, synthetic
+from generator.publish.plugin import THEME_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 #: What our site needs besides content/: the same files tests/conftest.py copies.
-PROJECT_FILES = ("mkdocs.yml", "docs", "theme_overrides")
+PROJECT_FILES = ("mkdocs.yml", "docs")
 #: Plugins of our own package, dropped from the baseline's config.
 OWN_PLUGINS = ("budget",)
 
@@ -78,8 +79,6 @@ def prepare_plain(root: Path, departments: list) -> None:
     shutil.rmtree(project, ignore_errors=True)
     project.mkdir(parents=True)
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
-    if (ROOT / "theme_overrides").is_dir():
-        shutil.copytree(ROOT / "theme_overrides", project / "theme_overrides")
     docs = project / "docs"
     if (ROOT / "docs").is_dir():
         shutil.copytree(ROOT / "docs", docs)
@@ -89,6 +88,8 @@ def prepare_plain(root: Path, departments: list) -> None:
     config["plugins"] = [p for p in config.get("plugins", []) if _plugin_name(p) not in OWN_PLUGINS]
     if not any(_plugin_name(p) == "search" for p in config["plugins"]):
         config["plugins"].append({"search": {"lang": "zh"}})
+    # Our plugin adds the package's theme folder itself; without the plugin, the baseline names it.
+    config["theme"]["custom_dir"] = str(THEME_DIR)
     config["docs_dir"] = "docs"
     config["site_dir"] = "site"
     config["nav"] = nav + [page for page in handwritten if page != "index.md"]
@@ -277,7 +278,7 @@ def commit() -> str:
             ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
         )
         dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "generator", "mkdocs.yml", "theme_overrides"],
+            ["git", "status", "--porcelain", "--", "generator", "mkdocs.yml"],
             cwd=ROOT,
             capture_output=True,
             text=True,

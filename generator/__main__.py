@@ -1,4 +1,4 @@
-"""Command line: `import` a county's files into content/, `check` it, `build` or `serve` the site, `export` a department."""
+"""Command line: start a county's folder (`new`), `import` its files into content/, `check` it, `build` or `serve` the site, `export` a department."""
 
 from __future__ import annotations
 
@@ -203,6 +203,23 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _new(args: argparse.Namespace) -> int:
+    from generator.publish.starter import StarterError, write_starter  # reads the plugin's settings: loads MkDocs
+
+    folder = Path(args.folder)
+    try:
+        written = write_starter(folder, args.name)
+    except StarterError as error:
+        print(error, file=sys.stderr)
+        return 1
+    where = display_path(folder)
+    print(f"已建立网站文件夹 {where}/：{'、'.join(display_path(path.relative_to(folder)) for path in written)}")
+    print(
+        f"下一步：cd {where}，导入各部门的文件（python -m generator import 收文/2024/），再生成网站（python -m generator build）"
+    )
+    return 0
+
+
 MKDOCS_COMMANDS = ("build", "serve")
 
 
@@ -216,6 +233,11 @@ def _day(text: str) -> date:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description="预算绩效目标公开网站的内容工具")
     commands = parser.add_subparsers(dest="command", required=True)
+
+    new = commands.add_parser("new", help="建立一个县的网站文件夹（mkdocs.yml、content/、docs/），可立即导入和生成")
+    new.add_argument("folder", help="新的或空的文件夹，如 某某县预算公开")
+    new.add_argument("--name", default=None, help="网站名称，如 某某县预算绩效目标公开")
+    new.set_defaults(run=_new)
 
     importer = commands.add_parser("import", help="把部门的绩效目标文件（或整个文件夹）转换为 content/ 下的 YAML")
     importer.add_argument(

@@ -18,7 +18,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 SEED = FIXTURES / "2024-203001-zuzhibu.txt"
 #: The seed's content, imported from SEED (a copy of the repository's content/ as first published).
 CONTENT = FIXTURES / "content"
-PROJECT_FILES = ("mkdocs.yml", "docs", "theme_overrides")
+PROJECT_FILES = ("mkdocs.yml", "docs")
 
 
 def copy_project(destination: Path, content: Path | None = None) -> Path:

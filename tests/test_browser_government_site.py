@@ -1,7 +1,7 @@
 """A citizen checks who runs the site: the government-site marks at the foot of every page, the dates, the about page.
 
 Real headless Chromium on one build of the seed whose mkdocs.yml sets every `publisher`
-key (generator/publisher.py) to a plausible but fake value, as in test_browser_citizen.py,
+key (generator/site/publisher.py) to a plausible but fake value, as in test_browser_citizen.py,
 whose fixtures and helpers these tests share.
 """
 

@@ -27,7 +27,7 @@ from mkdocs.utils import CountHandler
 from generator.publish.atomic import BuildDate, discard, promote, recover, staging_dir
 from generator.publish.dates import last_changed
 from generator.publish.settings import BudgetPluginConfig, SettingError, publisher_of, raise_first
-from generator.schema.categories import with_county
+from generator.schema.categories import Categories, with_county
 from generator.schema.model import Catalog
 from generator.schema.problems import ContentError
 from generator.schema.validate import load_catalog
@@ -38,6 +38,8 @@ from generator.site.render import problems_banner, restore_html_blocks, set_asid
 from generator.site.urls import SiteUrls
 
 log = logging.getLogger("mkdocs.plugins.budget")
+#: Our templates, scripts and stylesheets, shipped in the package: a county's mkdocs.yml names no folder of ours.
+THEME_DIR = Path(__file__).resolve().parent / "theme"
 
 
 class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
@@ -71,6 +73,9 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         return Path(config.config_file_path or ".").parent / self.config.content_dir
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # After the county's own custom_dir, which overrides ours, and before Material's, which ours extends.
+        if str(THEME_DIR) not in config.theme.dirs:
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
         if not isinstance(config.site_name, Markup):
             self.site_name = config.site_name
         # Material's templates print these unescaped (MkDocs' Jinja has no autoescape): as
@@ -98,7 +103,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         self.urls = SiteUrls(directory_urls=config.use_directory_urls, site_url=config.site_url or "")
         try:
             self.publisher = publisher_of(self.config, Path(config.docs_dir))
-            self.catalog = load_catalog(content_dir, with_county(self.config.indicator_categories))
+            self.catalog = self._load(content_dir, with_county(self.config.indicator_categories))
         except SettingError as error:
             self._refuse(str(error))
             return
@@ -117,6 +122,16 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
             )
         log.info("budget: %d departments, %d projects", len(self.catalog.departments), len(self.catalog.projects))
 
+    def _load(self, content_dir: Path, categories: Categories) -> Catalog:
+        """The content's catalog; a new county's first site, before any import, is a home page saying so.
+
+        Empty content is refused once a site is published (load_catalog): it would replace the county's site.
+        """
+        published = self.site_dir is not None and (self.site_dir / "index.html").is_file()
+        if not published and content_dir.is_dir() and not _holds_yaml(content_dir):
+            return Catalog(())
+        return load_catalog(content_dir, categories)
+
     def _refuse(self, report: str) -> None:
         """Bad content stops a build; `serve` goes on with the last good site and the problems on every page.
 
@@ -133,7 +148,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
             self.parts = SiteParts({self.urls.home(): "# 网站尚未生成\n"}, Downloads(()))
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-        env.globals["budget_publisher"] = self.publisher  # theme_overrides/partials/copyright.html
+        env.globals["budget_publisher"] = self.publisher  # theme/partials/copyright.html
         return env
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -233,6 +248,15 @@ def run_mkdocs(command: str, arguments: list[str]) -> int:
     except SystemExit as finished:
         return finished.code if isinstance(finished.code, int) else 1
     return 0
+
+
+def _holds_yaml(folder: Path) -> bool:
+    """Whether anything under the folder is named as a content file, links not followed: then validation judges it."""
+    return any(
+        Path(name).suffix.lower() in (".yaml", ".yml")
+        for _, folders, files in os.walk(folder)
+        for name in folders + files
+    )
 
 
 def _refuse_clash(files: Files, path: str, kind: str) -> None:

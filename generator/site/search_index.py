@@ -1,5 +1,5 @@
 """The site's own search index: character n-grams in static chunks, read by
-`theme_overrides/assets/javascripts/search.js`.
+`generator/publish/theme/assets/javascripts/search.js`.
 
 Made from the catalog, not from the built HTML. Every page that shows a department or
 a project is one document; its text is kept field by field (a title, a project's own

@@ -1,8 +1,8 @@
 /* The site's search: any run of characters of a page's text finds the page.
  *
  * Loaded by the header's search box only when a visitor focuses it, types a shortcut,
- * or opens a page with ?q= or ?h= (theme_overrides/partials/search.html). The index
- * (generator/search_index.py) is a set of static script files under search/: meta.js,
+ * or opens a page with ?q= or ?h= (theme/partials/search.html). The index
+ * (generator/site/search_index.py) is a set of static script files under search/: meta.js,
  * the key chunks k/<n>.js and one file per page d/<id>.js, each calling
  * budgetSearch.add(name, data). Scripts, not fetch(), so that a site opened from
  * file:// searches too.
@@ -63,7 +63,7 @@
     return files[name];
   }
 
-  /* Folding, as generator/search_index.py's fold(): the folded text and, for each of its
+  /* Folding, as generator/site/search_index.py's fold(): the folded text and, for each of its
    * code units, where the character it came from starts and ends in the original. */
   function fold(text) {
     var out = "";
@@ -147,7 +147,7 @@
     return /^[\x00-\x7f]*$/.test(text);
   }
 
-  /* FNV-1a over UTF-16 code units, as key_hash() in generator/search_index.py. */
+  /* FNV-1a over UTF-16 code units, as key_hash() in generator/site/search_index.py. */
   function keyHash(key) {
     var value = 0x811c9dc5;
     for (var i = 0; i < key.length; i++) {
