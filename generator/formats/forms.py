@@ -32,10 +32,10 @@ from lxml.etree import SubElement
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from generator.formats.xlsx import ZIP_DATE
 from generator.schema import layout
 from generator.schema.model import Budget, Department, Goals, Indicator, Project, field_of, fields_of
 
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry holds: every zip the site writes (XlsxWriter's too)
 FORM_COLUMNS = 7  # the form's grid: a label column and six
 INDICATOR_FIELDS = tuple(f for f in fields_of(Indicator) if f.key != "id")
 #: Columns of a project's sheet, in Excel's character widths: the label column holds 预算规模及资金用途.
