@@ -29,7 +29,8 @@ from docx.shared import Mm
 from docx.table import Table as WordTable
 from lxml.etree import SubElement
 
-from generator.formats.xlsx import ZIP_DATE, Properties, Sheet, Style, Styles, workbook
+from generator.formats.xlsx import Properties, Sheet, Style, Styles, workbook
+from generator.formats.zips import zip_entry
 from generator.schema import layout
 from generator.schema.model import Budget, Department, Goals, Indicator, Project, field_of, fields_of
 
@@ -268,11 +269,11 @@ def _run(paragraph: object, text: str) -> None:
 
 
 def _stable_zip(data: bytes) -> bytes:
-    """The same zip with every entry dated ZIP_DATE, so that equal documents are equal bytes."""
+    """The same zip with every entry pinned (`zips.zip_entry`), so that equal documents are equal bytes anywhere."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for entry in source.infolist():
-            target.writestr(zipfile.ZipInfo(entry.filename, ZIP_DATE), source.read(entry), zipfile.ZIP_DEFLATED)
+            target.writestr(zip_entry(entry.filename), source.read(entry))
     return out.getvalue()
 
 

@@ -2,9 +2,9 @@
 
 Written by hand, not with XlsxWriter: that takes several times the CPU, writing every row again for each
 file holding it where this makes a project's row XML once (benchmarks/README.md, issues 13 and 26). Every
-text cell is an inline string, so no text can ever become a formula or a link. Every zip entry is dated
-ZIP_DATE and carries no host OS or file mode, and the document's dates are the ones given (the content's),
-so equal workbooks are equal bytes whatever the build machine, its clock, zone or umask.
+text cell is an inline string, so no text can ever become a formula or a link. Zip entries are pinned
+(`zips.zip_entry`) and the document's date is the one given (the content's), so equal workbooks are equal
+bytes whatever the build machine, its clock, zone or umask.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from generator.formats.tables import WIDE_COLUMNS, Cell, Column, Row, Table
+from generator.formats.zips import zip_entry
 
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry holds: every zip the site writes
 #: Day 0 of Excel's date serial numbers as every spreadsheet reads them (1900 system, after its phantom 29 February).
 EXCEL_EPOCH = date(1899, 12, 30)
 SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -33,15 +33,6 @@ XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
 FONT = "等线"
 FIRST_CUSTOM_FORMAT = 164  # ids below are Excel's built-in number formats
-
-
-def zip_entry(name: str) -> zipfile.ZipInfo:
-    """A zip entry that records nothing of the machine: fixed date, no host OS, no file mode."""
-    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.create_system = 0  # the host OS would otherwise differ between build machines
-    info.external_attr = 0
-    return info
 
 
 # --- Styles --------------------------------------------------------------------------------------
