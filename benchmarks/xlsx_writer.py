@@ -211,9 +211,9 @@ def code_lines(text: str) -> int:
 
 
 def hand_written_lines() -> int:
-    """generator/formats/xlsx.py after its imports."""
+    """generator/formats/xlsx.py after its imports and paths (now with the Excel form's needs too)."""
     source = inspect.getsource(xlsx)
-    return code_lines(source[source.index("ZIP_DATE = ") :])
+    return code_lines(source[source.index("FONT = ") :])
 
 
 def xlsxwriter_lines() -> int:
