@@ -1,7 +1,7 @@
 """What the department pages' Word and Excel forms cost a build: `python -m benchmarks.forms --projects 1000`.
 
 Makes the synthetic county (synthetic.py) and, in one run, times the site's parts with
-and without the forms: every department's .docx (python-docx) and .xlsx (XlsxWriter),
+and without the forms: every department's .docx (python-docx) and .xlsx (generator/formats/xlsx.py),
 against the rest of `make_site` (pages and the other downloads). Prints the seconds,
 the bytes and the share of `make_site` the forms take, the median of several rounds.
 """

@@ -20,9 +20,11 @@ from conftest import CONTENT, SEED, build_site, copy_project, page_text
 from seed_cells import FORM_LABELS, project_blocks, squash
 
 from generator.formats.numbers import format_size
+from generator.formats.xlsx import to_xlsx
+from generator.formats.zips import ZIP_DATE
 from generator.schema.model import CENT, Indicator, Project, SpendingPlan, fields_of
 from generator.schema.validate import load_catalog
-from generator.site.downloads import INDICATORS, PLANS, PROJECTS, TABLES, ZIP_DATE, build_downloads, to_xlsx
+from generator.site.downloads import INDICATORS, PLANS, PROJECTS, TABLES, build_downloads
 from generator.site.history import History
 from generator.site.quality import Review
 from generator.site.render import Renderer

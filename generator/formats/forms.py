@@ -24,18 +24,16 @@ from decimal import Decimal
 from enum import Enum
 
 import docx
-import xlsxwriter
 from docx.oxml.ns import qn
 from docx.shared import Mm
 from docx.table import Table as WordTable
 from lxml.etree import SubElement
-from xlsxwriter.format import Format
-from xlsxwriter.worksheet import Worksheet
 
+from generator.formats.xlsx import Properties, Sheet, Style, Styles, workbook
+from generator.formats.zips import zip_entry
 from generator.schema import layout
 from generator.schema.model import Budget, Department, Goals, Indicator, Project, field_of, fields_of
 
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry holds: every zip the site writes (XlsxWriter's too)
 FORM_COLUMNS = 7  # the form's grid: a label column and six
 INDICATOR_FIELDS = tuple(f for f in fields_of(Indicator) if f.key != "id")
 #: Columns of a project's sheet, in Excel's character widths: the label column holds 预算规模及资金用途.
@@ -271,11 +269,11 @@ def _run(paragraph: object, text: str) -> None:
 
 
 def _stable_zip(data: bytes) -> bytes:
-    """The same zip with every entry dated ZIP_DATE, so that equal documents are equal bytes."""
+    """The same zip with every entry pinned (`zips.zip_entry`), so that equal documents are equal bytes anywhere."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for entry in source.infolist():
-            target.writestr(zipfile.ZipInfo(entry.filename, ZIP_DATE), source.read(entry), zipfile.ZIP_DEFLATED)
+            target.writestr(zip_entry(entry.filename), source.read(entry))
     return out.getvalue()
 
 
@@ -349,30 +347,21 @@ def _lines(text: str, width: float) -> int:
 
 
 class _Workbook:
-    """One workbook being written: its formats, made once, and the sheet names taken."""
+    """One workbook being written: its styles, its sheets, and the sheet names taken."""
 
-    def __init__(self, out: io.BytesIO) -> None:
-        options = {
-            "in_memory": True,
-            "strings_to_numbers": False,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-        }
-        self.book = xlsxwriter.Workbook(out, options)
-        self.cell = self.book.add_format({"border": 1, "text_wrap": True, "valign": "vcenter"})
-        self.title = self.book.add_format({"bold": True, "font_size": 14, "align": "center", "valign": "vcenter"})
-        self.heading = self.book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
-        self.paragraph = self.book.add_format({"text_wrap": True, "valign": "top"})
-        self.number_formats: dict[str, Format] = {}
+    def __init__(self) -> None:
+        self.styles = Styles()
+        self.cell = self.styles.add(Style(border=True, wrap=True, vertical="center"))
+        self.title = self.styles.add(Style(bold=True, size=14, horizontal="center", vertical="center"))
+        self.heading = self.styles.add(Style(bold=True, wrap=True, vertical="top"))
+        self.paragraph = self.styles.add(Style(wrap=True, vertical="top"))
+        self.sheets: list[Sheet] = []
         self.names: set[str] = set()
 
-    def number_format(self, pattern: str) -> Format:
-        if pattern not in self.number_formats:
-            style = {"border": 1, "valign": "vcenter", "num_format": pattern}
-            self.number_formats[pattern] = self.book.add_format(style)
-        return self.number_formats[pattern]
+    def number_format(self, pattern: str) -> int:
+        return self.styles.add(Style(border=True, vertical="center", number_format=pattern))
 
-    def add_sheet(self, name: str) -> Worksheet:
+    def add_sheet(self, name: str, widths: Sequence[float], *, a4: bool = False) -> Sheet:
         """A sheet named as close to `name` as Excel allows, unique in the workbook."""
         clean = "".join("_" if char in SHEET_NAME_FORBIDDEN else char for char in " ".join(name.split()))
         unique, suffix = _sheet_name(clean, SHEET_NAME_LENGTH), 1
@@ -380,36 +369,37 @@ class _Workbook:
             suffix += 1
             unique = _sheet_name(clean, SHEET_NAME_LENGTH - len(f"({suffix})")) + f"({suffix})"
         self.names.add(unique.lower())
-        return self.book.add_worksheet(unique)
+        self.sheets.append(Sheet(unique, widths, a4=a4))
+        return self.sheets[-1]
 
-    def write(self, sheet: Worksheet, row: int, column: int, content: Content) -> None:
+    def write(self, sheet: Sheet, row: int, column: int, content: Content) -> None:
         """One table cell: text as text, never a formula or a link; an amount or plan point as a number."""
         if isinstance(content, (Amount, Percent)):
             number = _number(content)
             if number is None:
-                sheet.write_blank(row, column, None, self.cell)
+                sheet.blank(row, column, self.cell)
             elif isinstance(number, str):
-                sheet.write_string(row, column, number, self.cell)
+                sheet.text(row, column, number, self.cell)
             else:
-                sheet.write_number(row, column, number[0], self.number_format(number[1]))
+                sheet.number(row, column, number[0], self.number_format(number[1]))
         elif content:
-            sheet.write_string(row, column, content, self.cell)
+            sheet.text(row, column, content, self.cell)
         else:
-            sheet.write_blank(row, column, None, self.cell)
+            sheet.blank(row, column, self.cell)
 
-    def table(self, sheet: Worksheet, first_row: int, rows: Rows, widths: Sequence[float]) -> None:
+    def table(self, sheet: Sheet, first_row: int, rows: Rows, widths: Sequence[float]) -> None:
         """A table from `first_row` down, its merged cells as merged ranges, its rows as tall as their text."""
         lines = [1] * len(rows)
         for row_index, column, cell, down in _placed(rows):
             row = first_row + row_index
             if cell.span > 1 or down:
-                sheet.merge_range(row, column, row + down, column + cell.span - 1, "", self.cell)
+                sheet.merge(row, column, row + down, column + cell.span - 1, self.cell)
             self.write(sheet, row, column, cell.content)
             shown = _lines(_text(cell.content), sum(widths[column : column + cell.span]))
             lines[row_index] = max(lines[row_index], math.ceil(shown / (down + 1)))
         for row_index, count in enumerate(lines):
             if count > 1:  # Excel fits a row to wrapped text itself, but not to a merged cell's
-                sheet.set_row(first_row + row_index, LINE_HEIGHT * count)
+                sheet.height(first_row + row_index, LINE_HEIGHT * count)
 
 
 def _sheet_name(text: str, length: int) -> str:
@@ -424,22 +414,17 @@ def _sheet_name(text: str, length: int) -> str:
 
 
 def _goals_sheet(workbook: _Workbook, department: Department) -> None:
-    sheet = workbook.add_sheet(layout.PART_ONE_TITLE)
-    sheet.set_column(0, 0, GOALS_WIDTH)
-    sheet.write_string(0, 0, _title(department), workbook.title)
-    sheet.write_string(1, 0, layout.PART_ONE_TITLE, workbook.heading)
+    sheet = workbook.add_sheet(layout.PART_ONE_TITLE, (GOALS_WIDTH,))
+    sheet.text(0, 0, _title(department), workbook.title)
+    sheet.text(1, 0, layout.PART_ONE_TITLE, workbook.heading)
     for row, (text, heading) in enumerate(_goal_paragraphs(department), start=2):
-        sheet.write_string(row, 0, text, workbook.heading if heading else workbook.paragraph)
+        sheet.text(row, 0, text, workbook.heading if heading else workbook.paragraph)
 
 
 def _project_sheet(workbook: _Workbook, department: Department, project: Project) -> None:
-    sheet = workbook.add_sheet(f"{project.number}.{project.name}")
-    for column, width in enumerate(SHEET_WIDTHS):
-        sheet.set_column(column, column, width)
-    sheet.set_paper(9)  # A4
-    sheet.fit_to_pages(1, 0)  # as wide as one page, as long as it takes
-    sheet.merge_range(0, 0, 0, FORM_COLUMNS - 1, "", workbook.title)
-    sheet.write_string(0, 0, _project_title(project), workbook.title)
+    sheet = workbook.add_sheet(f"{project.number}.{project.name}", SHEET_WIDTHS, a4=True)
+    sheet.merge(0, 0, 0, FORM_COLUMNS - 1, workbook.title)
+    sheet.text(0, 0, _project_title(project), workbook.title)
     form = _form_table(department, project)
     workbook.table(sheet, 1, form, SHEET_WIDTHS)
     workbook.table(sheet, 1 + len(form) + 1, _indicator_table(project), SHEET_WIDTHS)
@@ -447,15 +432,12 @@ def _project_sheet(workbook: _Workbook, department: Department, project: Project
 
 def department_xlsx(department: Department, *, created: datetime) -> bytes:
     """The department's document as a workbook: a sheet of its goals, then one sheet per project."""
-    out = io.BytesIO()
-    workbook = _Workbook(out)
-    title = _title(department)
-    workbook.book.set_properties({"title": title, "author": _one_line(department.name), "created": _utc(created)})
-    _goals_sheet(workbook, department)
+    book = _Workbook()
+    _goals_sheet(book, department)
     for project in department.projects:
-        _project_sheet(workbook, department, project)
-    workbook.book.close()
-    return out.getvalue()
+        _project_sheet(book, department, project)
+    properties = Properties(_title(department), _one_line(department.name), _utc(created))
+    return workbook([(sheet.name, sheet.xml()) for sheet in book.sheets], book.styles, properties)
 
 
 EXPORTERS: dict[str, Callable[..., bytes]] = {".docx": department_docx, ".xlsx": department_xlsx}

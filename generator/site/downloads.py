@@ -1,48 +1,32 @@
-"""The data downloads: every byte of the JSON, CSV, XLSX and datapackage.json files.
+"""The data downloads the site offers: which tables and documents, read from the model, and every file of them.
 
 Plain functions from the validated Catalog to bytes, no MkDocs. The tables' columns
 and the JSON documents' keys come from the model's declarations (`model.fields_of`):
-a field declared with a column is in every file without a line here.
-
-Choices that readers of the files rely on (the README's 下载数据 section says them):
-- Amounts and percents are exact decimals: plain decimal text in CSV and XLSX
-  (`4916.86`, `1700.00`) and *strings* in JSON, because a JSON number is read as a
-  binary float by most parsers (Python's json, JavaScript) and loses `1700.00`'s scale.
-- A blank cell of the form stays blank: empty in CSV and XLSX, null in JSON.
-- CSV is UTF-8 with a BOM (Excel on Windows guesses the code page without it) and
-  CRLF line ends (RFC 4180). A text cell beginning with = + - @ (or a tab, a carriage
-  return, or a ') gets one ' in front, so that a spreadsheet never runs it as a
-  formula; removing one leading ' restores the exact text. XLSX cells are typed as
-  text and JSON is structured, so both carry the exact text unchanged.
-- Files are byte-identical from one build to the next: no clock, fixed ZIP dates,
-  insertion-ordered JSON.
+a field declared with a column is in every file without a line here. The files are
+written by `generator/formats/` (tables_csv, xlsx, json_file, datapackage), whose
+docstrings say the choices readers of the files rely on (the README's 下载数据 section
+says them too). Files are byte-identical from one build to the next: no clock, fixed
+ZIP dates, insertion-ordered JSON.
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
-import itertools
-import json
-import re
-import zipfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
+from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
 
-from generator.formats.forms import ZIP_DATE, department_docx, department_xlsx
+from generator.formats.datapackage import datapackage
+from generator.formats.forms import department_docx, department_xlsx
+from generator.formats.json_file import json_value, to_json
+from generator.formats.tables import Column, Row, Table
+from generator.formats.tables_csv import csv_file, csv_lines
+from generator.formats.xlsx import xlsx_file, xlsx_rows
 from generator.schema.model import Department, Indicator, Kind, PlanPoint, Project, field_of, fields_of
 from generator.site.history import History
 from generator.site.quality import RULES, Finding, Review
 from generator.site.urls import SiteUrls
-
-Cell = str | int | Decimal | date | None
-
 
 # --- Tables --------------------------------------------------------------------------------------
 
@@ -59,27 +43,6 @@ class Record:
     point: PlanPoint | None = None
     findings: tuple[Finding, ...] = ()  # the project's, from the site's one Review
     finding: Finding | None = None
-
-
-#: The Table Schema types in the words of the downloads page.
-TYPE_TITLES = {"string": "文本", "integer": "整数", "number": "数值", "date": "日期"}
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a table: its name in CSV and JSON, type for the Table Schema, Chinese title."""
-
-    name: str
-    type: str  # Table Schema type: "string", "integer", "number" or "date"
-    title: str  # the XLSX header and the schema's title
-    value: Callable[[Any], Cell] = field(compare=False, repr=False)  # of a Record; of a ProjectChange in CHANGES
-    description: str = ""
-    required: bool = False
-    money: bool = False  # an amount in the department's money unit (shown with separators in XLSX)
-
-    @property
-    def type_title(self) -> str:
-        return TYPE_TITLES[self.type]
 
 
 def schema_columns(cls: type, owner: Callable[[Record], Any]) -> list[Column]:
@@ -105,20 +68,6 @@ def schema_columns(cls: type, owner: Callable[[Record], Any]) -> list[Column]:
 
 def _key_column(cls: type, key: str, owner: Callable[[Record], Any]) -> Column:
     return next(c for c in schema_columns(cls, owner) if c.name == field_of(cls, key).spec.column)
-
-
-@dataclass(frozen=True)
-class Table:
-    name: str  # the datapackage resource name and file suffix: "projects"
-    title: str  # the XLSX sheet name
-    description: str
-    columns: tuple[Column, ...]
-    primary_key: tuple[str, ...]
-    records: Callable[[Record], Iterable[Record]] = field(compare=False, repr=False)  # a project's rows
-    foreign_keys: tuple[tuple[str, ...], ...] = ()  # column groups pointing at the projects table's primary key
-
-    def rows(self, record: Record) -> list[Row]:
-        return [tuple(c.value(r) for c in self.columns) for r in self.records(record)]
 
 
 def _department(record: Record) -> Department:
@@ -336,10 +285,6 @@ CHANGES = Table(
     lambda record: (),  # its rows come from the History, not from one project
     (("year", "project_code"), ("previous_year", "previous_project_code")),
 )
-#: Columns of long text, given a wide column in the XLSX.
-WIDE_COLUMNS = {"purpose", "goal", "description", "detail"}
-
-Row = tuple[Cell, ...]
 
 
 @dataclass(frozen=True)
@@ -366,210 +311,6 @@ def project_chunks(
     return chunks
 
 
-# --- CSV -----------------------------------------------------------------------------------------
-
-#: First characters that make Excel, LibreOffice or Google Sheets read a cell as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_text(value: str) -> str:
-    """Text for a CSV cell, defused: see the module docstring. A leading ' is doubled to stay reversible."""
-    if value.startswith(FORMULA_START) or value.startswith("'"):
-        return "'" + value
-    return value
-
-
-def csv_cell(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value:f}"  # never exponent notation
-    if isinstance(value, (int, date)):
-        return str(value)  # a date as 2024-02-01
-    return csv_text(value)
-
-
-def csv_lines(rows: Sequence[Row]) -> str:
-    """Rows as CSV lines (CRLF); a file is its header line and the lines of its projects."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows([csv_cell(value) for value in row] for row in rows)
-    return buffer.getvalue()
-
-
-def csv_file(table: Table, chunks: Iterable[str]) -> bytes:
-    header = csv_lines([tuple(column.name for column in table.columns)])
-    return ("\ufeff" + header + "".join(chunks)).encode("utf-8")
-
-
-# --- XLSX ----------------------------------------------------------------------------------------
-# Written by hand, not with XlsxWriter: that takes several times the CPU, writing every row again for each
-# file holding it where this makes a project's row XML once (benchmarks/README.md, issue 13). Byte-identical
-# by construction, and every text cell is an inline string, so no text can ever become a formula.
-
-STYLE_HEADER, STYLE_AMOUNT, STYLE_WRAP, STYLE_DATE = 1, 2, 3, 4
-#: Day 0 of Excel's date serial numbers as every spreadsheet reads them (1900 system, after its phantom 29 February).
-EXCEL_EPOCH = date(1899, 12, 30)
-SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-#: Characters XML 1.0 cannot hold; OOXML writes them as _xHHHH_ (ECMA-376 ST_Xstring).
-XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
-
-STYLES = f"""{XML_HEAD}<styleSheet xmlns="{SHEET_NS}">
-<numFmts count="2"><numFmt numFmtId="164" formatCode="#,##0.00####"/><numFmt numFmtId="165" formatCode="yyyy-mm-dd"/></numFmts>
-<fonts count="2"><font><sz val="11"/><name val="等线"/></font><font><b/><sz val="11"/><name val="等线"/></font></fonts>
-<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>
-<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
-<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
-<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>\
-<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
-<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>\
-<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
-</cellXfs>
-<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
-</styleSheet>
-"""
-
-
-def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
-def _xml_text(value: str) -> str:
-    value = XML_ILLEGAL.sub(lambda m: "_x005F_" if m.group() == "_" else f"_x{ord(m.group()):04X}_", value)
-    return xml_escape(value)
-
-
-#: Stands for the row number in a row's XML until the row's place in its sheet is known.
-ROW_MARK = "\x00"  # XML_ILLEGAL escapes every \x00 of the text, so it marks nothing else
-
-
-def _xlsx_cell(ref: str, value: Cell, column: Column, header: bool = False) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (int, Decimal)) and not header:
-        style = f' s="{STYLE_AMOUNT}"' if column.money else ""
-        text = f"{value:f}" if isinstance(value, Decimal) else str(value)
-        return f'<c r="{ref}"{style}><v>{text}</v></c>'
-    if isinstance(value, date) and not header:  # a date cell, shown as 2024-02-01 whatever the locale
-        return f'<c r="{ref}" s="{STYLE_DATE}"><v>{(value - EXCEL_EPOCH).days}</v></c>'
-    text = str(value)
-    style = STYLE_HEADER if header else STYLE_WRAP if "\n" in text else 0
-    style_attr = f' s="{style}"' if style else ""
-    return f'<c r="{ref}"{style_attr} t="inlineStr"><is><t xml:space="preserve">{_xml_text(text)}</t></is></c>'
-
-
-def xlsx_rows(table: Table, rows: Sequence[Row]) -> list[str]:
-    """Each row's XML with ROW_MARK for its number: made once per project, numbered in every sheet."""
-    refs = [f"{column_letter(i)}{ROW_MARK}" for i in range(len(table.columns))]
-    return [
-        f'<row r="{ROW_MARK}">'
-        + "".join(_xlsx_cell(ref, value, column) for ref, value, column in zip(refs, row, table.columns))
-        + "</row>"
-        for row in rows
-    ]
-
-
-def _sheet(table: Table, chunks: Iterable[Sequence[str]]) -> str:
-    widths = "".join(
-        f'<col min="{i}" max="{i}" width="{36 if c.name in WIDE_COLUMNS else 14}" customWidth="1"/>'
-        for i, c in enumerate(table.columns, start=1)
-    )
-    lines = [
-        '<row r="1">'
-        + "".join(_xlsx_cell(f"{column_letter(i)}1", c.title, c, header=True) for i, c in enumerate(table.columns))
-        + "</row>"
-    ]
-    numbers = itertools.count(2)
-    lines.extend(row.replace(ROW_MARK, str(next(numbers))) for chunk in chunks for row in chunk)
-    data = "\n".join(lines)
-    return (
-        f'{XML_HEAD}<worksheet xmlns="{SHEET_NS}">'
-        '<sheetViews><sheetView workbookViewId="0">'
-        '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-        "</sheetView></sheetViews>"
-        f"<cols>{widths}</cols>\n<sheetData>\n{data}\n</sheetData></worksheet>\n"
-    )
-
-
-def to_xlsx(sheets: Sequence[tuple[Table, Sequence[Row]]]) -> bytes:
-    """A workbook with one sheet per table, header row frozen."""
-    return xlsx_file([(table, [xlsx_rows(table, rows)]) for table, rows in sheets])
-
-
-def xlsx_file(sheets: Sequence[tuple[Table, Iterable[Sequence[str]]]]) -> bytes:
-    """A workbook of the rows made by xlsx_rows, project by project."""
-    count = len(sheets)
-    parts = {
-        "[Content_Types].xml": (
-            f'{XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-            '<Override PartName="/xl/styles.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-            + "".join(
-                f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
-                'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-                for i in range(1, count + 1)
-            )
-            + "</Types>\n"
-        ),
-        "_rels/.rels": (
-            f'{XML_HEAD}<Relationships xmlns="{PKG_REL_NS}"><Relationship Id="rId1" '
-            f'Type="{REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>\n'
-        ),
-        "xl/workbook.xml": (
-            f'{XML_HEAD}<workbook xmlns="{SHEET_NS}" xmlns:r="{REL_NS}"><sheets>'
-            + "".join(
-                f'<sheet name="{xml_escape(table.title)}" sheetId="{i}" r:id="rId{i}"/>'
-                for i, (table, _) in enumerate(sheets, start=1)
-            )
-            + "</sheets></workbook>\n"
-        ),
-        "xl/_rels/workbook.xml.rels": (
-            f'{XML_HEAD}<Relationships xmlns="{PKG_REL_NS}">'
-            + "".join(
-                f'<Relationship Id="rId{i}" Type="{REL_NS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
-                for i in range(1, count + 1)
-            )
-            + f'<Relationship Id="rId{count + 1}" Type="{REL_NS}/styles" Target="styles.xml"/></Relationships>\n'
-        ),
-        "xl/styles.xml": STYLES,
-    }
-    for i, (table, chunks) in enumerate(sheets, start=1):
-        parts[f"xl/worksheets/sheet{i}.xml"] = _sheet(table, chunks)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, text in parts.items():
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0  # the host OS would otherwise differ between build machines
-            info.external_attr = 0
-            archive.writestr(info, text.encode("utf-8"), compresslevel=6)
-    return buffer.getvalue()
-
-
-# --- JSON ----------------------------------------------------------------------------------------
-
-
-def _json_value(value: object) -> object:
-    """Amounts and percents as exact decimal strings, dates as 2024-02-01; everything else as it is."""
-    if isinstance(value, date):
-        return value.isoformat()
-    return f"{value:f}" if isinstance(value, Decimal) else value
-
-
 def model_document(item: object) -> dict[str, object]:
     """Every declared field of a model object by its YAML key, nested objects included."""
     document: dict[str, object] = {}
@@ -582,7 +323,7 @@ def model_document(item: object) -> dict[str, object]:
         elif entry.spec.kind is Kind.TEXT_LIST:
             document[entry.key] = list(value)
         else:
-            document[entry.key] = _json_value(value)
+            document[entry.key] = json_value(value)
     return document
 
 
@@ -597,7 +338,7 @@ def project_document(department: Department, project: Project, urls: SiteUrls) -
     }
     plan_columns = [c for c in PLANS.columns if c.name not in PROJECT_KEY]
     document["plan"] = [
-        {c.name: _json_value(c.value(record)) for c in plan_columns}
+        {c.name: json_value(c.value(record)) for c in plan_columns}
         for record in PLANS.records(Record(department, project, urls))
     ]
     for row, indicator in zip(document["indicators"], project.indicators):
@@ -612,15 +353,9 @@ def department_document(
     return {
         **model_document(department),
         "url": urls.public_url(urls.department(department)),
-        "total": _json_value(department.total),
+        "total": json_value(department.total),
         "projects": list(projects),
     }
-
-
-def to_json(document: object) -> bytes:
-    # Compact: with `indent` Python falls back to its pure-Python encoder, 10x slower on a
-    # county's thousand projects; browsers and editors pretty-print JSON on their own.
-    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 # --- The files -----------------------------------------------------------------------------------
@@ -713,59 +448,11 @@ def _in_words(count: int) -> str:
     return "一二三四五六七八九"[count - 1]
 
 
-def datapackage(
-    site_name: str, files: Sequence[Download], urls: SiteUrls, tables: Sequence[Table]
-) -> dict[str, object]:
-    """A Frictionless Data Package (v2) describing the site-wide CSV tables."""
+def _csv_files(files: Sequence[Download], urls: SiteUrls, tables: Sequence[Table]) -> list[tuple[Table, str, bytes]]:
+    """Each table with its site-wide CSV file's name and bytes, for the data package."""
     by_path = {file.path: file for file in files}
-    resources = []
-    for table in tables:
-        file = by_path[urls.site_file(f"-{table.name}.csv")]
-        schema: dict[str, object] = {
-            "$schema": "https://datapackage.org/profiles/2.0/tableschema.json",
-            "fields": [
-                {
-                    "name": column.name,
-                    "type": column.type,
-                    "title": column.title,
-                    **({"description": column.description} if column.description else {}),
-                    **({"constraints": {"required": True}} if column.required else {}),
-                }
-                for column in table.columns
-            ],
-            "missingValues": [""],
-        }
-        if table.primary_key:
-            schema["primaryKey"] = list(table.primary_key)
-        if table.foreign_keys:
-            schema["foreignKeys"] = [
-                {"fields": list(key), "reference": {"resource": "projects", "fields": list(PROJECT_KEY)}}
-                for key in table.foreign_keys
-            ]
-        resources.append(
-            {
-                "name": table.name,
-                "type": "table",
-                "path": file.name,
-                "scheme": "file",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "bytes": file.size,
-                "hash": "sha256:" + hashlib.sha256(file.content).hexdigest(),
-                "title": table.title,
-                "description": table.description
-                + "文字以 = + - @ ' 或制表符开头时，前面加了一个英文单引号 '，以免表格软件当作公式执行；去掉它即为原文。",
-                "dialect": {"$schema": "https://datapackage.org/profiles/2.0/tabledialect.json", "header": True},
-                "schema": schema,
-            }
-        )
-    return {
-        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
-        "name": "budget-performance-targets",
-        "title": f"{site_name}：项目支出绩效目标",
-        "resources": resources,
-    }
+    csv_files = [(table, by_path[urls.site_file(f"-{table.name}.csv")]) for table in tables]
+    return [(table, file.name, file.content) for table, file in csv_files]
 
 
 def _form_files(department: Department, urls: SiteUrls, dated: datetime, owner: tuple[object, ...]) -> list[Download]:
@@ -796,7 +483,7 @@ def findings_document(review: Review, urls: SiteUrls) -> dict[str, object]:
             for rule in RULES
         ],
         "findings": [
-            {column.name: _json_value(column.value(record)) for column in FINDINGS.columns}
+            {column.name: json_value(column.value(record)) for column in FINDINGS.columns}
             for record in (
                 Record(finding.department, finding.project, urls, finding=finding) for finding in review.findings
             )
@@ -883,7 +570,7 @@ def build_downloads(history: History, review: Review, site_name: str, urls: Site
     site.append(
         Download(
             urls.datapackage(),
-            to_json(datapackage(site_name, site, urls, tables)),
+            to_json(datapackage(site_name, _csv_files(site, urls, tables), PROJECT_KEY)),
             "JSON",
             f"数据包说明：上面{_in_words(len(tables))}个 CSV 表的字段类型、主键和外键，供数据工具读取和校验",
             ("site",),
