@@ -46,5 +46,5 @@ def test_the_downloads_page_folds_each_field_list_away(seed_site: Path) -> None:
     fields = source[source.index('id="fields"') :]
     lists = re.findall(r'<details class="bp-fields-list" id="fields-([a-z-]+)">\s*<summary>(.*?)</summary>', fields)
     assert [name for name, _ in lists] == ["projects", "indicators", "plans", "findings"]  # one year: no change table
-    assert lists[0][1].startswith("项目（<code>projects</code>，17 个字段）")
+    assert lists[0][1].startswith("项目（<code>projects</code>，19 个字段）")
     assert fields.count('<table class="bp-table bp-fields') == len(lists) == fields.count("</details>")

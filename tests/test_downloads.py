@@ -63,12 +63,14 @@ def expected_project_row(project: Project) -> dict[str, str]:
         "department_code": "203001",
         "department_name": DEPARTMENT.name,
         "money_unit": "万元",
+        "competent_department": "",  # not on this county's form
         "published": str(PUBLISHED),
         "project_code": project.code,
         "project_name": project.name,
         "project_number": str(project.number),
         "implementing_unit": "",  # not on this county's form
         "project_attribute": "",
+        "funding_source": "",
         "continues": "",  # the seed is the site's only year
         "budget_total": exact(budget.total),
         "budget_fiscal": exact(budget.fiscal),

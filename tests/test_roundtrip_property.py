@@ -13,14 +13,27 @@ from pathlib import Path
 import markdown
 import pytest
 from conftest import CONTENT
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 
 from generator.formats.forms import EXPORTERS
 from generator.schema.categories import OFFICIAL
 from generator.schema.ids import level2_slug
-from generator.schema.model import Budget, Catalog, Department, Goals, GoalSection, Indicator, Project, SpendingPlan
+from generator.schema.model import (
+    Budget,
+    Catalog,
+    Department,
+    Goals,
+    GoalSection,
+    Indicator,
+    Kind,
+    Project,
+    SchemaField,
+    SpendingPlan,
+    optional_fields,
+)
 from generator.schema.validate import load_catalog
+from generator.schema.walk import Shapes, walk
 from generator.site.history import History
 from generator.site.render import Renderer
 from generator.source.readers import read_document
@@ -40,6 +53,17 @@ CATEGORIES = st.sampled_from([(level1, level2) for level1, names in OFFICIAL.ite
 PERCENTS = st.lists(st.integers(0, 100), min_size=4, max_size=4).map(sorted)
 
 
+def optional_values(draw: st.DrawFn, cls: type, text: st.SearchStrategy[str]) -> dict[str, object]:
+    """A value or none for each field of `cls` only some forms print, by its declared kind: a new one is drawn at once."""
+    by_kind = {Kind.TEXT: text}
+    return {
+        field.key: draw(
+            st.none() | (st.sampled_from(field.spec.choices) if field.spec.choices else by_kind[field.spec.kind])
+        )
+        for field in optional_fields(cls)
+    }
+
+
 @st.composite
 def projects(draw: st.DrawFn) -> Project:
     fiscal, other = draw(AMOUNT), draw(st.none() | AMOUNT)
@@ -49,8 +73,7 @@ def projects(draw: st.DrawFn) -> Project:
         code="T" + draw(st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZ0123456789", min_size=1, max_size=20)),
         name=draw(TEXT),
         number=draw(st.integers(1, 999)),
-        implementing_unit=draw(st.none() | TEXT),
-        attribute=draw(st.sampled_from((None, "新增", "延续"))),
+        **optional_values(draw, Project, TEXT),
         budget=Budget(total=fiscal + (other or 0), fiscal=fiscal, other=other),
         purpose=draw(TEXT),
         plan=SpendingPlan(
@@ -95,7 +118,8 @@ def test_any_text_round_trips_through_yaml_and_renders_literally(project: Projec
         department = catalog.departments[0]
         assert department.projects == (project,)  # every field, exactly
         text = visible_text(Renderer("站点", History(catalog)).project(department, project))
-        for value in (project.name, project.purpose, project.goal, project.implementing_unit or ""):
+        optional = (getattr(project, field.key) or "" for field in optional_fields(Project))
+        for value in (project.name, project.purpose, project.goal, *optional):
             for line in value.split("\n"):
                 assert line.strip() in text
         for row in project.indicators:
@@ -138,7 +162,7 @@ def departments(draw: st.DrawFn) -> Department:
         chosen.append(
             replace(
                 project, code=f"{project.code}{number}", number=number, name=draw(LINE), purpose=draw(CELL),
-                goal=draw(CELL), implementing_unit=draw(st.none() | LINE), indicators=renumbered(rows),
+                goal=draw(CELL), **optional_values(draw, Project, LINE), indicators=renumbered(rows),
             )
         )  # fmt: skip
 
@@ -151,6 +175,7 @@ def departments(draw: st.DrawFn) -> Department:
         code=draw(st.text(alphabet="0123456789", min_size=3, max_size=8)),
         name=draw(LINE.filter(lambda text: not text[0].isdigit() and not text[0].isspace())),
         money_unit=draw(st.sampled_from(("万元", "元"))),
+        **optional_values(draw, Department, LINE),
         published=draw(st.dates(date(1949, 1, 1), date(2999, 12, 31))),
         goals=Goals(overall=section(), itemized=section(), safeguards=section()),
         projects=tuple(chosen),
@@ -177,6 +202,39 @@ def test_any_department_exported_to_word_or_excel_imports_back_the_same(departme
         reading = read_document(path)
         assert reading.department == replace(department, published=None)  # not on the form: the import adds it
         assert reading.warnings == ()
+
+
+def on_form(cls: type) -> set[str]:
+    """Class.key of every declared field a form prints, nested mappings and rows included."""
+    shapes = Shapes(
+        group=lambda field: on_form(field.group),
+        rows=lambda field: on_form(field.rows),
+        text_list=lambda field: {f"{cls.__name__}.{field.key}"},
+        scalar=lambda field: {f"{cls.__name__}.{field.key}"} if field.spec.on_form else set(),
+    )
+    return set().union(*(keys for _, keys in walk(cls, shapes)))
+
+
+def filled(item: object) -> set[str]:
+    """Class.key of every declared field that holds something in `item` (a department: its projects' too)."""
+
+    def own(field: SchemaField) -> set[str]:
+        return {f"{type(item).__name__}.{field.key}"} if getattr(item, field.key) not in (None, "", ()) else set()
+
+    shapes = Shapes(
+        group=lambda field: filled(getattr(item, field.key)),
+        rows=lambda field: set().union(*(filled(row) for row in getattr(item, field.key))),
+        text_list=own,
+        scalar=own,
+    )
+    found = set().union(*(keys for _, keys in walk(type(item), shapes)))
+    return found.union(*(filled(project) for project in getattr(item, "projects", ())))
+
+
+@pytest.mark.parametrize("key", sorted(on_form(Department) | on_form(Project)))
+def test_the_departments_drawn_fill_every_field_a_form_prints(key: str) -> None:
+    """A newly declared field is exercised by the round trips at once, or this fails naming it."""
+    find(departments(), lambda department: key in filled(department), settings=settings(database=None, deadline=None))
 
 
 @pytest.mark.parametrize("suffix", [".docx", ".xlsx"])

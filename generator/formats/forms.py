@@ -32,7 +32,7 @@ from lxml.etree import SubElement
 from generator.formats.xlsx import Properties, Sheet, Style, Styles, workbook
 from generator.formats.zips import zip_entry
 from generator.schema import layout
-from generator.schema.model import Budget, Department, Goals, Indicator, Project, field_of, fields_of
+from generator.schema.model import Budget, Department, Goals, Indicator, Project, field_of, fields_of, optional_fields
 
 FORM_COLUMNS = 7  # the form's grid: a label column and six
 INDICATOR_FIELDS = tuple(f for f in fields_of(Indicator) if f.key != "id")
@@ -110,19 +110,24 @@ def _goal_paragraphs(department: Department) -> Iterator[tuple[str, bool]]:
             yield item, False
 
 
-def _optional_row(project: Project) -> list[FormCell]:
-    """实施单位 and 项目属性, on the forms of counties that have them: one row for those present."""
-    optional = [
-        (f.spec.label, getattr(project, f.key)) for f in fields_of(Project) if f.spec.may_be_absent and f.spec.on_form
+def _optional_rows(department: Department, project: Project) -> Rows:
+    """The fields only some counties' forms print (实施单位, 项目属性 …), those present two to a row."""
+    present = [
+        (field.spec.label, getattr(item, field.key))
+        for item in (department, project)
+        for field in optional_fields(type(item))
+        if getattr(item, field.key) is not None
     ]
-    present = [(label, value) for label, value in optional if value is not None]
-    if len(present) == 2:
-        (first_label, first), (second_label, second) = present
-        return [FormCell(first_label), FormCell(first, 2), FormCell(second_label), FormCell(second, 3)]
-    if present:
-        ((label, value),) = present
-        return [FormCell(label), FormCell(value, 6)]
-    return []
+    rows: Rows = []
+    for start in range(0, len(present), 2):
+        pair = present[start : start + 2]
+        if len(pair) == 2:
+            (first_label, first), (second_label, second) = pair
+            rows.append([FormCell(first_label), FormCell(first, 2), FormCell(second_label), FormCell(second, 3)])
+        else:
+            ((label, value),) = pair
+            rows.append([FormCell(label), FormCell(value, 6)])
+    return rows
 
 
 def _form_table(department: Department, project: Project) -> Rows:
@@ -136,7 +141,7 @@ def _form_table(department: Department, project: Project) -> Rows:
     rows = [
         [FormCell(f"{department.code}{department.name}", 6), FormCell(unit)],
         [FormCell(code), FormCell(project.code, 2), FormCell(name), FormCell(project.name, 3)],
-        _optional_row(project),
+        *_optional_rows(department, project),
         budget,
         [FormCell(Merge.ABOVE), FormCell(project.purpose, 6)],
         [FormCell(layout.PLAN_ROW)] + [FormCell(point.label, span) for point, span in points],

@@ -4,8 +4,9 @@ Each field states here, with `declare()`, its YAML key (the attribute's name), i
 label on the official form, its kind of value, whether it must be filled in, and its
 column in the download tables. Validation, the importers' YAML writer, the download
 tables and JSON documents, the downloads page and `datapackage.json` all walk these
-declarations (`fields_of`), so adding an optional field means adding it here and to
-the template that shows it. Money is `Decimal` in 万元 as typed, never `float`.
+declarations (`fields_of`); the forms' optional rows, the pages' facts and the search
+take their labels and order from them too, so adding an optional field means adding it
+here and nowhere else. Money is `Decimal` in 万元 as typed, never `float`.
 """
 
 from __future__ import annotations
@@ -111,6 +112,11 @@ def field_of(cls: type, key: str) -> SchemaField:
     return next(f for f in fields_of(cls) if f.key == key)
 
 
+def optional_fields(cls: type) -> tuple[SchemaField, ...]:
+    """The fields only some counties' forms print (实施单位, 项目属性): read, shown and exported when present."""
+    return tuple(f for f in fields_of(cls) if f.spec.may_be_absent and f.spec.on_form)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Indicator:
     """One row of the 绩效指标 table, all six cells verbatim."""
@@ -184,6 +190,10 @@ class Project:
         "项目属性", Kind.CHOICE, may_be_blank=True, may_be_absent=True, choices=("新增", "延续"),
         column="project_attribute", description="新增或延续；原表没有此项时留空。",
     )  # fmt: skip
+    funding_source: str | None = declare(
+        "资金来源", Kind.TEXT, may_be_blank=True, may_be_absent=True, column="funding_source",
+        description="项目资金的来源，如本级财政、上级转移支付；原表没有此项时留空。",
+    )  # fmt: skip
     continues: str | None = declare(
         "上年项目编码", Kind.CODE, may_be_blank=True, may_be_absent=True, on_form=False, column="continues",
         description="上年度同一项目的编码，仅在项目改了编码、名称也不同时填写；否则按相同编码或同名认定。",
@@ -229,6 +239,10 @@ class Department:
     code: str = declare("单位编码", Kind.CODE, column="department_code")
     name: str = declare("单位名称", Kind.TEXT, column="department_name")
     money_unit: str = declare("金额单位", Kind.TEXT, column="money_unit")
+    competent_department: str | None = declare(
+        "主管部门", Kind.TEXT, may_be_blank=True, may_be_absent=True, column="competent_department",
+        description="部门的主管部门；原表没有此项时留空。",
+    )  # fmt: skip
     # Not on the form: the import records it (the day of the first import, or --published).
     published: date | None = declare(
         "发布日期", Kind.DATE, on_form=False, column="published", description="部门公开本文件的日期，年-月-日。"

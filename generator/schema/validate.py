@@ -42,6 +42,7 @@ from generator.schema.model import (
     fields_of,
 )
 from generator.schema.problems import UNPRINTABLE, ContentError, Problem, display_path, unprintable
+from generator.schema.walk import Shapes, walk
 
 CODE_PATTERN = re.compile(r"[A-Za-z0-9]+")
 #: A code names a folder and files (`<code>.yaml`, downloads); real ones have 6 to 22 characters.
@@ -243,16 +244,13 @@ def _read(cls: type, fields: _Fields) -> dict[str, Any] | None:
     """The values of a mapping's declared fields by key, or None if it is not a mapping."""
     if not fields.ok:
         return None
-    values: dict[str, Any] = {}
-    for field in fields_of(cls):
-        if field.group is not None:
-            values[field.key] = _read(field.group, fields.child(field))
-        elif field.rows is not None:
-            values[field.key] = _rows(field, fields)
-        elif field.spec.kind is Kind.TEXT_LIST:
-            values[field.key] = _text_list(field, fields)
-        else:
-            values[field.key] = _scalar(field, fields)
+    shapes: Shapes[Any] = Shapes(
+        group=lambda field: _read(field.group, fields.child(field)),
+        rows=lambda field: _rows(field, fields),
+        text_list=lambda field: _text_list(field, fields),
+        scalar=lambda field: _scalar(field, fields),
+    )
+    values = {field.key: value for field, value in walk(cls, shapes)}
     CROSS_CHECKS.get(cls, _no_cross_check)(values, fields)
     return values
 

@@ -23,7 +23,8 @@ from generator.formats.json_file import json_value, to_json
 from generator.formats.tables import Column, Row, Table
 from generator.formats.tables_csv import csv_file, csv_lines
 from generator.formats.xlsx import xlsx_file, xlsx_rows
-from generator.schema.model import Department, Indicator, Kind, PlanPoint, Project, field_of, fields_of
+from generator.schema.model import Department, Indicator, Kind, PlanPoint, Project, SchemaField, field_of, fields_of
+from generator.schema.walk import Shapes, walk
 from generator.site.history import History
 from generator.site.quality import RULES, Finding, Review
 from generator.site.urls import SiteUrls
@@ -47,23 +48,29 @@ class Record:
 
 def schema_columns(cls: type, owner: Callable[[Record], Any]) -> list[Column]:
     """A column for every declared field of `cls` that has one, nested mappings included."""
-    columns = []
-    for item in fields_of(cls):
-        if item.group is not None:
-            columns.extend(schema_columns(item.group, lambda record, key=item.key: getattr(owner(record), key)))
-        elif item.is_scalar and item.spec.column:
-            columns.append(
-                Column(
-                    item.spec.column,
-                    item.spec.kind.schema_type,
-                    item.spec.label,
-                    lambda record, key=item.key: getattr(owner(record), key),
-                    item.spec.description,
-                    required=not item.spec.may_be_blank,
-                    money=item.spec.unit == "money",
-                )
+
+    def scalar(item: SchemaField) -> list[Column]:
+        if not item.spec.column:
+            return []
+        return [
+            Column(
+                item.spec.column,
+                item.spec.kind.schema_type,
+                item.spec.label,
+                lambda record, key=item.key: getattr(owner(record), key),
+                item.spec.description,
+                required=not item.spec.may_be_blank,
+                money=item.spec.unit == "money",
             )
-    return columns
+        ]
+
+    shapes = Shapes(
+        group=lambda item: schema_columns(item.group, lambda record, key=item.key: getattr(owner(record), key)),
+        rows=lambda item: [],  # a table of its own (INDICATORS)
+        text_list=lambda item: [],  # paragraphs: in the JSON documents, not a column
+        scalar=scalar,
+    )
+    return [column for _, columns in walk(cls, shapes) for column in columns]
 
 
 def _key_column(cls: type, key: str, owner: Callable[[Record], Any]) -> Column:

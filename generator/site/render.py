@@ -28,7 +28,18 @@ from generator.formats.numbers import (
     format_share,
     format_size,
 )
-from generator.schema.model import Department, Goals, GoalSection, Indicator, Project, fields_of
+from generator.schema.model import (
+    MODEL_CLASSES,
+    Budget,
+    Department,
+    Goals,
+    GoalSection,
+    Indicator,
+    Project,
+    field_of,
+    fields_of,
+    optional_fields,
+)
 from generator.site import charts
 from generator.site.downloads import Download, Downloads
 from generator.site.history import Change, History, indicator_changes
@@ -124,6 +135,10 @@ def _environment() -> jinja2.Environment:
         day=format_day,
     )
     env.globals.update(
+        label=label,
+        optional_facts=optional_facts,
+        indicator_columns=[field for field in fields_of(Indicator) if field.key != "id"],
+        budget_fields=fields_of(Budget),
         indicator_rows=indicator_rows,
         goal_sections=goal_sections,
         indicator_changes=indicator_changes,
@@ -147,6 +162,22 @@ def problems_banner(lines: list[str], kept: bool) -> str:
     `kept` says whether the pages below are the last good site or only this report.
     """
     return _environment().get_template("problems.html.j2").render(kept=kept, lines=lines)
+
+
+def label(name: str) -> str:
+    """A field's label as the model declares it, named Class.key: label("Project.code") is 项目编码."""
+    cls_name, _, key = name.partition(".")
+    return field_of(next(cls for cls in MODEL_CLASSES if cls.__name__ == cls_name), key).spec.label
+
+
+def optional_facts(*items: object) -> list[tuple[str, str]]:
+    """(label, value) of the fields only some forms print, for those the items have, in the form's order."""
+    return [
+        (field.spec.label, getattr(item, field.key))
+        for item in items
+        for field in optional_fields(type(item))
+        if getattr(item, field.key) is not None
+    ]
 
 
 def goal_sections(department: Department) -> list[tuple[str, str, GoalSection]]:

@@ -46,7 +46,17 @@ from functools import cache
 from pypinyin import lazy_pinyin
 
 from generator.formats.numbers import format_amount, format_percent
-from generator.schema.model import Budget, Catalog, Department, Goals, Indicator, Project, field_of, fields_of
+from generator.schema.model import (
+    Budget,
+    Catalog,
+    Department,
+    Goals,
+    Indicator,
+    Project,
+    field_of,
+    fields_of,
+    optional_fields,
+)
 from generator.site.urls import SiteUrls
 
 VERSION = 3
@@ -225,6 +235,11 @@ def _project_document(department: Department, project: Project, urls: SiteUrls) 
 def _department_document(department: Department, urls: SiteUrls) -> Document:
     own = [
         Field(OWN, field_of(Department, "code").spec.label, department.code),
+        *(
+            Field(OWN, item.spec.label, value)
+            for item in optional_fields(Department)
+            if (value := getattr(department, item.key))
+        ),
         _amount("部门预算合计", department.total),
     ]
     rest = [

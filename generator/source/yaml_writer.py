@@ -27,9 +27,10 @@ from pathlib import Path
 import yaml
 
 from generator.schema.load import DEPARTMENT_FILE
-from generator.schema.model import Department, Kind, Project, fields_of
+from generator.schema.model import Department, Project, SchemaField, fields_of
 from generator.schema.problems import display_path
 from generator.schema.validate import CODE_PATTERN
+from generator.schema.walk import Shapes, walk
 
 PROJECT_HEADER = """\
 # 项目支出绩效目标表：{name}
@@ -78,28 +79,35 @@ def _list_item(value: str, indent: str) -> str:
 
 def _mapping(item: object, indent: str, labelled: bool = True) -> list[str]:
     """The lines of one model object; `labelled` puts each field's label in a comment."""
-    out = []
-    for field in fields_of(type(item)):
+
+    def rows(field: SchemaField) -> list[str]:
+        columns = "、".join(f.spec.label for f in fields_of(field.rows))
+        out = [f"{indent}{field.key}:  # {field.spec.label}：{columns}\n"]
+        for row in getattr(item, field.key):
+            lines = _mapping(row, indent + "    ", labelled=False)
+            out.append(f"{indent}  - " + lines[0][len(indent) + 4 :])
+            out.extend(lines[1:])
+        return out
+
+    def scalar(field: SchemaField) -> list[str]:
         value = getattr(item, field.key)
-        label = field.spec.label if labelled else ""
         if field.spec.may_be_absent and value is None:
-            continue
-        if field.group is not None:
-            out.append(f"{indent}{field.key}:  # {field.spec.label}\n")
-            out.extend(_mapping(value, indent + "  "))
-        elif field.rows is not None:
-            columns = "、".join(f.spec.label for f in fields_of(field.rows))
-            out.append(f"{indent}{field.key}:  # {field.spec.label}：{columns}\n")
-            for row in value:
-                lines = _mapping(row, indent + "    ", labelled=False)
-                out.append(f"{indent}  - " + lines[0][len(indent) + 4 :])
-                out.extend(lines[1:])
-        elif field.spec.kind is Kind.TEXT_LIST:
-            out.append(f"{indent}{field.key}:  # {field.spec.label}\n")
-            out.extend(_list_item(text, indent + "  ") for text in value)
-        else:
-            out.append(_emit(field.key, value, indent, label))
-    return out
+            return []
+        return [_emit(field.key, value, indent, field.spec.label if labelled else "")]
+
+    shapes = Shapes(
+        group=lambda field: [
+            f"{indent}{field.key}:  # {field.spec.label}\n",
+            *_mapping(getattr(item, field.key), indent + "  "),
+        ],
+        rows=rows,
+        text_list=lambda field: [
+            f"{indent}{field.key}:  # {field.spec.label}\n",
+            *(_list_item(text, indent + "  ") for text in getattr(item, field.key)),
+        ],
+        scalar=scalar,
+    )
+    return [line for _, lines in walk(type(item), shapes) for line in lines]
 
 
 def _digest(body: str) -> str:

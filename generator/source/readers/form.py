@@ -33,6 +33,7 @@ from generator.schema.model import (
     SpendingPlan,
     field_of,
     fields_of,
+    optional_fields,
 )
 from generator.schema.validate import CHECKS
 from generator.source.readers.blocks import Block, Cell, Paragraph, Place, Row
@@ -58,9 +59,10 @@ def label_key(text: str) -> str:
 #: The labels whose value is the cell after them, in the form's part above the indicators.
 VALUE_LABELS = {
     label_key(label)
-    for cls in (Project, Budget)
-    for field in fields_of(cls)
-    if field.is_scalar and field.key != "number"
+    for field in (
+        *(f for cls in (Project, Budget) for f in fields_of(cls) if f.is_scalar and f.key != "number"),
+        *optional_fields(Department),
+    )
     for label in field.spec.labels
 }
 
@@ -126,6 +128,14 @@ class _Table:
             # A form writes 新增项目 where the model's choice is 新增.
             return next((choice for choice in field.spec.choices if text.startswith(choice)), text)
         return text
+
+    def form(self) -> list[Row]:
+        """The rows above the indicators' header: the form's labelled cells."""
+        header_index = next((i for i, row in enumerate(self.rows) if is_indicator_header(row)), None)
+        if header_index is None:
+            labels = "、".join(c.spec.label for c in INDICATOR_COLUMNS)
+            raise self.fail(f"找不到绩效指标表的表头（{labels}）")
+        return self.rows[:header_index]
 
     def cell(self, cls: type, key: str, rows: Sequence[Row] | None = None) -> Cell:
         """The cell after a field's label; the label must be on the form."""
@@ -236,15 +246,9 @@ def _purpose(table: _Table, rows: list[Row]) -> str:
 
 
 def _project(table: _Table) -> Project:
-    header_index = next((i for i, row in enumerate(table.rows) if is_indicator_header(row)), None)
-    if header_index is None:
-        labels = "、".join(c.spec.label for c in INDICATOR_COLUMNS)
-        raise table.fail(f"找不到绩效指标表的表头（{labels}）")
-    form = table.rows[:header_index]
-    optional = {}
-    for item in fields_of(Project):
-        if item.spec.may_be_absent and item.spec.on_form and (found := table.labelled(item, form)) is not None:
-            optional[item.key] = table.value(item, found[1])
+    form = table.form()
+    header_index = len(form)
+    optional = {key: value for key, (value, _) in _optional(table, Project).items()}
     code = table.cell(Project, "code", form)
     return Project(
         code=table.code(Project, "code", code.text, code.place, example="13022524P00442P10057D"),
@@ -258,6 +262,28 @@ def _project(table: _Table) -> Project:
         indicators=_indicators(table, header_index),
         source=table.source,
     )
+
+
+def _optional(table: _Table, cls: type) -> dict[str, tuple[object, Cell]]:
+    """The fields of `cls` only some counties' forms print, by key, for those this table has: value and cell."""
+    found = {item: table.labelled(item, table.form()) for item in optional_fields(cls)}
+    return {item.key: (table.value(item, cell[1]), cell[1]) for item, cell in found.items() if cell is not None}
+
+
+def _department_optional(tables: Sequence[_Table]) -> dict[str, object]:
+    """A department's fields that some forms print in each project's table (主管部门): the same in every table."""
+    values: dict[str, tuple[object, _Table]] = {}
+    for table in tables:
+        for key, (value, cell) in _optional(table, Department).items():
+            first, other = values.setdefault(key, (value, table))
+            if value != first:
+                label = field_of(Department, key).spec.label
+                raise table.fail(
+                    f"的“{label}”“{value}”与第 {other.number} 个项目表（{other.name}）的“{first}”不同"
+                    f"（一个部门只有一个{label}）",
+                    cell.place,
+                )
+    return {key: value for key, (value, _) in values.items()}
 
 
 def _unit(table: _Table) -> tuple[str, str, str]:
@@ -394,6 +420,6 @@ def read_department(blocks: Sequence[Block], source: Path, year: int | None = No
     _refuse_repeated_codes(tables, projects)
     department = Department(
         year=year, code=code, name=name, money_unit=money_unit, published=None, goals=goals, projects=tuple(projects),
-        source=source,
+        source=source, **_department_optional(tables),
     )  # fmt: skip
     return Reading(department, tuple(warnings))
