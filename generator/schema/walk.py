@@ -2,7 +2,7 @@
 
 A declared field is a nested mapping (budget: Budget), a list of rows (indicators:
 Indicator), a list of texts (items) or a scalar. Validation, the YAML writer and the
-download tables each say what to do with the four shapes; this module says which is which,
+download tables and JSON documents each say what to do with the four shapes; this module says which is which,
 so a new shape or field is met in one place rather than in each of them.
 """
 

@@ -23,7 +23,7 @@ from generator.formats.json_file import json_value, to_json
 from generator.formats.tables import Column, Row, Table
 from generator.formats.tables_csv import csv_file, csv_lines
 from generator.formats.xlsx import xlsx_file, xlsx_rows
-from generator.schema.model import Department, Indicator, Kind, PlanPoint, Project, SchemaField, field_of, fields_of
+from generator.schema.model import Department, Indicator, PlanPoint, Project, SchemaField, field_of
 from generator.schema.walk import Shapes, walk
 from generator.site.history import History
 from generator.site.quality import RULES, Finding, Review
@@ -320,18 +320,17 @@ def project_chunks(
 
 def model_document(item: object) -> dict[str, object]:
     """Every declared field of a model object by its YAML key, nested objects included."""
-    document: dict[str, object] = {}
-    for entry in fields_of(type(item)):
-        value = getattr(item, entry.key)
-        if entry.group is not None:
-            document[entry.key] = model_document(value)
-        elif entry.rows is not None:
-            document[entry.key] = [model_document(row) for row in value]
-        elif entry.spec.kind is Kind.TEXT_LIST:
-            document[entry.key] = list(value)
-        else:
-            document[entry.key] = json_value(value)
-    return document
+
+    def value(field: SchemaField) -> object:
+        return getattr(item, field.key)
+
+    shapes = Shapes(
+        group=lambda field: model_document(value(field)),
+        rows=lambda field: [model_document(row) for row in value(field)],
+        text_list=lambda field: list(value(field)),
+        scalar=lambda field: json_value(value(field)),
+    )
+    return {field.key: made for field, made in walk(type(item), shapes)}
 
 
 def project_document(department: Department, project: Project, urls: SiteUrls) -> dict[str, object]:
