@@ -16,7 +16,23 @@ from pathlib import Path
 from generator.publish.settings import BudgetPluginConfig
 from generator.schema.problems import display_path
 from generator.site.publisher import SETTING as PUBLISHER
-from generator.site.publisher import Publisher
+from generator.site.publisher import Publisher, label_of
+
+#: An example of each publisher setting, and what to add to its label (site/publisher.py's) to explain it.
+PUBLISHER_EXAMPLES: dict[str, tuple[str, str]] = {
+    "sponsor": ("某某县财政局", ""),
+    "operator": ("某某县财政局预算股", ""),
+    "phone": ("0315-0000000", ""),
+    "email": ("ys@example.gov.cn", ""),
+    "address": ("某某县某某路 1 号", ""),
+    "site_code": ("'1302250000'", ""),
+    "icp": ("冀ICP备00000000号", ""),
+    "icp_url": ("https://beian.miit.gov.cn/", "；不设则只显示文字"),
+    "police": ("冀公网安备00000000000000号", ""),
+    "police_url": ("https://beian.mps.gov.cn/", ""),
+    "mark": ("images/dzjg.png", "：放在 docs/ 下的图片"),
+    "mark_url": ("https://bszs.conac.cn/", ""),
+}
 
 #: What each setting of the plugin looks like and does, by name (a publisher's key as publisher.<key>).
 #: A test fails when the plugin has a setting that is not here.
@@ -25,18 +41,7 @@ EXPLAINED: dict[str, tuple[str, str]] = {
     "indicator_categories": ("{产出指标: [工作量指标]}", "本县在规定的一级、二级指标之外自设的指标类别"),
     "offline": ("!ENV [OFFLINE, false]", "OFFLINE=true 时生成可从文件夹直接打开（file://）的网站，如打包交付"),
     PUBLISHER: ("", "网站的主办者，显示在每页页脚和“关于本站”页（政府网站发展指引，国办发〔2017〕47号）"),
-    "publisher.sponsor": ("某某县财政局", "主办单位"),
-    "publisher.operator": ("某某县财政局预算股", "承办单位"),
-    "publisher.phone": ("0315-0000000", "联系电话"),
-    "publisher.email": ("ys@example.gov.cn", "电子邮箱"),
-    "publisher.address": ("某某县某某路 1 号", "联系地址"),
-    "publisher.site_code": ("'1302250000'", "网站标识码"),
-    "publisher.icp": ("冀ICP备00000000号", "ICP备案号"),
-    "publisher.icp_url": ("https://beian.miit.gov.cn/", "ICP备案号的链接；不设则只显示文字"),
-    "publisher.police": ("冀公网安备00000000000000号", "公安机关备案号"),
-    "publisher.police_url": ("https://beian.mps.gov.cn/", "公安机关备案号的链接"),
-    "publisher.mark": ("images/dzjg.png", "党政机关网站标识：放在 docs/ 下的图片"),
-    "publisher.mark_url": ("https://bszs.conac.cn/", "党政机关网站标识的链接"),
+    **{f"{PUBLISHER}.{key}": (example, label_of(key) + more) for key, (example, more) in PUBLISHER_EXAMPLES.items()},
 }
 
 CONFIG = """\
