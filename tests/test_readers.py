@@ -85,7 +85,7 @@ def test_a_text_file_in_no_known_encoding_is_refused_with_what_was_tried(tmp_pat
     with pytest.raises(ReadError) as error:
         read_document(path)
     assert str(error.value) == (
-        f"{path}: 无法识别文件的编码，或文件中没有“绩效目标”字样（已试 UTF-8、GB18030/GBK、UTF-16）；"
+        f"{path}: 无法识别文件的编码，或文件中没有“绩效目标”或“绩效自评”字样（已试 UTF-8、GB18030/GBK、UTF-16）；"
         "请在 Word 中“另存为”纯文本或直接导入 .docx 文件"
     )
 

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from conftest import CONTENT, build_site, copy_project, page_text
 
-from generator.schema.model import MODEL_CLASSES, Budget, Department, Indicator, Kind, Project, fields_of
+from generator.schema.model import MODEL_CLASSES, Budget, Department, Indicator, Kind, Project, ProjectResult, fields_of
 from generator.schema.validate import load_catalog
 from generator.site.downloads import INDICATORS, PLANS, PROJECTS, build_downloads, model_document
 from generator.site.history import History
@@ -49,7 +49,7 @@ def test_every_scalar_field_of_a_tabled_class_has_a_download_column(cls: type) -
 
 
 def test_every_model_class_is_reachable_from_a_content_file() -> None:
-    reached, queue = set(), [Department, Project]
+    reached, queue = set(), [Department, Project, ProjectResult]
     while queue:
         cls = queue.pop()
         reached.add(cls)

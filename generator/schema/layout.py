@@ -37,3 +37,18 @@ UNIT_PATTERN = re.compile(r"^(\d+)\s*(\S.*)$")
 #: below, and the spending plan with its percentages in the row below.
 BUDGET_ROW = "预算规模及资金用途"
 PLAN_ROW = "资金支出计划（%）"
+
+#: The 自评表's title, which may name its year: 项目支出绩效自评表（2024年度）.
+RESULTS_TITLE = "项目支出绩效自评表"
+RESULTS_YEAR = "（{year}年度）"
+RESULTS_TITLE_PATTERN = re.compile(
+    r"^\s*(?:\d+[.．、]\s*)?.*项目支出绩效自评表\s*(?:[（(]\s*(20\d\d)\s*年度?\s*[)）])?\s*$"
+)
+RESULTS_YEAR_PATTERN = re.compile(r"^\s*[（(]\s*(20\d\d)\s*年度?\s*[)）]\s*$")
+#: The 自评表's rows that hold no field of their own: the funds block's first cell, the
+#: goal's row, the indicator table's first cell (merged down its rows) and the grand total.
+FUNDS_ROW = "项目资金（万元）"
+GOAL_ROW = "年度总体目标"
+INDICATORS_ROW = "绩效指标"
+TOTAL_ROW = "总分"
+TOTAL_ROW_ALIASES = ("总分", "合计", "总计", "总得分")

@@ -30,6 +30,8 @@ import yaml
 from generator.schema.problems import UNPRINTABLE, Problem, display_path, unprintable
 
 DEPARTMENT_FILE = "department.yaml"
+#: The subfolder of a department's folder that holds its projects' 自评表, one `<project code>.yaml` each.
+RESULTS_FOLDER = "results"
 #: Content is a few levels deep (goals, a section, its items); PyYAML's C composer
 #: crashes the process on some 100,000 nested brackets, and our constructors recurse.
 MAX_DEPTH = 20
@@ -287,11 +289,12 @@ def line_of_field(path: Path, field_path: str) -> int | None:
 
 @dataclass
 class DepartmentFolder:
-    """A `content/<year>/<unit code>/` folder: its department file and its project files."""
+    """A `content/<year>/<unit code>/` folder: its department file, its project files and their 自评表 (`results/`)."""
 
     folder: Path
     department: ContentFile | None
     projects: list[ContentFile]
+    results: list[ContentFile] = field(default_factory=list)
 
 
 def read_content(content_dir: Path) -> tuple[list[DepartmentFolder], list[Problem]]:
@@ -304,9 +307,13 @@ def read_content(content_dir: Path) -> tuple[list[DepartmentFolder], list[Proble
     folders: dict[Path, DepartmentFolder] = {}
     problems: list[Problem] = []
     for path in _content_files(content_dir, content_dir, problems):
-        folder = folders.setdefault(path.parent, DepartmentFolder(path.parent, None, []))
+        is_result = path.parent.name == RESULTS_FOLDER
+        unit = path.parent.parent if is_result else path.parent
+        folder = folders.setdefault(unit, DepartmentFolder(unit, None, []))
         parsed = read_yaml(path)
-        if path.name == DEPARTMENT_FILE:
+        if is_result:
+            folder.results.append(parsed)
+        elif path.name == DEPARTMENT_FILE:
             folder.department = parsed
         else:
             folder.projects.append(parsed)

@@ -34,6 +34,8 @@ class Kind(Enum):
     ANCHOR = ("anchor", "string")  # a slug for an indicator row's link: quantity-1
     CHOICE = ("choice", "string")  # one of the field's `choices`
     AMOUNT = ("amount", "number")  # exact decimal, at least 0
+    SCORE = ("score", "number")  # exact decimal, at least 0: a 分值 or 得分 of the 自评表
+    RATE = ("rate", "number")  # exact decimal, at least 0, may pass 100: an 执行率 as stated; a form may write 99.8%
     PERCENT = ("percent", "number")  # exact decimal from 0 to 100; a form may write 20%
     ORDINAL = ("ordinal", "integer")  # 1, 2, 3 …
     YEAR = ("year", "integer")
@@ -203,6 +205,7 @@ class Project:
     plan: SpendingPlan = declare("资金支出计划（%）")
     goal: str = declare("绩效目标", Kind.TEXT, column="goal", aliases=("年度绩效目标", "年度目标"))
     indicators: tuple[Indicator, ...] = declare("绩效指标")
+    result: ProjectResult | None = None  # its 自评表, from results/<code>.yaml, once published
     source: Path = dataclasses.field(compare=False, default=Path())  # the YAML file it was loaded from
 
     def planned_amount(self, percent: Decimal | None) -> Decimal | None:
@@ -210,6 +213,80 @@ class Project:
         if percent is None:
             return None
         return (self.budget.total * percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FundsLine:
+    """One row of the 自评表's funds block (项目资金), each cell as the form states it; a dash or blank is None."""
+
+    initial: Decimal | None = declare("年初预算数", Kind.AMOUNT, may_be_blank=True, unit="money")
+    budget: Decimal | None = declare("全年预算数", Kind.AMOUNT, may_be_blank=True, unit="money")
+    executed: Decimal | None = declare("全年执行数", Kind.AMOUNT, may_be_blank=True, unit="money")
+    weight: Decimal | None = declare("分值", Kind.SCORE, may_be_blank=True)
+    rate: Decimal | None = declare("执行率", Kind.RATE, may_be_blank=True, unit="%")
+    score: Decimal | None = declare("得分", Kind.SCORE, may_be_blank=True)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Funds:
+    """项目资金: the year's money and what was spent of it, by source."""
+
+    total: FundsLine = declare("年度资金总额")
+    fiscal: FundsLine = declare(
+        "其中：本年财政拨款", aliases=("其中：当年财政拨款", "其中：财政拨款", "其中：财政资金")
+    )
+    carried_over: FundsLine = declare("上年结转资金")
+    other: FundsLine = declare("其他资金")
+
+
+@dataclass(frozen=True, kw_only=True)
+class IndicatorResult:
+    """One row of the 自评表's indicator table, every cell verbatim; joined to its target row by its 指标 names."""
+
+    level1: str = declare(
+        "一级指标", Kind.TEXT, column="level1", description="原样保留，可含权重，如 产出指标（50分）。"
+    )
+    level2: str = declare("二级指标", Kind.TEXT, column="level2")
+    level3: str = declare("三级指标", Kind.TEXT, column="level3")
+    target: str = declare(
+        "年度指标值", Kind.TEXT, may_be_blank=True, default="", column="target_on_result",
+        description="自评表上写的年度指标值，原样保留；与目标表不同时如实显示。", aliases=("年度目标值", "指标值"),
+    )  # fmt: skip
+    actual: str = declare(
+        "实际完成值", Kind.TEXT, may_be_blank=True, default="", column="actual",
+        description="原样保留的文字，如 98%。", aliases=("全年实际值", "实际值"),
+    )  # fmt: skip
+    weight: Decimal | None = declare("分值", Kind.SCORE, may_be_blank=True, column="weight", aliases=("权重",))
+    score: Decimal | None = declare("得分", Kind.SCORE, may_be_blank=True, column="score")
+    reason: str = declare(
+        "偏差原因分析及改进措施", Kind.TEXT, may_be_blank=True, default="", column="deviation_reason",
+        aliases=("偏差原因分析及改进措施", "偏差原因及改进措施", "未完成原因及改进措施", "未完成原因分析及改进措施", "偏差原因分析"),
+    )  # fmt: skip
+
+
+GRADES = ("优", "良", "中", "差")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProjectResult:
+    """项目支出绩效自评表 of one project: what it achieved in its year, every figure as the form states it."""
+
+    code: str = declare("项目编码", Kind.CODE, description="所自评项目的项目编码，与目标表相同。")
+    name: str = declare("项目名称", Kind.TEXT)
+    competent_department: str | None = declare("主管部门", Kind.TEXT, may_be_blank=True, may_be_absent=True)
+    implementing_unit: str | None = declare("实施单位", Kind.TEXT, may_be_blank=True, may_be_absent=True)
+    # Not on the form: the import records it (the day of the first import, or --published).
+    published: date | None = declare(
+        "发布日期", Kind.DATE, on_form=False, description="部门公开本自评表的日期，年-月-日。"
+    )
+    funds: Funds = declare("项目资金", aliases=("项目资金（万元）",))
+    goal_expected: str = declare("预期目标", Kind.TEXT, may_be_blank=True, default="")
+    goal_achieved: str = declare("实际完成情况", Kind.TEXT, may_be_blank=True, default="")
+    indicators: tuple[IndicatorResult, ...] = declare("绩效指标")
+    total_weight: Decimal | None = declare("总分分值", Kind.SCORE, may_be_blank=True)
+    total_score: Decimal | None = declare("总分", Kind.SCORE, may_be_blank=True)
+    grade: str | None = declare("自评等级", Kind.CHOICE, may_be_blank=True, may_be_absent=True, choices=GRADES)
+    source: Path = dataclasses.field(compare=False, default=Path())
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -296,4 +373,7 @@ class Catalog:
 
 
 #: The classes a content file is made of, each reachable from Department or Project.
-MODEL_CLASSES = (Department, Goals, GoalSection, Project, Budget, SpendingPlan, Indicator)
+MODEL_CLASSES = (
+    Department, Goals, GoalSection, Project, Budget, SpendingPlan, Indicator,
+    ProjectResult, Funds, FundsLine, IndicatorResult,
+)  # fmt: skip

@@ -37,6 +37,7 @@ from generator.schema.model import (
     Indicator,
     Kind,
     Project,
+    ProjectResult,
     SchemaField,
     SpendingPlan,
     fields_of,
@@ -203,6 +204,23 @@ def _check_percent(value: Any, field: SchemaField) -> tuple[Decimal | None, str 
     return number, None
 
 
+def _check_score(value: Any, field: SchemaField) -> tuple[Decimal | None, str | None]:
+    number, error = _check_amount(value)
+    if error:
+        return None, f"{_describe(value)}不是分数（应为大于或等于 0 的数字，如 12.5）"
+    return number, None
+
+
+def _check_rate(value: Any, field: SchemaField) -> tuple[Decimal | None, str | None]:
+    """执行率 as the form states it: a percentage that may pass 100 when more was spent than budgeted."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        value = value.strip()[:-1]
+    number, error = _check_amount(value)
+    if error:
+        return None, f"{_describe(value)}不是百分数（应为数字，如 99.82 表示 99.82%）"
+    return number, None
+
+
 def _check_ordinal(value: Any, field: SchemaField) -> tuple[int | None, str | None]:
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value, None
@@ -234,6 +252,8 @@ CHECKS: dict[Kind, Check] = {
     Kind.CHOICE: _check_choice,
     Kind.AMOUNT: _check_amount,
     Kind.PERCENT: _check_percent,
+    Kind.SCORE: _check_score,
+    Kind.RATE: _check_rate,
     Kind.ORDINAL: _check_ordinal,
     Kind.YEAR: _check_year,
     Kind.DATE: _check_date,
@@ -423,6 +443,30 @@ def _project(file: ContentFile, problems: list[Problem], categories: Categories)
     return _build(Project, values, source=file.path)
 
 
+def _result(file: ContentFile, problems: list[Problem], project_codes: set[str]) -> ProjectResult | None:
+    """A project's 自评表 from `results/<code>.yaml`: valid, named by its code, and of a project of its department."""
+    start = len(problems)
+    fields = _Fields(file.data, file.path, "", problems, 1, ProjectResult)
+    values = _read(ProjectResult, fields)
+    if values is None:
+        return None
+    code = values["code"]
+    if code is not None and file.path.stem != code:
+        fields.fail(
+            "code", fields.line_of("code"), f"“{code}”与文件名 {file.path.name} 不一致（文件应命名为 {code}.yaml）"
+        )
+    elif code is not None and code not in project_codes:
+        fields.fail(
+            "code",
+            fields.line_of("code"),
+            f"本部门没有编码为 {code} 的项目（自评表应属于 {display_path(file.path.parent.parent)}/ 中的一个项目；"
+            "目标表中删去的项目，其自评表也应删去）",
+        )
+    if len(problems) > start:
+        return None
+    return _build(ProjectResult, values, source=file.path)
+
+
 def _department(folder: DepartmentFolder, problems: list[Problem]) -> Department | None:
     file = folder.department
     assert file is not None
@@ -450,7 +494,7 @@ def build_catalog(folders: list[DepartmentFolder], categories: Categories = OFFI
             if file is not None:
                 problems.extend(file.problems)
         if folder.department is None:
-            for file in folder.projects:
+            for file in [*folder.projects, *folder.results]:
                 problems.append(
                     Problem(file.path, None, "", f"所在目录没有部门文件 {DEPARTMENT_FILE}（每个部门目录都需要一个）")
                 )
@@ -471,6 +515,8 @@ def build_catalog(folders: list[DepartmentFolder], categories: Categories = OFFI
             if project is not None:
                 projects.append(project)
         _check_unique(projects, lambda p: p.number, "number", "序号", problems)
+        results = _results(folder, problems)
+        projects = [replace(project, result=results.get(project.code)) for project in projects]
         if not folder.projects:
             problems.append(
                 Problem(folder.department.path, None, "", "部门目录中没有任何项目文件（应至少有一个 <项目编码>.yaml）")
@@ -488,6 +534,23 @@ def build_catalog(folders: list[DepartmentFolder], categories: Categories = OFFI
     if problems:
         raise ContentError(problems)
     return catalog
+
+
+def _results(folder: DepartmentFolder, problems: list[Problem]) -> dict[str, ProjectResult]:
+    """The department's 自评表 by project code; a project file with problems still counts as its project."""
+    project_codes = {file.path.stem for file in folder.projects}
+    results = {}
+    for file in folder.results:
+        problems.extend(file.problems)
+        if file.problems:
+            continue
+        if file.data is None:
+            problems.append(Problem(file.path, None, "", "文件为空（应包含项目的自评表）"))
+            continue
+        result = _result(file, problems, project_codes)
+        if result is not None:
+            results[result.code] = result
+    return results
 
 
 def _one_money_unit(catalog: Catalog, problems: list[Problem]) -> None:

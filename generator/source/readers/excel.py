@@ -38,8 +38,10 @@ from openpyxl.utils.exceptions import InvalidFileException
 from generator.schema import layout
 from generator.source.readers import package
 from generator.source.readers.blocks import Block, Cell, Paragraph, Place, Row, readable
+from generator.source.readers.document import read_blocks
 from generator.source.readers.errors import ReadError
-from generator.source.readers.form import Reading, read_department
+from generator.source.readers.form import Reading
+from generator.source.readers.result_form import ResultsReading
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
@@ -209,7 +211,8 @@ def _workbook(source: Path) -> list[Block]:
             read = _sheet(sheet, scan, source)
             if any(isinstance(block, Row) for block in read):
                 tables += 1
-                if not any(isinstance(b, Paragraph) and layout.PROJECT_TITLE_PATTERN.match(b.text) for b in read):
+                titled = (layout.PROJECT_TITLE_PATTERN, layout.RESULTS_TITLE_PATTERN)
+                if not any(isinstance(b, Paragraph) and any(t.match(b.text) for t in titled) for b in read):
                     # A budget system's export may start the sheet with the table: the sheet is its title.
                     title = layout.PROJECT_TITLE.format(number=tables, name=sheet.title)
                     read.insert(0, Paragraph(title, Place(text=f"工作表“{sheet.title}”")))
@@ -223,7 +226,7 @@ def _workbook(source: Path) -> list[Block]:
     return blocks
 
 
-def read(source: Path, year: int | None = None) -> Reading:
+def read(source: Path, year: int | None = None) -> Reading | ResultsReading:
     """One department's workbook, as the model."""
     package.check(source, package.EXCEL)
-    return read_department(readable(_workbook(source), source), source, year)
+    return read_blocks(readable(_workbook(source), source), source, year)

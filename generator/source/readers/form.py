@@ -111,23 +111,10 @@ class _Table:
 
     def value(self, field: SchemaField, cell: Cell) -> object:
         """A cell's value for a field: verbatim text, or an exact number read from it."""
-        text = cell.text
-        if not text:
-            return field.blank
-        if field.spec.kind is Kind.AMOUNT:
-            number = unicodedata.normalize("NFKC", text).replace(",", "")
-            if not AMOUNT.fullmatch(number):
-                raise self.fail(f"“{field.spec.label}”的值“{text}”不是金额（应为数字，如 4916.86）", cell.place)
-            return Decimal(number)
-        if field.spec.kind is Kind.PERCENT:
-            match = PERCENT.fullmatch(unicodedata.normalize("NFKC", text))
-            if not match:
-                raise self.fail(f"“{field.spec.label}”的值“{text}”不是百分数（应为数字，如 20% 或 20）", cell.place)
-            return Decimal(match.group(1))
-        if field.spec.kind is Kind.CHOICE:
-            # A form writes 新增项目 where the model's choice is 新增.
-            return next((choice for choice in field.spec.choices if text.startswith(choice)), text)
-        return text
+        value, problem = cell_value(field, cell.text)
+        if problem is not None:
+            raise self.fail(problem, cell.place)
+        return value
 
     def form(self) -> list[Row]:
         """The rows above the indicators' header: the form's labelled cells."""
@@ -163,7 +150,38 @@ class _Table:
         return text
 
 
-def _aligned(header: Row, row: Row) -> list[Cell] | None:
+#: What a form prints in a number's cell that does not apply (the 分值 of 其中：财政拨款): no value.
+NOT_APPLICABLE = {"—", "——", "-", "－", "/", "／", "─"}
+
+
+def cell_value(field: SchemaField, text: str) -> tuple[object, str | None]:
+    """A cell's value for a field, verbatim text or an exact number; or what is wrong with it.
+
+    Amounts, scores and percents are read with thousands separators and full-width digits.
+    """
+    if not text:
+        return field.blank, None
+    label = field.spec.label
+    if field.spec.kind in (Kind.AMOUNT, Kind.SCORE, Kind.RATE, Kind.PERCENT) and text in NOT_APPLICABLE:
+        return field.blank, None
+    if field.spec.kind in (Kind.AMOUNT, Kind.SCORE):
+        number = unicodedata.normalize("NFKC", text).replace(",", "")
+        if not AMOUNT.fullmatch(number):
+            what = "金额（应为数字，如 4916.86）" if field.spec.kind is Kind.AMOUNT else "分数（应为数字，如 12.5）"
+            return None, f"“{label}”的值“{text}”不是{what}"
+        return Decimal(number), None
+    if field.spec.kind in (Kind.PERCENT, Kind.RATE):
+        match = PERCENT.fullmatch(unicodedata.normalize("NFKC", text).replace(",", ""))
+        if not match:
+            return None, f"“{label}”的值“{text}”不是百分数（应为数字，如 20% 或 20）"
+        return Decimal(match.group(1)), None
+    if field.spec.kind is Kind.CHOICE:
+        # A form writes 新增项目 where the model's choice is 新增, 优秀 where it is 优.
+        return next((choice for choice in field.spec.choices if text.startswith(choice)), text), None
+    return text, None
+
+
+def aligned(header: Row, row: Row) -> list[Cell] | None:
     """The row's cells under each header cell: by order when they match one to one, else by grid column."""
     if len(row.cells) == len(header.cells):
         return list(row.cells)
@@ -174,7 +192,7 @@ def _aligned(header: Row, row: Row) -> list[Cell] | None:
     return aligned if not any(cell.text for cell in by_column.values()) else None
 
 
-def _trimmed(row: Row) -> tuple[Cell, ...]:
+def trimmed(row: Row) -> tuple[Cell, ...]:
     cells = list(row.cells)
     while cells and not cells[-1].text:
         cells.pop()
@@ -183,21 +201,21 @@ def _trimmed(row: Row) -> tuple[Cell, ...]:
 
 def is_indicator_header(row: Row) -> bool:
     """Whether the row is the indicator table's header (一级指标, 二级指标, …), blank cells after it aside."""
-    keys = [label_key(cell.text) for cell in _trimmed(row)]
+    keys = [label_key(cell.text) for cell in trimmed(row)]
     return len(keys) == len(INDICATOR_COLUMNS) and all(
         key in _keys(column) for key, column in zip(keys, INDICATOR_COLUMNS)
     )
 
 
 def _indicators(table: _Table, header_index: int) -> tuple[Indicator, ...]:
-    header = Row(_trimmed(table.rows[header_index]), table.rows[header_index].place)
+    header = Row(trimmed(table.rows[header_index]), table.rows[header_index].place)
     indicators = []
     level1 = ""
     per_level2: Counter[str] = Counter()
     for row in table.rows[header_index + 1 :]:
         if not any(cell.text for cell in row.cells):
             continue
-        cells = _aligned(header, row)
+        cells = aligned(header, row)
         if cells is None:
             raise table.fail(
                 f"指标行应有 {len(header.cells)} 格（{'、'.join(c.spec.label for c in INDICATOR_COLUMNS)}），"
@@ -223,7 +241,7 @@ def _plan(table: _Table, rows: list[Row]) -> SpendingPlan:
     for index, row in enumerate(rows[:-1]):
         keys = [label_key(cell.text) for cell in row.cells]
         if all(label_key(point.spec.label) in keys for point in points):
-            values = _aligned(row, rows[index + 1])
+            values = aligned(row, rows[index + 1])
             if values is None:
                 raise table.fail("资金支出计划的百分数与其表头对不齐", rows[index + 1].place)
             return SpendingPlan(**{p.key: table.value(p, values[keys.index(label_key(p.spec.label))]) for p in points})
@@ -288,7 +306,7 @@ def _department_optional(tables: Sequence[_Table]) -> dict[str, object]:
 
 def _unit(table: _Table) -> tuple[str, str, str]:
     """The unit's code, name and money unit, from the first row of a project's table."""
-    first = _trimmed(table.rows[0]) if table.rows else ()
+    first = trimmed(table.rows[0]) if table.rows else ()
     unit = layout.UNIT_PATTERN.match(first[0].text) if first else None
     money = layout.MONEY_UNIT_PATTERN.match(first[-1].text) if first else None
     if unit is None or money is None or len(first) < 2:

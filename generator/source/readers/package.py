@@ -35,10 +35,11 @@ PARSER_ERRORS = (
 )
 #: The start of an OLE compound file: a .doc or .xls, or a .docx/.xlsx saved with a password.
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-#: Every department's document has these words; a text file without them is not its text export.
-FORM_WORD = "绩效目标"
+#: Every department's document has one of these words (its targets' or its 自评表's title);
+#: a text file without them is not a text export of either.
+FORM_WORDS = ("绩效目标", "绩效自评")
 #: The encodings Word saves a text export in without a byte-order mark, in the order they are tried:
-#: UTF-8 almost never decodes text in another encoding. A decoding without FORM_WORD is the wrong one.
+#: UTF-8 almost never decodes text in another encoding. A decoding without FORM_WORDS is the wrong one.
 TEXT_ENCODINGS = ("utf-8", "gb18030", "utf-16-le", "utf-16-be")
 
 
@@ -80,7 +81,7 @@ def check(source: Path, kind: Kind) -> None:
     try:
         archive = zipfile.ZipFile(source)
     except PARSER_ERRORS:
-        if any(FORM_WORD in head.decode(encoding, errors="ignore") for encoding in TEXT_ENCODINGS):
+        if any(word in head.decode(encoding, errors="ignore") for encoding in TEXT_ENCODINGS for word in FORM_WORDS):
             raise ReadError(
                 source,
                 f"这是纯文本导出的绩效目标表，扩展名却是 {kind.suffix}（应把文件改名为 {source.stem}.txt 再导入）",

@@ -22,9 +22,11 @@ import re
 from pathlib import Path
 
 from generator.source.readers.blocks import Block, Cell, Paragraph, Place, Row, readable
+from generator.source.readers.document import read_blocks
 from generator.source.readers.errors import ReadError
-from generator.source.readers.form import Reading, is_indicator_header, read_department
-from generator.source.readers.package import FORM_WORD, MAX_BYTES, TEXT_ENCODINGS, megabytes
+from generator.source.readers.form import Reading, is_indicator_header
+from generator.source.readers.package import FORM_WORDS, MAX_BYTES, TEXT_ENCODINGS, megabytes
+from generator.source.readers.result_form import ResultsReading, is_results_header
 
 BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
 LINE_END = re.compile(r"\r\n?|\n")
@@ -46,11 +48,11 @@ def decode(data: bytes, source: Path) -> str:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if FORM_WORD in text:
+        if any(word in text for word in FORM_WORDS):
             return text
     raise ReadError(
         source,
-        f"无法识别文件的编码，或文件中没有“{FORM_WORD}”字样（已试 UTF-8、GB18030/GBK、UTF-16）；"
+        f"无法识别文件的编码，或文件中没有“{FORM_WORDS[0]}”或“{FORM_WORDS[1]}”字样（已试 UTF-8、GB18030/GBK、UTF-16）；"
         "请在 Word 中“另存为”纯文本或直接导入 .docx 文件",
     )
 
@@ -62,7 +64,9 @@ def _split(line: str, number: int) -> Row:
 def blocks(text: str) -> list[Block]:
     """The export's paragraphs and table rows, each placed by its line number."""
     lines = [BOOKMARK.sub("", raw) for raw in LINE_END.split(text)]
-    by_rows = any("\t" in line and is_indicator_header(_split(line, 0)) for line in lines)
+    by_rows = any(
+        "\t" in line and (is_indicator_header(row := _split(line, 0)) or is_results_header(row)) for line in lines
+    )
     out: list[Block] = []
     cells: list[tuple[int, list[str]]] = []  # each cell's first line number and its lines
 
@@ -88,7 +92,7 @@ def blocks(text: str) -> list[Block]:
     return out
 
 
-def read(source: Path, year: int | None = None) -> Reading:
+def read(source: Path, year: int | None = None) -> Reading | ResultsReading:
     """One department's text export, as the model."""
     size = source.stat().st_size
     if size > MAX_BYTES:
@@ -96,4 +100,4 @@ def read(source: Path, year: int | None = None) -> Reading:
             source,
             f"文件有 {megabytes(size)}，超过一个部门文件的上限 {megabytes(MAX_BYTES)}（应只含这个部门的绩效目标表）",
         )
-    return read_department(readable(blocks(decode(source.read_bytes(), source)), source), source, year)
+    return read_blocks(readable(blocks(decode(source.read_bytes(), source)), source), source, year)

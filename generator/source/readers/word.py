@@ -18,8 +18,10 @@ from docx.text.paragraph import Paragraph as WordParagraph
 
 from generator.source.readers import package
 from generator.source.readers.blocks import Block, Cell, Paragraph, Place, Row, readable
+from generator.source.readers.document import read_blocks
 from generator.source.readers.errors import ReadError
-from generator.source.readers.form import Reading, read_department
+from generator.source.readers.form import Reading
+from generator.source.readers.result_form import ResultsReading
 
 
 def _row(row: _Row, table_number: int, row_number: int, above: dict[int, object]) -> tuple[Row, dict[int, object]]:
@@ -62,11 +64,11 @@ def blocks(document: docx.document.Document) -> list[Block]:
     return out
 
 
-def read(source: Path, year: int | None = None) -> Reading:
+def read(source: Path, year: int | None = None) -> Reading | ResultsReading:
     """One department's Word document, as the model."""
     package.check(source, package.WORD)
     try:
         read = blocks(docx.Document(str(source)))
     except (PackageNotFoundError, *package.PARSER_ERRORS) as error:
         raise ReadError(source, f"不是能打开的 Word .docx 文件（{type(error).__name__}），文件可能已损坏") from None
-    return read_department(readable(read, source), source, year)
+    return read_blocks(readable(read, source), source, year)
