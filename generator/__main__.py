@@ -12,7 +12,7 @@ from generator.formats.forms import EXPORTERS
 from generator.publish.atomic import content_epoch, epoch_date
 from generator.publish.settings import SettingError, load_settings
 from generator.schema.categories import OFFICIAL, with_county
-from generator.schema.load import line_of_field
+from generator.schema.load import RESULTS_FOLDER, line_of_field
 from generator.schema.model import Catalog, Department
 from generator.schema.problems import ContentError, Problem, display_path
 from generator.schema.validate import load_catalog
@@ -23,18 +23,28 @@ from generator.source.yaml_writer import FileAction, FileChange
 
 
 def _summary(result: FileImport, dry_run: bool) -> list[str]:
-    """One line for an imported file, then its warnings and the files it adds, changes or removes."""
-    assert result.reading is not None
-    department = result.reading.department
-    indicators = sum(len(project.indicators) for project in department.projects)
+    """One line for an imported file (what it was read as), then its warnings and the files it adds, changes or removes."""
     counts = "，".join(f"{action.value} {result.count(action)}" for action in FileAction)
-    lines = [
-        (
-            f"{display_path(result.source)} → {department.year} 年 {department.code} {department.name}："
-            f"{len(department.projects)} 个项目，{indicators} 条指标，发布日期 {result.published}；文件{'将' if dry_run else ''}{counts}；"
-            f"警告 {len(result.warnings)} 条"
-        )
-    ]
+    files = f"文件{'将' if dry_run else ''}{counts}；警告 {len(result.warnings)} 条"
+    if result.results is not None:
+        forms = result.results.forms
+        indicators = sum(len(form.result.indicators) for form in forms)
+        lines = [
+            (
+                f"{display_path(result.source)} → {result.results.year} 年 {result.unit} 的项目自评表："
+                f"{len(forms)} 个项目，{indicators} 条指标的完成值；{files}"
+            )
+        ]
+    else:
+        assert result.reading is not None
+        department = result.reading.department
+        indicators = sum(len(project.indicators) for project in department.projects)
+        lines = [
+            (
+                f"{display_path(result.source)} → {department.year} 年 {department.code} {department.name} 的绩效目标："
+                f"{len(department.projects)} 个项目，{indicators} 条指标，发布日期 {result.published}；{files}"
+            )
+        ]
     lines += [f"  警告：{warning}" for warning in result.warnings]
     lines += [
         f"  {'保留' if change.kept else change.action.value}：{display_path(change.path)}{_marked(change, dry_run)}"
@@ -59,9 +69,9 @@ def _kept_files(args: argparse.Namespace, out: Path) -> list[Path] | None:
     wrong = [
         f"{display_path(path)}: "
         + ("--keep 的文件不存在" if not path.is_file() else "不是部门文件夹中的 YAML 文件")
-        + f"（--keep 应为 {display_path(out)}/<年度>/<单位编码>/ 下的 .yaml 文件）"
+        + f"（--keep 应为 {display_path(out)}/<年度>/<单位编码>/ 或其 results/ 下的 .yaml 文件）"
         for path in kept
-        if not path.is_file() or path.suffix != ".yaml" or path.resolve().parent.parent.parent != out.resolve()
+        if not path.is_file() or path.suffix != ".yaml" or not _in_department_folder(path, out)
     ]
     if wrong:
         print("\n".join(wrong), file=sys.stderr)
@@ -69,12 +79,20 @@ def _kept_files(args: argparse.Namespace, out: Path) -> list[Path] | None:
     return kept
 
 
+def _in_department_folder(path: Path, out: Path) -> bool:
+    """Whether a file is in `out/<year>/<unit>/`, or in its `results/`."""
+    folder = path.resolve().parent
+    if folder.name == RESULTS_FOLDER:
+        folder = folder.parent
+    return folder.parent.parent == out.resolve()
+
+
 def _import(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         print(f"{display_path(out)}: 不是文件夹（--out 应为内容目录，如 content）", file=sys.stderr)
         return 1
-    imported = failed = projects = indicators = 0
+    imported = failed = departments = projects = indicators = results = 0
     categories = _categories(args)
     if categories is None:
         return 1
@@ -86,6 +104,7 @@ def _import(args: argparse.Namespace) -> int:
         paths,
         out,
         year=args.year,
+        unit=args.unit,
         published=args.published,
         force=args.force,
         keep=kept,
@@ -98,17 +117,21 @@ def _import(args: argparse.Namespace) -> int:
                 print("\n".join(_summary(result, args.dry_run)))
             print(f"未导入：{result.error}", file=sys.stderr)
             continue
-        assert result.reading is not None
         imported += 1
-        projects += len(result.reading.department.projects)
-        indicators += sum(len(p.indicators) for p in result.reading.department.projects)
+        if result.reading is not None:
+            departments += 1
+            projects += len(result.reading.department.projects)
+            indicators += sum(len(p.indicators) for p in result.reading.department.projects)
+        else:
+            assert result.results is not None
+            results += len(result.results.forms)
         print("\n".join(_summary(result, args.dry_run)))
     if imported + failed == 0:
         print("没有找到可导入的文件（.docx、.xlsx、.txt）", file=sys.stderr)
         return 1
     print(
-        f"共 {imported + failed} 个文件：导入 {imported} 个部门，{projects} 个项目，{indicators} 条指标；"
-        f"失败 {failed} 个。" + ("（试运行，未写入任何文件）" if args.dry_run else "")
+        f"共 {imported + failed} 个文件：导入 {departments} 个部门的绩效目标（{projects} 个项目，{indicators} 条指标），"
+        f"{results} 个项目的自评表；失败 {failed} 个。" + ("（试运行，未写入任何文件）" if args.dry_run else "")
     )
     return 1 if failed else 0
 
@@ -132,7 +155,9 @@ def _categories(args: argparse.Namespace) -> dict[str, tuple[str, ...]] | None:
 def _counts(departments: Sequence[Department]) -> str:
     projects = [project for department in departments for project in department.projects]
     indicators = sum(len(project.indicators) for project in projects)
-    return f"{len(departments)} 个部门，{len(projects)} 个项目，{indicators} 条绩效指标"
+    results = sum(1 for project in projects if project.result is not None)
+    evaluated = f"（{results} 个项目有自评表）" if results else ""
+    return f"{len(departments)} 个部门，{len(projects)} 个项目{evaluated}，{indicators} 条绩效指标"
 
 
 def _checked(catalog: Catalog) -> str:
@@ -246,6 +271,12 @@ def main(argv: list[str] | None = None) -> int:
     importer.add_argument("--out", default="content", help="输出目录（默认 content）")
     importer.add_argument(
         "--year", type=int, default=None, help="年度；默认从文件标题、文件名（如 2024年组织部.docx）或正文推断"
+    )
+    importer.add_argument(
+        "--unit",
+        default=None,
+        metavar="单位编码",
+        help="自评表所属部门的单位编码，如 203001；仅在自评表既无项目编码、其主管部门和实施单位又不能确定部门时需要",
     )
     importer.add_argument(
         "--published",

@@ -15,18 +15,23 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
+import yaml
+
 from generator.schema.categories import OFFICIAL, Categories
 from generator.schema.load import DEPARTMENT_FILE, read_yaml
-from generator.schema.model import Department, Project, field_of, fields_of
+from generator.schema.model import Department, Project, ProjectResult, field_of, fields_of
 from generator.schema.problems import ContentError, display_path
 from generator.schema.validate import CHECKS, load_catalog
 from generator.source.readers import LEGACY, READERS, ReadError, Reading, read_document
+from generator.source.readers.result_form import ResultsReading
+from generator.source.results_join import JoinError, Unit, join, one_department, units_on_disk
 from generator.source.yaml_writer import (
     FileAction,
     FileChange,
@@ -35,7 +40,9 @@ from generator.source.yaml_writer import (
     department_folder,
     last_imported,
     plan_department,
+    plan_results,
     project_file,
+    results_folder,
 )
 
 #: LibreOffice converts the legacy formats when it is installed.
@@ -47,7 +54,9 @@ class FileImport:
     """What importing one file did, or why it did nothing."""
 
     source: Path
-    reading: Reading | None = None
+    reading: Reading | None = None  # a department's 绩效目标
+    results: ResultsReading | None = None  # or its projects' 自评表
+    unit: str | None = None  # the department the 自评表 report on
     published: date | None = None  # the 发布日期 written to department.yaml
     error: str | None = None
     folder: Path | None = None  # the department's folder in content/
@@ -92,18 +101,20 @@ def _converted(source: Path, folder: Path) -> Path:
     return converted
 
 
-def _read(source: Path, year: int | None) -> Reading:
+def _read(source: Path, year: int | None) -> Reading | ResultsReading:
     if not source.is_file():
         raise ReadError(source, "文件不存在")
     if source.suffix.lower() not in LEGACY:
         return read_document(source, year)
     with tempfile.TemporaryDirectory() as folder:
         reading = read_document(_converted(source, Path(folder)), year)
+    if isinstance(reading, ResultsReading):
+        return replace(reading, source=source)
     return Reading(replace(reading.department, source=source), reading.warnings)
 
 
 def _problems(changes: list[FileChange], out_dir: Path, categories: Categories) -> list[str]:
-    """What `check` would say of the department's files as the import writes them."""
+    """What `check` would say of the department's files as the import writes them (and as its other files are)."""
     with tempfile.TemporaryDirectory() as scratch:
         for change in changes:
             if change.text is not None:
@@ -155,10 +166,26 @@ class _Run:
     files: dict[tuple[int, str], Path] = field(default_factory=dict)  # each department-year's file
     #: Each year's project codes in the departments this run imports: (year, project code) → who uses it.
     codes: dict[tuple[int, str], CodeOwner] = field(default_factory=dict)
+    #: The files this run writes for each department-year, for its 自评表 to be joined and checked against.
+    planned: dict[tuple[int, str], list[FileChange]] = field(default_factory=dict)
 
-    def imports(self, department: Department, source: Path) -> None:
+    def imports(self, department: Department, source: Path, changes: list[FileChange]) -> None:
         for project in department.projects:
             self.codes[(department.year, project.code)] = CodeOwner(department.code, department.name, source)
+        self.planned[(department.year, department.code)] = changes
+
+    def units(self, year: int, out_dir: Path) -> dict[str, Unit]:
+        """The year's departments as they will be once this run has written its targets."""
+        units = units_on_disk(out_dir / str(year))
+        for (planned_year, code), changes in self.planned.items():
+            if planned_year == year:
+                texts = {c.path.name: c.text for c in changes if c.text is not None}
+                units[code] = Unit(
+                    code,
+                    _name_in(texts.pop(DEPARTMENT_FILE, "")),
+                    {Path(name).stem: _name_in(text) for name, text in texts.items()},
+                )
+        return units
 
     def imported(self, year: int, unit: str) -> bool:
         return any(used_in == year and owner.unit == unit for (used_in, _), owner in self.codes.items())
@@ -204,6 +231,79 @@ def _code_clashes(department: Department, out_dir: Path, run: _Run) -> str | Non
     )
 
 
+def _name_in(text: str) -> str:
+    """The `name:` of a content file's text as the import plans it."""
+    data = yaml.safe_load(text) if text else None
+    return str(data.get("name") or "") if isinstance(data, dict) else ""
+
+
+def import_results(
+    result: FileImport,
+    out_dir: Path,
+    *,
+    unit: str | None,
+    published: date | None,
+    force: bool,
+    keep: Collection[Path],
+    run: _Run,
+    categories: Categories,
+) -> FileImport:
+    """Plan a file's 自评表 into its department's `results/`, each joined to its project (`results_join`)."""
+    reading = result.results
+    assert reading is not None
+    source = display_path(result.source)
+    units = run.units(reading.year, out_dir)
+    joined, errors = [], []
+    for form in reading.forms:
+        try:
+            joined.append((form, *join(form, units, reading.year, unit)))
+        except JoinError as error:
+            errors.append(str(error))
+    why = "；".join(errors) or one_department(joined, units)
+    if why:
+        result.error = f"{source}: {why}，未写入任何自评表"
+        return result
+    result.unit = joined[0][1]
+    department = out_dir / str(reading.year) / result.unit
+    folder = results_folder(department)
+    results = [
+        replace(form.result, code=code, published=_result_published(folder, code, published))
+        for form, _, code in joined
+    ]
+    try:
+        result.changes = _keeping(plan_results(folder, results), folder, keep)
+    except FolderError as error:
+        result.error = f"{source}: {error}，未写入任何自评表"
+        return result
+    result.folder = folder
+    planned = run.planned.get((reading.year, result.unit))
+    targets = planned if planned is not None else _on_disk(last_imported(department))
+    result.warnings = [*reading.warnings, *_problems([*targets, *result.changes], out_dir, categories)]
+    by_hand = [c for c in result.changes if c.by_hand and c.action in (FileAction.CHANGED, FileAction.REMOVED)]
+    if by_hand and not force:
+        names = "、".join(display_path(c.path) for c in by_hand)
+        result.error = (
+            f"{source}: {names} 在上次导入后被手工修改过，未写入任何自评表"
+            "（确认以文件为准、放弃手工修改，请加 --force；要保留其中的文件、导入其余内容，请加 --keep 该文件）"
+        )
+    return result
+
+
+def _result_published(folder: Path, code: str, published: date | None) -> date:
+    """A 自评表's 发布日期: the one given, else the one its file has, else today."""
+    if published is not None:
+        return published
+    field = field_of(ProjectResult, "published")
+    earlier, problem = CHECKS[field.spec.kind](_existing(last_imported(folder) / f"{code}.yaml").get(field.key), field)
+    return earlier if problem is None else date.today()
+
+
+def _on_disk(folder: Path) -> list[FileChange]:
+    """A department folder's own files as they are, to check its 自评表 against."""
+    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    return [FileChange(path, FileAction.UNCHANGED, path.read_text(encoding="utf-8")) for path in files]
+
+
 def _existing(path: Path) -> dict:
     """The mapping in a content file already in the folder; empty if there is none."""
     data = read_yaml(path).data if path.is_file() else None
@@ -224,11 +324,15 @@ def import_file(
     """Read one file and plan its department's folder; `run` holds what this run's earlier files hold."""
     result = FileImport(source)
     try:
-        result.reading = _read(source, year)
+        reading = _read(source, year)
     except ReadError as error:
         result.error = str(error)
         return result
-    department = result.reading.department
+    if isinstance(reading, ResultsReading):
+        result.results = reading  # joined once every file's targets are in (`import_results`)
+        return result
+    result.reading = reading
+    department = reading.department
     key = (department.year, department.code)
     if key in run.files:
         result.error = (
@@ -259,7 +363,7 @@ def import_file(
             "（确认以文件为准、放弃手工修改，请加 --force；要保留其中的文件、导入其余内容，请加 --keep 该文件）"
         )
         return result
-    run.imports(department, source)
+    run.imports(department, source, result.changes)
     return result
 
 
@@ -281,6 +385,7 @@ def import_files(
     out_dir: Path,
     *,
     year: int | None = None,
+    unit: str | None = None,
     published: date | None = None,
     force: bool = False,
     keep: Collection[Path] = (),
@@ -289,26 +394,52 @@ def import_files(
 ) -> Iterator[FileImport]:
     """Import each file in turn, writing its department's folder unless it failed or this is a dry run.
 
-    `keep` names content files to leave as they are (hand edits kept) while the rest of
-    their department's folder follows its document.
+    Files of 自评表 come last, so that they find the projects that files of targets in
+    the same run bring. `keep` names content files to leave as they are (hand edits
+    kept) while the rest of their department's folder follows its document; `unit`
+    names the department of 自评表 whose forms do not settle it.
     """
     run = _Run()
+    results = []
     for source in input_files(sources):
+        imported = _guarded(
+            source,
+            partial(
+                import_file, source, out_dir, year=year, published=published, force=force, keep=keep, run=run,
+                categories=categories,
+            ),
+        )  # fmt: skip
+        if imported.results is not None and imported.error is None:
+            results.append(imported)
+        else:
+            yield _written(imported, dry_run)
+    for imported in results:
+        step = partial(
+            import_results, imported, out_dir, unit=unit, published=published, force=force, keep=keep, run=run,
+            categories=categories,
+        )  # fmt: skip
+        yield _written(_guarded(imported.source, step), dry_run)
+
+
+def _guarded(source: Path, step: Callable[[], FileImport]) -> FileImport:
+    """The step's result, or whatever went wrong as this file's message: the other files go on."""
+    try:
+        return step()
+    except Exception as error:  # noqa: BLE001 -- said as this file's message; the other files go on
+        return FileImport(source, error=f"{display_path(source)}: 无法读取：{_described(error)}")
+
+
+def _written(result: FileImport, dry_run: bool) -> FileImport:
+    """The result, its folder written unless it failed or this is a dry run."""
+    if result.error is None and result.folder is not None and not dry_run:
         try:
-            result = import_file(
-                source, out_dir, year=year, published=published, force=force, keep=keep, run=run, categories=categories
+            apply_changes(result.folder, result.changes)
+        except Exception as error:  # noqa: BLE001 -- the folder is as it was; the other files go on
+            result.error = (
+                f"{display_path(result.source)}: 无法写入 {display_path(result.folder)}（{_described(error)}），"
+                "这个部门的文件夹保持原样"
             )
-        except Exception as error:  # noqa: BLE001 -- said as this file's message; the other files go on
-            result = FileImport(source, error=f"{display_path(source)}: 无法读取：{_described(error)}")
-        if result.error is None and result.folder is not None and not dry_run:
-            try:
-                apply_changes(result.folder, result.changes)
-            except Exception as error:  # noqa: BLE001 -- the folder is as it was; the other files go on
-                result.error = (
-                    f"{display_path(source)}: 无法写入 {display_path(result.folder)}（{_described(error)}），"
-                    "这个部门的文件夹保持原样"
-                )
-        yield result
+    return result
 
 
 def _described(error: Exception) -> str:

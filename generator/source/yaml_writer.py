@@ -26,8 +26,8 @@ from pathlib import Path
 
 import yaml
 
-from generator.schema.load import DEPARTMENT_FILE
-from generator.schema.model import Department, Project, SchemaField, fields_of
+from generator.schema.load import DEPARTMENT_FILE, RESULTS_FOLDER
+from generator.schema.model import Department, Project, ProjectResult, SchemaField, fields_of
 from generator.schema.problems import display_path
 from generator.schema.validate import CODE_PATTERN
 from generator.schema.walk import Shapes, walk
@@ -40,6 +40,11 @@ PROJECT_HEADER = """\
 DEPARTMENT_HEADER = """\
 # 部门整体绩效目标：{name}
 # 由 `python -m generator import` 从原始文件导入，可直接修改；修改后再导入须加 --force 才会覆盖。
+"""
+RESULT_HEADER = """\
+# 项目支出绩效自评表：{name}
+# 由 `python -m generator import` 从原始文件导入，可直接修改；修改后再导入须加 --force 才会覆盖。
+# 金额单位为部门文件中的 money_unit；留空表示原表该格为空或为“—”。
 """
 #: The last comment line of an imported file: a digest of the lines below it as imported.
 FINGERPRINT = "# 导入指纹："
@@ -121,6 +126,11 @@ def _fingerprinted(header: str, body: str) -> str:
 def project_yaml(project: Project) -> str:
     """The YAML text of one project's file."""
     return _fingerprinted(PROJECT_HEADER.format(name=project.name.replace("\n", " ")), "".join(_mapping(project, "")))
+
+
+def result_yaml(result: ProjectResult) -> str:
+    """The YAML text of one project's 自评表 file."""
+    return _fingerprinted(RESULT_HEADER.format(name=result.name.replace("\n", " ")), "".join(_mapping(result, "")))
 
 
 def department_yaml(department: Department) -> str:
@@ -213,6 +223,21 @@ def plan_department(department: Department, out_dir: Path) -> list[FileChange]:
     folder = department_folder(department, out_dir)
     wanted = {folder / DEPARTMENT_FILE: department_yaml(department)}
     wanted.update({project_file(folder, project.code): project_yaml(project) for project in department.projects})
+    return _plan(folder, wanted)
+
+
+def results_folder(department_folder: Path) -> Path:
+    """Where a department's 自评表 files are: `results/` in its folder."""
+    return department_folder / RESULTS_FOLDER
+
+
+def plan_results(folder: Path, results: list[ProjectResult]) -> list[FileChange]:
+    """What importing a department's 自评表 does to its `results/` folder: one file per project it holds."""
+    return _plan(folder, {project_file(folder, result.code): result_yaml(result) for result in results})
+
+
+def _plan(folder: Path, wanted: dict[Path, str]) -> list[FileChange]:
+    """Each file of the folder added, changed, removed or left, so that it holds what is wanted and nothing else."""
     present = _present(folder)
     changes = []
     for path, text in wanted.items():
