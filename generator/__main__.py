@@ -31,7 +31,7 @@ def _summary(result: FileImport, dry_run: bool) -> list[str]:
         indicators = sum(len(form.result.indicators) for form in forms)
         lines = [
             (
-                f"{display_path(result.source)} → {result.results.year} 年 {result.unit} 的项目自评表："
+                f"{display_path(result.source)} → {result.results.year} 年 {result.unit} 自评表："
                 f"{len(forms)} 个项目，{indicators} 条指标的完成值；{files}"
             )
         ]
@@ -41,7 +41,7 @@ def _summary(result: FileImport, dry_run: bool) -> list[str]:
         indicators = sum(len(project.indicators) for project in department.projects)
         lines = [
             (
-                f"{display_path(result.source)} → {department.year} 年 {department.code} {department.name} 的绩效目标："
+                f"{display_path(result.source)} → {department.year} 年 {department.code} {department.name} 绩效目标："
                 f"{len(department.projects)} 个项目，{indicators} 条指标，发布日期 {result.published}；{files}"
             )
         ]
@@ -130,8 +130,9 @@ def _import(args: argparse.Namespace) -> int:
         print("没有找到可导入的文件（.docx、.xlsx、.txt）", file=sys.stderr)
         return 1
     print(
-        f"共 {imported + failed} 个文件：导入 {departments} 个部门的绩效目标（{projects} 个项目，{indicators} 条指标），"
-        f"{results} 个项目的自评表；失败 {failed} 个。" + ("（试运行，未写入任何文件）" if args.dry_run else "")
+        f"共 {imported + failed} 个文件：导入 {departments} 个部门，{projects} 个项目，{indicators} 条指标"
+        + (f"，{results} 个项目的自评表" if results else "")
+        + f"；失败 {failed} 个。" + ("（试运行，未写入任何文件）" if args.dry_run else "")
     )
     return 1 if failed else 0
 

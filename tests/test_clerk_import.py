@@ -67,7 +67,7 @@ def test_the_seed_imports_with_no_warning(tmp_path: Path) -> None:
     result = run("import", str(SEED), "--out", str(tmp_path / "content"), "--published", "2024-02-01")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == (
-        "tests/fixtures/2024-203001-zuzhibu.txt → 2024 年 203001 中国共产党乐亭县委员会组织部本级：13 个项目，78 条指标，发布日期 2024-02-01；"
+        "tests/fixtures/2024-203001-zuzhibu.txt → 2024 年 203001 中国共产党乐亭县委员会组织部本级 绩效目标：13 个项目，78 条指标，发布日期 2024-02-01；"
         "文件新增 14，更新 0，删除 0，未变 0；警告 0 条"
     )
 
@@ -246,7 +246,7 @@ def test_a_dry_run_blocked_by_hand_edits_shows_the_whole_plan_marking_what_force
     assert result.returncode == 1
     mark = "（手工修改过，--force 会放弃这处修改）"
     assert result.stdout.splitlines() == [
-        f"{document} → 2024 年 {SEED_NAME}：13 个项目，78 条指标，发布日期 2024-02-01；文件将新增 1，更新 2，删除 1，未变 11；警告 0 条",
+        f"{document} → 2024 年 {SEED_NAME} 绩效目标：13 个项目，78 条指标，发布日期 2024-02-01；文件将新增 1，更新 2，删除 1，未变 11；警告 0 条",
         f"  更新：{folder / EDITED}{mark}",
         f"  更新：{folder / NOTED}{mark}",
         f"  新增：{folder / NEW}",
@@ -274,7 +274,7 @@ def test_keep_leaves_a_hand_edited_file_byte_for_byte_and_imports_the_rest(tmp_p
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
-        f"{document} → 2024 年 {SEED_NAME}：13 个项目，78 条指标，发布日期 2024-02-01；文件新增 1，更新 0，删除 1，未变 13；警告 0 条",
+        f"{document} → 2024 年 {SEED_NAME} 绩效目标：13 个项目，78 条指标，发布日期 2024-02-01；文件新增 1，更新 0，删除 1，未变 13；警告 0 条",
         f"  保留：{folder / EDITED}（手工修改过，按 --keep 原样保留）",
         f"  保留：{folder / NOTED}（手工修改过，按 --keep 原样保留）",
         f"  新增：{folder / NEW}",
@@ -299,7 +299,7 @@ def test_keep_names_only_content_files_of_a_department(tmp_path: Path) -> None:
     result = run("import", str(document), "--out", str(out), "--keep", str(folder / "x.yaml"), "--keep", str(document))
     assert result.returncode == 1
     assert result.stderr == (
-        f"{folder / 'x.yaml'}: --keep 的文件不存在（--keep 应为 {out}/<年度>/<单位编码>/ 下的 .yaml 文件）\n"
-        f"{document}: 不是部门文件夹中的 YAML 文件（--keep 应为 {out}/<年度>/<单位编码>/ 下的 .yaml 文件）\n"
+        f"{folder / 'x.yaml'}: --keep 的文件不存在（--keep 应为 {out}/<年度>/<单位编码>/ 或其 results/ 下的 .yaml 文件）\n"
+        f"{document}: 不是部门文件夹中的 YAML 文件（--keep 应为 {out}/<年度>/<单位编码>/ 或其 results/ 下的 .yaml 文件）\n"
     )
     assert result.stdout == ""

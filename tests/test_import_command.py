@@ -44,12 +44,12 @@ def test_a_folder_of_word_excel_and_text_files_is_imported_file_by_file(tmp_path
     assert result.returncode == 1  # one file failed
     name, today = SEED_DEPARTMENT.name, date.today()  # a first import is published the day it is made
     assert result.stdout.splitlines() == [
-        f"{inbox / '组织部.docx'} → 2024 年 203001 {name}：13 个项目，78 条指标，发布日期 {today}；文件新增 14，更新 0，删除 0，未变 0；警告 0 条",
+        f"{inbox / '组织部.docx'} → 2024 年 203001 {name} 绩效目标：13 个项目，78 条指标，发布日期 {today}；文件新增 14，更新 0，删除 0，未变 0；警告 0 条",
         *[
             f"  新增：{out / '2024/203001' / n}"
             for n in ["department.yaml", *(f"{p.code}.yaml" for p in SEED_DEPARTMENT.projects)]
         ],
-        f"{inbox / '组织部2025.xlsx'} → 2025 年 203001 {name}：2 个项目，12 条指标，发布日期 {today}；文件新增 3，更新 0，删除 0，未变 0；警告 0 条",
+        f"{inbox / '组织部2025.xlsx'} → 2025 年 203001 {name} 绩效目标：2 个项目，12 条指标，发布日期 {today}；文件新增 3，更新 0，删除 0，未变 0；警告 0 条",
         *[
             f"  新增：{out / '2025/203001' / n}"
             for n in ["department.yaml", *(f"{p.code}.yaml" for p in later.projects)]

@@ -56,7 +56,7 @@ class FileImport:
     source: Path
     reading: Reading | None = None  # a department's 绩效目标
     results: ResultsReading | None = None  # or its projects' 自评表
-    unit: str | None = None  # the department the 自评表 report on
+    unit: str | None = None  # the department the 自评表 report on: its code and name
     published: date | None = None  # the 发布日期 written to department.yaml
     error: str | None = None
     folder: Path | None = None  # the department's folder in content/
@@ -263,8 +263,9 @@ def import_results(
     if why:
         result.error = f"{source}: {why}，未写入任何自评表"
         return result
-    result.unit = joined[0][1]
-    department = out_dir / str(reading.year) / result.unit
+    code = joined[0][1]
+    result.unit = f"{code} {units[code].name}".strip()
+    department = out_dir / str(reading.year) / code
     folder = results_folder(department)
     results = [
         replace(form.result, code=code, published=_result_published(folder, code, published))
@@ -276,7 +277,7 @@ def import_results(
         result.error = f"{source}: {error}，未写入任何自评表"
         return result
     result.folder = folder
-    planned = run.planned.get((reading.year, result.unit))
+    planned = run.planned.get((reading.year, code))
     targets = planned if planned is not None else _on_disk(last_imported(department))
     result.warnings = [*reading.warnings, *_problems([*targets, *result.changes], out_dir, categories)]
     by_hand = [c for c in result.changes if c.by_hand and c.action in (FileAction.CHANGED, FileAction.REMOVED)]
