@@ -132,7 +132,8 @@ def _import(args: argparse.Namespace) -> int:
     print(
         f"共 {imported + failed} 个文件：导入 {departments} 个部门，{projects} 个项目，{indicators} 条指标"
         + (f"，{results} 个项目的自评表" if results else "")
-        + f"；失败 {failed} 个。" + ("（试运行，未写入任何文件）" if args.dry_run else "")
+        + f"；失败 {failed} 个。"
+        + ("（试运行，未写入任何文件）" if args.dry_run else "")
     )
     return 1 if failed else 0
 
