@@ -19,6 +19,11 @@ def format_percent(value: Decimal | None) -> str:
     return f"{text}%"
 
 
+def format_score(value: Decimal | None) -> str:
+    """A 分值, 得分 or stated 执行率 as the 自评表 writes it: 12.5, 9.98, 100.00 (its decimals kept)."""
+    return "" if value is None else f"{value:f}"
+
+
 def format_share(value: Decimal) -> str:
     return f"{value:.2f}%"
 

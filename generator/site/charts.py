@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Generic, TypeVar
 
 from generator.schema.model import Department, Project
+from generator.site.results import Outcome
 
 Item = TypeVar("Item")
 
@@ -85,12 +86,24 @@ class Column(Generic[Item]):
     item: Item | None = None
 
 
-def plan_columns(project: Project) -> tuple[Column[Decimal], ...]:
-    """The cumulative % at each quarter end on a fixed 0–100 % scale; each column's item is the amount it means."""
-    return tuple(
+#: The label of the plan chart's column of what was spent by the year's end, once the 自评表 says.
+SPENT_COLUMN = "全年执行"
+
+
+def plan_columns(project: Project, outcome: Outcome | None = None) -> tuple[Column[Decimal | None], ...]:
+    """The cumulative % at each quarter end on a fixed 0–100 % scale; each column's item is the amount it means.
+
+    With the project's 自评表, a last column shows the year's 执行率 (全年执行数 / 全年预算数)
+    beside the plan's 12月底, its item the 全年执行数; a rate over 100 % is drawn at the top.
+    """
+    columns: list[Column[Decimal | None]] = [
         Column(point.label, point.percent, point.percent or Decimal(0), project.planned_amount(point.percent))
         for point in project.plan.points()
-    )
+    ]
+    rate = outcome.rate if outcome is not None else None
+    if outcome is not None and rate is not None:
+        columns.append(Column(SPENT_COLUMN, rate, min(rate, Decimal(100)), outcome.result.funds.total.executed))
+    return tuple(columns)
 
 
 def year_columns(years: Sequence[tuple[Department, Project]]) -> tuple[Column[tuple[Department, Project]], ...]:

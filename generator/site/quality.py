@@ -11,15 +11,17 @@ with file and line so that staff can improve a table before it is published.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 from functools import cached_property
 
-from generator.schema.model import Catalog, Department, Indicator, Project, field_of, fields_of
+from generator.schema.model import Catalog, Department, Funds, Indicator, Project, field_of, fields_of
+from generator.site.results import Outcome, RowOutcome, Status, execution_rate, grade_of, outcome
 
 GUIDE_2015 = "财预〔2015〕88号《中央部门预算绩效目标管理办法》"
 GUIDE_2021 = "财预〔2021〕101号《中央部门项目支出核心绩效目标和指标设置及取值指引（试行）》"
@@ -83,6 +85,8 @@ class Finding:
         """Where in the project's table, for a reader: 第 4 行（预算资金完成率）, or the section: 资金支出计划（%）."""
         if self.indicator is not None:
             return f"第 {self.row_number} 行（{self.indicator.level3}）"
+        if self.section == "result":
+            return "自评表"
         return field_of(Project, self.section).spec.label
 
 
@@ -401,6 +405,202 @@ def _plan_blank(department: Department, project: Project) -> Iterator[Hit]:
     blank = [point.label for point in project.plan.points() if point.percent is None]
     if blank:
         yield Hit("plan", f"{'、'.join(blank)}未填写")
+
+
+# --- The 自评表 against its targets and its own figures ----------------------------------------
+
+RESULTS_GUIDE = "财预〔2020〕10号《项目支出绩效评价管理办法》"
+RESULTS_FORM = "项目支出绩效自评表"
+
+
+@functools.lru_cache(maxsize=4)
+def _outcome(project: _Same) -> Outcome | None:
+    """The project's results against its targets, once for all the rules that read them."""
+    return outcome(project.project, project.year)
+
+
+@dataclass(frozen=True, eq=False)
+class _Same:
+    """A project as a cache key by identity: hashing a whole project for every rule would cost more than the rule."""
+
+    project: Project
+    year: int
+
+    def __hash__(self) -> int:
+        return id(self.project)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.project is self.project and other.year == self.year
+
+
+def _rows(department: Department, project: Project) -> Iterator[tuple[int, RowOutcome]]:
+    """Each result row with the index of its place: its target row's, or after them for a row only on the 自评表."""
+    found = _outcome(_Same(project, department.year))
+    if found is None:
+        return
+    targets = {id(indicator): index for index, indicator in enumerate(project.indicators)}
+    for position, row in enumerate(found.rows):
+        yield (targets[id(row.target)] if row.target is not None else position), row
+
+
+def _row_hit(project: Project, index: int, row: RowOutcome, cell: str, detail: str) -> Hit:
+    """A finding on one result row, placed on its target row when it has one."""
+    if row.target is None:
+        return Hit(f"result.indicators.{cell}", f"“{row.names.level3}”：{detail}")
+    return Hit(f"result.indicators[{index}].{cell}", detail, index)
+
+
+def _score(value: Decimal | None) -> str:
+    return "空" if value is None else f"{value.normalize():f}"
+
+
+@project_rule(
+    "result-missed-full-marks", Severity.ATTENTION, "未达成的指标得了满分",
+    "实际完成值未达到指标值的，按偏离程度扣分；得分等于分值，与完成情况不符。",
+    f"{RESULTS_GUIDE}，{RESULTS_FORM}“分值”“得分”栏",
+)  # fmt: skip
+def _missed_full_marks(department: Department, project: Project) -> Iterator[Hit]:
+    for index, row in _rows(department, project):
+        result = row.result
+        if row.status is Status.MISSED and result and result.weight is not None and result.score == result.weight:
+            detail = f"{row.judgement.why}，得分 {_score(result.score)} 等于分值 {_score(result.weight)}"
+            yield _row_hit(project, index, row, "score", detail)
+
+
+@project_rule(
+    "result-score-above-weight", Severity.ATTENTION, "得分高于分值",
+    "每项指标的得分不能超过它的分值。",
+    f"{RESULTS_FORM}“分值”“得分”栏",
+)  # fmt: skip
+def _score_above_weight(department: Department, project: Project) -> Iterator[Hit]:
+    for index, row in _rows(department, project):
+        result = row.result
+        if result and result.weight is not None and result.score is not None and result.score > result.weight:
+            yield _row_hit(project, index, row, "score", f"得分 {_score(result.score)}，分值 {_score(result.weight)}")
+
+
+@project_rule(
+    "result-missed-without-reason", Severity.HINT, "未达成的指标没有说明原因",
+    "未完成绩效目标或偏离绩效目标的，应分析原因并提出改进措施。",
+    f"{RESULTS_GUIDE}，{RESULTS_FORM}“偏差原因分析及改进措施”栏",
+)  # fmt: skip
+def _missed_without_reason(department: Department, project: Project) -> Iterator[Hit]:
+    for index, row in _rows(department, project):
+        if row.status is Status.MISSED and row.result and not row.result.reason.strip():
+            yield _row_hit(project, index, row, "reason", f"{row.judgement.why}，偏差原因栏为空")
+
+
+@project_rule(
+    "result-target-differs", Severity.ATTENTION, "自评表的指标值与公开的绩效目标不同",
+    "自评应对照年初批复并公开的绩效目标；两处的指标值应一致，调整过的应说明。",
+    f"{RESULTS_GUIDE}，{RESULTS_FORM}“年度指标值”栏",
+)  # fmt: skip
+def _target_differs(department: Department, project: Project) -> Iterator[Hit]:
+    for index, row in _rows(department, project):
+        if row.target_differs:
+            assert row.target is not None and row.result is not None
+            detail = f"绩效目标表为“{row.target.value}”，自评表为“{row.result.target}”；完成情况按绩效目标表判断"
+            yield _row_hit(project, index, row, "target", detail)
+
+
+@project_rule(
+    "result-not-evaluated", Severity.ATTENTION, "有绩效目标未在自评表中出现",
+    "自评应覆盖年初设定的全部绩效指标。",
+    f"{RESULTS_GUIDE}，{RESULTS_FORM}绩效指标栏",
+)  # fmt: skip
+def _not_evaluated(department: Department, project: Project) -> Iterator[Hit]:
+    for index, row in _rows(department, project):
+        if row.result is None:
+            yield Hit(f"indicators[{index}]", "自评表中没有这一指标", index)
+
+
+@project_rule(
+    "result-extra-row", Severity.HINT, "自评表中有绩效目标表没有的指标",
+    "自评表的指标应与年初公开的绩效目标表一一对应；多出的指标无从对照目标。",
+    f"{RESULTS_GUIDE}，{RESULTS_FORM}绩效指标栏",
+)  # fmt: skip
+def _extra_row(department: Department, project: Project) -> Iterator[Hit]:
+    for index, row in _rows(department, project):
+        if row.target is None:
+            assert row.result is not None
+            yield _row_hit(
+                project, index, row, "level3", f"{row.result.level1} / {row.result.level2}，绩效目标表中没有"
+            )
+
+
+@project_rule(
+    "result-total-mismatch", Severity.ATTENTION, "各项得分之和与总分不符",
+    "总分是预算执行率得分与各项指标得分之和。",
+    f"{RESULTS_FORM}“总分”栏",
+)  # fmt: skip
+def _total_mismatch(department: Department, project: Project) -> Iterator[Hit]:
+    result = project.result
+    if result is None or result.total_score is None:
+        return
+    scores = [result.funds.total.score, *(row.score for row in result.indicators)]
+    if any(score is None for score in scores):
+        return
+    added = sum(scores, Decimal(0))  # type: ignore[arg-type]
+    if abs(added - result.total_score) > Decimal("0.01"):
+        yield Hit("result.total_score", f"各项得分之和为 {_score(added)}，总分为 {_score(result.total_score)}")
+
+
+@project_rule(
+    "result-grade-band", Severity.ATTENTION, "自评等级与总分不符",
+    "总分 90（含）以上为优，80（含）至 90 为良，60（含）至 80 为中，60 以下为差。",
+    f"{RESULTS_GUIDE}第二十四条",
+)  # fmt: skip
+def _grade_band(department: Department, project: Project) -> Iterator[Hit]:
+    result = project.result
+    if result is None or result.grade is None or result.total_score is None:
+        return
+    if grade_of(result.total_score) != result.grade:
+        band = grade_of(result.total_score)
+        yield Hit("result.grade", f"总分 {_score(result.total_score)} 应为“{band}”，自评等级为“{result.grade}”")
+
+
+@project_rule(
+    "result-rate-mismatch", Severity.ATTENTION, "执行率与执行数、预算数不符",
+    "执行率是全年执行数除以全年预算数。",
+    f"{RESULTS_FORM}项目资金栏",
+)  # fmt: skip
+def _rate_mismatch(department: Department, project: Project) -> Iterator[Hit]:
+    result = project.result
+    if result is None:
+        return
+    for line in fields_of(Funds):
+        funds = getattr(result.funds, line.key)
+        computed = execution_rate(funds.budget, funds.executed)
+        if computed is None or funds.rate is None:
+            continue
+        places = Decimal(1).scaleb(funds.rate.as_tuple().exponent)  # type: ignore[arg-type]
+        if abs(computed - funds.rate) > max(places / 2, Decimal("0.005")):
+            detail = (
+                f"{line.spec.label}：{_score(funds.executed)} ÷ {_score(funds.budget)} = {_score(computed)}%，"
+                f"表中执行率为 {_score(funds.rate)}%"
+            )
+            yield Hit(f"result.funds.{line.key}.rate", detail)
+
+
+@project_rule(
+    "result-funds-score", Severity.HINT, "预算执行率得分与执行率不符",
+    "预算执行率得分一般为分值乘以执行率（执行率超过 100% 的按 100% 计）。",
+    f"{RESULTS_FORM}“年度资金总额”行",
+)  # fmt: skip
+def _funds_score(department: Department, project: Project) -> Iterator[Hit]:
+    result = project.result
+    if result is None:
+        return
+    funds = result.funds.total
+    rate = execution_rate(funds.budget, funds.executed)
+    if rate is None or funds.weight is None or funds.score is None:
+        return
+    expected = (funds.weight * min(rate, Decimal(100)) / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if abs(expected - funds.score) > Decimal("0.01"):
+        detail = (
+            f"分值 {_score(funds.weight)} × 执行率 {_score(rate)}% = {_score(expected)}，得分为 {_score(funds.score)}"
+        )
+        yield Hit("result.funds.total.score", detail)
 
 
 RULES_BY_ID = {rule.id: rule for rule in RULES}

@@ -25,6 +25,7 @@ from generator.formats.numbers import (
     format_count,
     format_day,
     format_percent,
+    format_score,
     format_share,
     format_size,
 )
@@ -32,6 +33,8 @@ from generator.schema.model import (
     MODEL_CLASSES,
     Budget,
     Department,
+    Funds,
+    FundsLine,
     Goals,
     GoalSection,
     Indicator,
@@ -45,6 +48,7 @@ from generator.site.downloads import Download, Downloads
 from generator.site.history import Change, History, indicator_changes
 from generator.site.publisher import Publisher
 from generator.site.quality import RULES, Review, Severity, by_rule, ranked
+from generator.site.results import Status, outcome
 from generator.site.urls import SiteUrls
 
 
@@ -126,6 +130,7 @@ def _environment() -> jinja2.Environment:
     env.filters.update(
         amount=format_amount,
         percent=format_percent,
+        score=format_score,
         share=format_share,
         count=format_count,
         change=format_change,
@@ -140,12 +145,16 @@ def _environment() -> jinja2.Environment:
         indicator_columns=[field for field in fields_of(Indicator) if field.key != "id"],
         budget_fields=fields_of(Budget),
         indicator_rows=indicator_rows,
+        funds_lines=fields_of(Funds),
+        funds_columns=fields_of(FundsLine),
+        statuses=Status,
         goal_sections=goal_sections,
         indicator_changes=indicator_changes,
         budget_change=Change,
         share_bars=charts.share_bars,
         department_bars=charts.department_bars,
         plan_columns=charts.plan_columns,
+        spent_column=charts.SPENT_COLUMN,
         year_columns=charts.year_columns,
         plan_gridlines=charts.PLAN_GRIDLINES,
         rules=RULES,
@@ -284,6 +293,7 @@ class Renderer:
             project=project,
             years=self.history.years_of(department, project),
             last_year=self.history.previous_of(department, project),
+            outcome=outcome(project, department.year),
         )
 
     def department_quality(self, department: Department) -> str:

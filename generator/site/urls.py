@@ -61,6 +61,10 @@ class SiteUrls:
         """The HTML id of an indicator row: the project code plus the row's own stable id."""
         return f"{project.code}-{indicator.id}"
 
+    def result_anchor(self, project: Project, indicator_id: str | None, position: int) -> str:
+        """The HTML id of a row of the project's 自评 table: its indicator's id, or its place for a row only there."""
+        return f"{project.code}-{indicator_id}-result" if indicator_id else f"{project.code}-result-{position}"
+
     def indicator_url(self, department: Department, project: Project, indicator: Indicator) -> str:
         return f"{self.public_url(self.project(department, project))}#{self.indicator_anchor(project, indicator)}"
 
@@ -72,6 +76,8 @@ class SiteUrls:
 
         A project page's sections are named after the fields they show (plan, purpose, indicators).
         """
+        if finding.indicator is not None and finding.section == "result":
+            return self.result_anchor(finding.project, finding.indicator.id, 0)
         if finding.indicator is not None:
             return self.indicator_anchor(finding.project, finding.indicator)
         return finding.section
