@@ -451,7 +451,8 @@ def _row_hit(project: Project, index: int, row: RowOutcome, cell: str, detail: s
 
 
 def _score(value: Decimal | None) -> str:
-    return "空" if value is None else f"{value.normalize():f}"
+    """A figure of the 自评表 as it is written there, its decimals kept: 100.00, 12.5."""
+    return "空" if value is None else f"{value:f}"
 
 
 @project_rule(
@@ -542,6 +543,11 @@ def _total_mismatch(department: Department, project: Project) -> Iterator[Hit]:
         return
     added = sum(scores, Decimal(0))  # type: ignore[arg-type]
     if abs(added - result.total_score) > Decimal("0.01"):
+        added = (
+            added.quantize(result.total_score)
+            if added.as_tuple().exponent > result.total_score.as_tuple().exponent
+            else added
+        )  # type: ignore[operator]
         yield Hit("result.total_score", f"各项得分之和为 {_score(added)}，总分为 {_score(result.total_score)}")
 
 
