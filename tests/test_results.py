@@ -16,9 +16,10 @@ from conftest import page_text as raw_text
 from generator.schema.model import IndicatorResult
 from generator.schema.problems import ContentError
 from generator.schema.validate import load_catalog
-from generator.site.quality import review_project
+from generator.site.quality import RULES_BY_ID, review_project
 from generator.site.results import Status, judge, outcome
 from generator.source.yaml_writer import result_yaml
+
 
 def page_text(path: Path) -> str:
     return " ".join(raw_text(path).split())
@@ -30,7 +31,9 @@ ARCHIVES = "13022524P00442P10056R"  # 档案集中化管理建设经费: the 自
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], check=False, capture_output=True, text=True, cwd=cwd
+    )
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +101,10 @@ def test_results_import_beside_the_targets_which_are_never_rewritten(tmp_path: P
     first = imported.stdout.splitlines()[0]
     assert first.startswith(f"{RESULTS.relative_to(ROOT)} → 2024 年 203001 中国共产党乐亭县委员会组织部本级 自评表：")
     assert "13 个项目，78 条指标的完成值；文件新增 13，更新 0，删除 0，未变 0；警告 0 条" in first
-    assert imported.stdout.splitlines()[-1] == "共 1 个文件：导入 0 个部门，0 个项目，0 条指标，13 个项目的自评表；失败 0 个。"
+    assert (
+        imported.stdout.splitlines()[-1]
+        == "共 1 个文件：导入 0 个部门，0 个项目，0 条指标，13 个项目的自评表；失败 0 个。"
+    )
     assert {p: p.read_bytes() for p in (content / "2024/203001").glob("*.yaml")} == targets
     assert len(list((content / "2024/203001/results").glob("*.yaml"))) == 13
     checked = run("check", str(content))
@@ -150,7 +156,9 @@ def forms_of(numbers: set[int]) -> str:
     """The fixture with only the forms numbered in `numbers` (from 1), as a department's partial file."""
     text = RESULTS.read_text(encoding="utf-8")
     head, *forms = text.split("项目支出绩效自评表\n（2024年度）\n")
-    return head + "".join(f"项目支出绩效自评表\n（2024年度）\n{form}" for n, form in enumerate(forms, 1) if n in numbers)
+    return head + "".join(
+        f"项目支出绩效自评表\n（2024年度）\n{form}" for n, form in enumerate(forms, 1) if n in numbers
+    )
 
 
 def test_partial_results_publish_some_projects_and_a_later_file_replaces_them(tmp_path: Path) -> None:
@@ -181,7 +189,10 @@ def test_a_form_naming_no_published_project_is_refused_naming_the_form(tmp_path:
     assert not (content / "2024/203001/results").exists()
     coded = tmp_path / "2024-自评-编码.txt"
     coded.write_text(forms_of({1}).replace("13022524P00442P10057D", "13022524P00442P99999X"), encoding="utf-8")
-    assert "的项目编码 13022524P00442P99999X 在2024 年的内容中没有" in run("import", str(coded), "--out", str(content)).stderr
+    assert (
+        "的项目编码 13022524P00442P99999X 在2024 年的内容中没有"
+        in run("import", str(coded), "--out", str(content)).stderr
+    )
 
 
 def test_a_name_two_departments_use_is_refused_unless_unit_settles_it(tmp_path: Path) -> None:
@@ -258,55 +269,66 @@ def rows(result, index: int, **changes):
     return replace(result, indicators=tuple(indicators))
 
 
+DISAGREEMENTS = [
+    (
+        lambda r: rows(r, 1, score=Decimal(13)),
+        [
+            ("result-score-above-weight", "第 2 行（持续深入实施人才强县战略）", "得分 13，分值 12.5"),
+            ("result-total-mismatch", "自评表", "各项得分之和为 100.37，总分为 99.87"),
+        ],
+    ),
+    (
+        lambda r: replace(r, total_score=Decimal("98.00")),
+        [("result-total-mismatch", "自评表", "各项得分之和为 99.87，总分为 98.00")],
+    ),
+    (lambda r: replace(r, grade="良"), [("result-grade-band", "自评表", "总分 99.87 应为“优”，自评等级为“良”")]),
+    (
+        lambda r: replace(r, funds=replace(r.funds, total=replace(r.funds.total, rate=Decimal("97.73")))),
+        [("result-rate-mismatch", "自评表", "年度资金总额：98.73 ÷ 100.00 = 98.73%，表中执行率为 97.73%")],
+    ),
+    (
+        lambda r: replace(r, funds=replace(r.funds, total=replace(r.funds.total, score=Decimal(10)))),
+        [
+            ("result-total-mismatch", "自评表", "各项得分之和为 100.00，总分为 99.87"),
+            ("result-funds-score", "自评表", "分值 10 × 执行率 98.73% = 9.87，得分为 10"),
+        ],
+    ),
+    (
+        lambda r: replace(r, indicators=r.indicators[1:]),
+        [
+            ("result-not-evaluated", "第 1 行（培训次数）", "自评表中没有这一指标"),
+            ("result-total-mismatch", "自评表", "各项得分之和为 87.37，总分为 99.87"),
+        ],
+    ),
+    (
+        lambda r: replace(
+            r,
+            indicators=(
+                *r.indicators,
+                IndicatorResult(level1="产出指标", level2="数量指标", level3="引进人才数", actual="5人"),
+            ),
+        ),
+        [("result-extra-row", "自评表", "“引进人才数”：产出指标 / 数量指标，绩效目标表中没有")],
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("change", "expected"),
-    [
-        (
-            lambda r: rows(r, 1, score=Decimal("13")),
-            [
-                ("result-score-above-weight", "第 2 行（持续深入实施人才强县战略）", "得分 13，分值 12.5"),
-                ("result-total-mismatch", "自评表", "各项得分之和为 100.37，总分为 99.87"),
-            ],
-        ),
-        (
-            lambda r: replace(r, total_score=Decimal("98.00")),
-            [("result-total-mismatch", "自评表", "各项得分之和为 99.87，总分为 98.00")],
-        ),
-        (lambda r: replace(r, grade="良"), [("result-grade-band", "自评表", "总分 99.87 应为“优”，自评等级为“良”")]),
-        (
-            lambda r: replace(r, funds=replace(r.funds, total=replace(r.funds.total, rate=Decimal("97.73")))),
-            [("result-rate-mismatch", "自评表", "年度资金总额：98.73 ÷ 100.00 = 98.73%，表中执行率为 97.73%")],
-        ),
-        (
-            lambda r: replace(r, funds=replace(r.funds, total=replace(r.funds.total, score=Decimal("10")))),
-            [
-                ("result-total-mismatch", "自评表", "各项得分之和为 100.00，总分为 99.87"),
-                ("result-funds-score", "自评表", "分值 10 × 执行率 98.73% = 9.87，得分为 10"),
-            ],
-        ),
-        (
-            lambda r: replace(r, indicators=r.indicators[1:]),
-            [
-                ("result-not-evaluated", "第 1 行（培训次数）", "自评表中没有这一指标"),
-                ("result-total-mismatch", "自评表", "各项得分之和为 87.37，总分为 99.87"),
-            ],
-        ),
-        (
-            lambda r: replace(
-                r,
-                indicators=(
-                    *r.indicators,
-                    IndicatorResult(level1="产出指标", level2="数量指标", level3="引进人才数", actual="5人"),
-                ),
-            ),
-            [("result-extra-row", "自评表", "“引进人才数”：产出指标 / 数量指标，绩效目标表中没有")],
-        ),
-    ],
+    DISAGREEMENTS,
     ids=["score-above-weight", "total", "grade", "rate", "funds-score", "not-evaluated", "extra-row"],
 )
 def test_each_disagreement_in_a_results_form_is_a_finding(with_results: Path, change, expected) -> None:
     found = [f for f in findings_of(with_results, TALENT, change) if not f[0].startswith("result-missed")]
     assert found == expected
+
+
+def test_every_rule_on_a_results_form_has_a_case_that_fires_it_and_a_form_that_does_not(with_results: Path) -> None:
+    ids = {rule_id for rule_id in RULES_BY_ID if rule_id.startswith("result-")}
+    cases = {found[0] for _, expected in DISAGREEMENTS for found in expected}
+    realistic = {f[0] for code in (TALENT, ARCHIVES) for f in findings_of(with_results, code)}
+    assert cases | realistic == ids
+    assert findings_of(with_results, "13022524P00442P10057D") == []  # 村干部基础职务补贴: a clean form
 
 
 # --- Pages --------------------------------------------------------------------------------------

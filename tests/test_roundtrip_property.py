@@ -234,7 +234,9 @@ def filled(item: object) -> set[str]:
 @pytest.mark.parametrize("key", sorted(on_form(Department) | on_form(Project)))
 def test_the_departments_drawn_fill_every_field_a_form_prints(key: str) -> None:
     """A newly declared field is exercised by the round trips at once, or this fails naming it."""
-    quick = settings(database=None, deadline=None, phases=[Phase.generate])  # the first such department; shrinking it costs minutes
+    quick = settings(
+        database=None, deadline=None, phases=[Phase.generate]
+    )  # the first such department; shrinking it costs minutes
     find(departments(), lambda department: key in filled(department), settings=quick)
 
 

@@ -410,7 +410,7 @@ def _plan_blank(department: Department, project: Project) -> Iterator[Hit]:
 # --- The 自评表 against its targets and its own figures ----------------------------------------
 
 RESULTS_GUIDE = "财预〔2020〕10号《项目支出绩效评价管理办法》"
-RESULTS_FORM = "项目支出绩效自评表"
+RESULTS_FORM = f"{RESULTS_GUIDE}附件《项目支出绩效自评表》"
 
 
 @functools.lru_cache(maxsize=4)
@@ -458,7 +458,7 @@ def _score(value: Decimal | None) -> str:
 @project_rule(
     "result-missed-full-marks", Severity.ATTENTION, "未达成的指标得了满分",
     "实际完成值未达到指标值的，按偏离程度扣分；得分等于分值，与完成情况不符。",
-    f"{RESULTS_GUIDE}，{RESULTS_FORM}“分值”“得分”栏",
+    f"{RESULTS_FORM}“分值”“得分”栏",
 )  # fmt: skip
 def _missed_full_marks(department: Department, project: Project) -> Iterator[Hit]:
     for index, row in _rows(department, project):
@@ -483,7 +483,7 @@ def _score_above_weight(department: Department, project: Project) -> Iterator[Hi
 @project_rule(
     "result-missed-without-reason", Severity.HINT, "未达成的指标没有说明原因",
     "未完成绩效目标或偏离绩效目标的，应分析原因并提出改进措施。",
-    f"{RESULTS_GUIDE}，{RESULTS_FORM}“偏差原因分析及改进措施”栏",
+    f"{RESULTS_FORM}“偏差原因分析及改进措施”栏",
 )  # fmt: skip
 def _missed_without_reason(department: Department, project: Project) -> Iterator[Hit]:
     for index, row in _rows(department, project):
@@ -494,7 +494,7 @@ def _missed_without_reason(department: Department, project: Project) -> Iterator
 @project_rule(
     "result-target-differs", Severity.ATTENTION, "自评表的指标值与公开的绩效目标不同",
     "自评应对照年初批复并公开的绩效目标；两处的指标值应一致，调整过的应说明。",
-    f"{RESULTS_GUIDE}，{RESULTS_FORM}“年度指标值”栏",
+    f"{RESULTS_FORM}“年度指标值”栏",
 )  # fmt: skip
 def _target_differs(department: Department, project: Project) -> Iterator[Hit]:
     for index, row in _rows(department, project):
@@ -507,7 +507,7 @@ def _target_differs(department: Department, project: Project) -> Iterator[Hit]:
 @project_rule(
     "result-not-evaluated", Severity.ATTENTION, "有绩效目标未在自评表中出现",
     "自评应覆盖年初设定的全部绩效指标。",
-    f"{RESULTS_GUIDE}，{RESULTS_FORM}绩效指标栏",
+    f"{RESULTS_FORM}绩效指标栏",
 )  # fmt: skip
 def _not_evaluated(department: Department, project: Project) -> Iterator[Hit]:
     for index, row in _rows(department, project):
@@ -518,7 +518,7 @@ def _not_evaluated(department: Department, project: Project) -> Iterator[Hit]:
 @project_rule(
     "result-extra-row", Severity.HINT, "自评表中有绩效目标表没有的指标",
     "自评表的指标应与年初公开的绩效目标表一一对应；多出的指标无从对照目标。",
-    f"{RESULTS_GUIDE}，{RESULTS_FORM}绩效指标栏",
+    f"{RESULTS_FORM}绩效指标栏",
 )  # fmt: skip
 def _extra_row(department: Department, project: Project) -> Iterator[Hit]:
     for index, row in _rows(department, project):
@@ -553,8 +553,8 @@ def _total_mismatch(department: Department, project: Project) -> Iterator[Hit]:
 
 @project_rule(
     "result-grade-band", Severity.ATTENTION, "自评等级与总分不符",
-    "总分 90（含）以上为优，80（含）至 90 为良，60（含）至 80 为中，60 以下为差。",
-    f"{RESULTS_GUIDE}第二十四条",
+    "自评等级按总分分档：90 分（含）以上为优，80 分（含）至 90 分为良，60 分（含）至 80 分为中，60 分以下为最低一档。",
+    f"{RESULTS_GUIDE}，评价结果的等级划分",
 )  # fmt: skip
 def _grade_band(department: Department, project: Project) -> Iterator[Hit]:
     result = project.result
