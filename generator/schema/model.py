@@ -226,6 +226,11 @@ class FundsLine:
     rate: Decimal | None = declare("执行率", Kind.RATE, may_be_blank=True, unit="%")
     score: Decimal | None = declare("得分", Kind.SCORE, may_be_blank=True)
 
+    @property
+    def is_blank(self) -> bool:
+        """Every cell of the row is blank or a dash: the form states nothing of this money."""
+        return all(getattr(self, f.key) is None for f in fields_of(FundsLine))
+
 
 @dataclass(frozen=True, kw_only=True)
 class Funds:
