@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Generic, TypeVar
 
 from generator.schema.model import Department, Project
-from generator.site.results import Outcome
+from generator.site.results import DepartmentOutcome, Outcome
 
 Item = TypeVar("Item")
 
@@ -77,6 +77,35 @@ def department_bars(departments: Sequence[Department]) -> tuple[Bar[Department],
 
 
 @dataclass(frozen=True)
+class RateBar(Generic[Item]):
+    """One horizontal bar of a rate (执行率, share of targets met) on a 0–100 % track."""
+
+    label: str
+    rate: Decimal  # in %, may pass 100 (more spent than budgeted)
+    length: Decimal  # % of the track: the rate, at most 100
+    item: Item
+    note: str = ""  # what the rate is over when not the whole: 13 个项目中的 2 个
+
+
+#: A ranking of more departments shows its highest and lowest this many each; the table below has all.
+RANKED_ENDS = 10
+
+
+def rate_bars(items: Sequence[tuple[str, Decimal, Item, str]]) -> tuple[tuple[RateBar[Item], ...], int]:
+    """Bars of (label, rate, item, note), highest first (ties in the given order); and how many are left out.
+
+    A long ranking keeps its ends, the highest and the lowest RANKED_ENDS, since a reader
+    looks for both; the middle is left to the table.
+    """
+    ranked = [item for _, item in sorted(enumerate(items), key=lambda entry: (-entry[1][1], entry[0]))]
+    left_out = max(len(ranked) - 2 * RANKED_ENDS, 0)
+    if left_out:
+        ranked = [*ranked[:RANKED_ENDS], *ranked[-RANKED_ENDS:]]
+    bars = tuple(RateBar(label, rate, min(rate, Decimal(100)), item, note) for label, rate, item, note in ranked)
+    return bars, left_out
+
+
+@dataclass(frozen=True)
 class Column(Generic[Item]):
     """One vertical column: its label, value, and height in % of the plot."""
 
@@ -125,3 +154,21 @@ def _percent_of(amount: Decimal, largest: Decimal) -> Decimal:
     if not largest or not amount:
         return Decimal(0)
     return max(amount * 100 / largest, Decimal("0.5")).quantize(Decimal("0.01"))
+
+
+def department_rate_bars(
+    evaluated: Sequence[DepartmentOutcome], rate: str
+) -> tuple[tuple[RateBar[DepartmentOutcome], ...], int]:
+    """The departments ranked by a rate of their results ("rate" or "met_share"), each saying what it is over."""
+    return rate_bars(
+        [
+            (
+                d.department.name,
+                value,
+                d,
+                "" if d.complete else f"{len(d.outcomes)}/{len(d.department.projects)} 个项目",
+            )
+            for d in evaluated
+            if (value := getattr(d, rate)) is not None
+        ]
+    )

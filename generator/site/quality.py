@@ -11,7 +11,6 @@ with file and line so that staff can improve a table before it is published.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -21,7 +20,7 @@ from enum import Enum
 from functools import cached_property
 
 from generator.schema.model import Catalog, Department, Funds, Indicator, Project, field_of, fields_of
-from generator.site.results import Outcome, RowOutcome, Status, execution_rate, grade_of, outcome
+from generator.site.results import RowOutcome, Status, execution_rate, grade_of, outcome
 
 GUIDE_2015 = "财预〔2015〕88号《中央部门预算绩效目标管理办法》"
 GUIDE_2021 = "财预〔2021〕101号《中央部门项目支出核心绩效目标和指标设置及取值指引（试行）》"
@@ -413,34 +412,10 @@ RESULTS_GUIDE = "财预〔2020〕10号《项目支出绩效评价管理办法》
 RESULTS_FORM = f"{RESULTS_GUIDE}附件《项目支出绩效自评表》"
 
 
-@functools.lru_cache(maxsize=4)
-def _outcome(project: _Same) -> Outcome | None:
-    """The project's results against its targets, once for all the rules that read them."""
-    return outcome(project.project, project.year)
-
-
-@dataclass(frozen=True, eq=False)
-class _Same:
-    """A project as a cache key by identity: hashing a whole project for every rule would cost more than the rule."""
-
-    project: Project
-    year: int
-
-    def __hash__(self) -> int:
-        return id(self.project)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Same) and other.project is self.project and other.year == self.year
-
-
 def _rows(department: Department, project: Project) -> Iterator[tuple[int, RowOutcome]]:
-    """Each result row with the index of its place: its target row's, or after them for a row only on the 自评表."""
-    found = _outcome(_Same(project, department.year))
-    if found is None:
-        return
-    targets = {id(indicator): index for index, indicator in enumerate(project.indicators)}
-    for position, row in enumerate(found.rows):
-        yield (targets[id(row.target)] if row.target is not None else position), row
+    """Each result row with its index: its target row's (the rows follow the targets), then those only on the 自评表."""
+    found = outcome(project, department.year)
+    yield from enumerate(found.rows if found is not None else ())
 
 
 def _row_hit(project: Project, index: int, row: RowOutcome, cell: str, detail: str) -> Hit:

@@ -48,7 +48,7 @@ from generator.site.downloads import Download, Downloads
 from generator.site.history import Change, History, indicator_changes
 from generator.site.publisher import Publisher
 from generator.site.quality import RULES, Review, Severity, by_rule, ranked
-from generator.site.results import Status, outcome
+from generator.site.results import Status, department_outcome, outcome, year_outcome
 from generator.site.urls import SiteUrls
 
 
@@ -148,6 +148,10 @@ def _environment() -> jinja2.Environment:
         funds_lines=fields_of(Funds),
         funds_columns=fields_of(FundsLine),
         statuses=Status,
+        department_outcome=department_outcome,
+        project_outcome=outcome,
+        department_rate_bars=charts.department_rate_bars,
+        year_outcome=year_outcome,
         goal_sections=goal_sections,
         indicator_changes=indicator_changes,
         budget_change=Change,

@@ -22,6 +22,7 @@ Rules, in the order they are tried (README, 自评结果):
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import Enum
 
-from generator.schema.model import GRADES, Indicator, IndicatorResult, Project, ProjectResult
+from generator.schema.model import GRADES, Department, Indicator, IndicatorResult, Project, ProjectResult
 
 
 class Status(Enum):
@@ -299,8 +300,13 @@ class Outcome:
         return sum(1 for row in self.rows if row.status is status)
 
 
+@functools.lru_cache(maxsize=65_536)
 def outcome(project: Project, year: int) -> Outcome | None:
-    """The project's results joined to its targets, row by row; None before its 自评表 is published."""
+    """The project's results joined to its targets, row by row; None before its 自评表 is published.
+
+    Kept for the pages, the rules and the downloads that each read it (a project hashes
+    in microseconds; reading its rows takes a hundred).
+    """
     result = project.result
     if result is None:
         return None
@@ -323,3 +329,98 @@ def outcome(project: Project, year: int) -> Outcome | None:
     for _, extra in unmatched:
         rows.append(RowOutcome(None, extra, judge(extra.target, extra.actual, year, extra.level2)))
     return Outcome(project, result, tuple(rows), year)
+
+
+# --- A department's and a year's results ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DepartmentOutcome:
+    """A department's published 自评表 together: what it spent of its budgets and which targets it met.
+
+    Sums run over the projects whose 自评表 is published (and states both 全年预算数 and
+    全年执行数): a rate over some projects is said to be over some, never passed off as the
+    department's.
+    """
+
+    department: Department
+    outcomes: tuple[Outcome, ...]  # the projects with a 自评表, in the department's order
+
+    @property
+    def complete(self) -> bool:
+        return len(self.outcomes) == len(self.department.projects)
+
+    @property
+    def counted(self) -> tuple[Outcome, ...]:
+        """The outcomes whose funds the sums count: both 全年预算数 and 全年执行数 stated."""
+        return tuple(o for o in self.outcomes if o.rate is not None)
+
+    @property
+    def budget(self) -> Decimal:
+        return sum((o.result.funds.total.budget for o in self.counted), Decimal("0.00"))  # type: ignore[misc]
+
+    @property
+    def executed(self) -> Decimal:
+        return sum((o.result.funds.total.executed for o in self.counted), Decimal("0.00"))  # type: ignore[misc]
+
+    @property
+    def rate(self) -> Decimal | None:
+        return execution_rate(self.budget, self.executed) if self.counted else None
+
+    def count(self, status: Status) -> int:
+        return sum(o.count(status) for o in self.outcomes)
+
+    @property
+    def indicators(self) -> int:
+        return sum(len(o.rows) for o in self.outcomes)
+
+    @property
+    def met_share(self) -> Decimal | None:
+        """% of the indicators met, to two decimals: 无法判断 counts as not shown met."""
+        if not self.indicators:
+            return None
+        return (Decimal(self.count(Status.MET) * 100) / self.indicators).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
+
+    @property
+    def missed(self) -> tuple[tuple[Outcome, RowOutcome], ...]:
+        """Every missed target, by project, with its row (its reason is the 自评表's)."""
+        return tuple((o, row) for o in self.outcomes for row in o.rows if row.status is Status.MISSED)
+
+
+def department_outcome(department: Department) -> DepartmentOutcome | None:
+    """The department's results, or None while none of its projects' 自评表 is published."""
+    outcomes = tuple(o for p in department.projects if (o := outcome(p, department.year)) is not None)
+    return DepartmentOutcome(department, outcomes) if outcomes else None
+
+
+@dataclass(frozen=True)
+class YearOutcome:
+    """A year's departments with published 自评表, and how much of the year that is."""
+
+    departments: tuple[Department, ...]  # every department published that year
+    evaluated: tuple[DepartmentOutcome, ...]  # those with any 自评表, in the year's order
+
+    @property
+    def complete(self) -> bool:
+        """Every department's every project has its 自评表."""
+        return len(self.evaluated) == len(self.departments) and all(d.complete for d in self.evaluated)
+
+    @property
+    def projects(self) -> int:
+        return sum(len(d.projects) for d in self.departments)
+
+    @property
+    def evaluated_projects(self) -> int:
+        return sum(len(d.outcomes) for d in self.evaluated)
+
+    @property
+    def by_rate(self) -> tuple[DepartmentOutcome, ...]:
+        """Highest 执行率 first; departments whose rate cannot be computed last."""
+        return tuple(sorted(self.evaluated, key=lambda d: (d.rate is None, -(d.rate or 0))))
+
+
+def year_outcome(departments: tuple[Department, ...]) -> YearOutcome:
+    evaluated = tuple(found for d in departments if (found := department_outcome(d)) is not None)
+    return YearOutcome(departments, evaluated)
