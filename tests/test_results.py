@@ -407,3 +407,63 @@ def test_the_year_and_home_pages_rank_departments_by_execution_and_targets_met(r
 def test_a_year_without_results_says_they_are_not_yet_published(seed_site: Path) -> None:
     assert "2024 年各部门的项目支出绩效自评表尚未公开。" in page_text(seed_site / "2024/index.html")
     assert "本部门 2024 年度的项目支出绩效自评表尚未公开。" in page_text(seed_site / "2024/203001/index.html")
+
+
+# --- Data ---------------------------------------------------------------------------------------
+
+
+def test_every_result_row_is_in_the_downloads_with_its_status_and_link(results_site: Path) -> None:
+    import csv
+    import json
+
+    with (results_site / "downloads/all-results.csv").open(encoding="utf-8-sig") as file:
+        rows = list(csv.DictReader(file))
+    assert len(rows) == 72  # 12 published 自评表 of 6 indicators
+    missed = next(r for r in rows if r["project_code"] == TALENT and r["indicator_id"] == "quantity-1")
+    assert {k: missed[k] for k in ("level3", "target", "target_on_result", "actual", "status", "weight", "score")} == {
+        "level3": "培训次数",
+        "target": "2次",
+        "target_on_result": "2次",
+        "actual": "1次",
+        "status": "未达成",
+        "weight": "12.5",
+        "score": "12.5",
+    }
+    assert missed["url"].endswith(f"/2024/203001/{TALENT}/#{TALENT}-quantity-1-result")
+    with (results_site / "downloads/all-project_results.csv").open(encoding="utf-8-sig") as file:
+        projects = {r["project_code"]: r for r in csv.DictReader(file)}
+    assert len(projects) == 12
+    assert (projects[TALENT]["executed"], projects[TALENT]["execution_rate"], projects[TALENT]["grade"]) == (
+        "98.73",
+        "98.73",
+        "优",
+    )
+    package = json.loads((results_site / "downloads/datapackage.json").read_text(encoding="utf-8"))
+    resource = next(r for r in package["resources"] if r["name"] == "results")
+    assert [f["name"] for f in resource["schema"]["fields"]][:4] == [
+        "year",
+        "project_code",
+        "indicator_id",
+        "row_number",
+    ]
+    document = json.loads((results_site / f"downloads/2024/203001/{TALENT}.json").read_text(encoding="utf-8"))
+    assert document["result"]["rows"][0]["status"] == "未达成"
+    assert document["result"]["funds"]["total"]["executed"] == "98.73"
+    unpublished = json.loads(
+        (results_site / "downloads/2024/203001/13022524P00442P10051P.json").read_text(encoding="utf-8")
+    )
+    assert unpublished["result"] is None
+
+
+def test_search_finds_actual_values_and_deviation_reasons_at_their_rows(with_results: Path) -> None:
+    from generator.site.search_index import documents
+    from generator.site.urls import SiteUrls
+
+    project = next(
+        d for d in documents(load_catalog(with_results), SiteUrls()) if d.title == "农村党建（综合服务中心）经费"
+    )
+    found = {(f.label, f.anchor) for f in project.fields if "验收时间推迟" in f.text or f.text == "85.20%"}
+    assert found == {
+        ("偏差原因分析及改进措施", "13022524P00442P10054J-cost-1-result"),
+        ("实际完成值", "13022524P00442P10054J-cost-1-result"),
+    }

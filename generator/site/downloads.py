@@ -23,10 +23,21 @@ from generator.formats.json_file import json_value, to_json
 from generator.formats.tables import Column, Row, Table
 from generator.formats.tables_csv import csv_file, csv_lines
 from generator.formats.xlsx import xlsx_file, xlsx_rows
-from generator.schema.model import Department, Indicator, PlanPoint, Project, SchemaField, field_of
+from generator.schema.model import (
+    Department,
+    FundsLine,
+    Indicator,
+    IndicatorResult,
+    PlanPoint,
+    Project,
+    ProjectResult,
+    SchemaField,
+    field_of,
+)
 from generator.schema.walk import Shapes, walk
 from generator.site.history import History
 from generator.site.quality import RULES, Finding, Review
+from generator.site.results import Outcome, RowOutcome, Status, outcome
 from generator.site.urls import SiteUrls
 
 # --- Tables --------------------------------------------------------------------------------------
@@ -44,6 +55,8 @@ class Record:
     point: PlanPoint | None = None
     findings: tuple[Finding, ...] = ()  # the project's, from the site's one Review
     finding: Finding | None = None
+    outcome: Outcome | None = None  # the project's 自评表 against its targets
+    row: RowOutcome | None = None  # one indicator's target and result
 
 
 def schema_columns(cls: type, owner: Callable[[Record], Any]) -> list[Column]:
@@ -220,7 +233,159 @@ FINDINGS = Table(
     (PROJECT_KEY,),
 )
 
-TABLES = (PROJECTS, INDICATORS, PLANS, FINDINGS)
+
+def _outcome(record: Record) -> Outcome:
+    assert record.outcome is not None
+    return record.outcome
+
+
+def _result_row(record: Record) -> RowOutcome:
+    assert record.row is not None
+    return record.row
+
+
+def _names_column(key: str) -> Column:
+    """一级, 二级 or 三级指标 of a result row: its target's names, or the 自评表's for a row only there."""
+    label = field_of(Indicator, key).spec.label
+    return Column(key, "string", label, lambda r: getattr(_result_row(r).names, key), required=True)
+
+
+def _result_column(key: str) -> Column:
+    """A cell of the 自评表's row as it states it; blank for a target the 自评表 leaves out."""
+    field = field_of(IndicatorResult, key)
+    spec = field.spec
+    return Column(
+        spec.column, spec.kind.schema_type, spec.label,
+        lambda r: getattr(_result_row(r).result, key) if _result_row(r).result is not None else None,
+        f"{spec.description}自评表中没有这一指标时留空。",
+    )  # fmt: skip
+
+
+def _funds_column(key: str, name: str, description: str = "") -> Column:
+    """A cell of the 自评表's 年度资金总额 row, as it states it."""
+    spec = field_of(FundsLine, key).spec
+    return Column(
+        name, spec.kind.schema_type, f"{spec.label}（年度资金总额）",
+        lambda r: getattr(_outcome(r).result.funds.total, key), description, money=spec.unit == "money",
+    )  # fmt: skip
+
+
+def _status_count(status: Status) -> Column:
+    return Column(
+        f"indicators_{status.slug}", "integer", f"{status.words}的指标数", lambda r: _outcome(r).count(status),
+        "本站按指标值和实际完成值判断，规则见 README。", required=True,
+    )  # fmt: skip
+
+
+def _result_scalar(key: str, name: str) -> Column:
+    spec = field_of(ProjectResult, key).spec
+    return Column(name, spec.kind.schema_type, spec.label, lambda r: getattr(_outcome(r).result, key), spec.description)
+
+
+PROJECT_RESULTS = Table(
+    "project_results",
+    "项目自评",
+    "每个已公开自评表的项目一行：全年预算数、执行数、执行率、自评得分和等级，及本站判断的指标完成情况；"
+    "自评表尚未公开的项目没有行。",
+    (
+        YEAR,
+        PROJECT_CODE,
+        _result_scalar("published", "result_published"),
+        _funds_column("initial", "initial_budget", "精确小数；原表为空时留空。"),
+        _funds_column("budget", "annual_budget", "精确小数；原表为空时留空。"),
+        _funds_column("executed", "executed", "精确小数；原表为空时留空。"),
+        _funds_column("rate", "execution_rate_stated", "自评表所写的执行率（%），原样保留。"),
+        Column(
+            "execution_rate",
+            "number",
+            "执行率（%）",
+            lambda r: _outcome(r).rate,
+            "本站按全年执行数 ÷ 全年预算数计算，四舍五入到 0.01；缺一项时留空。",
+        ),
+        _funds_column("weight", "funds_weight", "预算执行率的分值。"),
+        _funds_column("score", "funds_score", "预算执行率的得分。"),
+        _result_scalar("total_weight", "total_weight"),
+        _result_scalar("total_score", "total_score"),
+        _result_scalar("grade", "grade"),
+        *(_status_count(status) for status in Status),
+        Column("url", "string", "网页地址", lambda r: f"{_page(r)}#result", "项目页面上绩效自评部分的链接。"),
+    ),
+    PROJECT_KEY,
+    lambda record: (record,) if record.outcome is not None else (),
+    (PROJECT_KEY,),
+)
+
+RESULTS = Table(
+    "results",
+    "指标完成情况",
+    "每个已公开自评表的项目，每个绩效指标一行：公开的指标值与自评表的实际完成值并列，本站判断的完成情况及理由，"
+    "自评表的分值、得分和偏差原因。按指标名称对照，绩效目标表有、自评表没有的指标和只见于自评表的指标也各占一行。",
+    (
+        YEAR,
+        PROJECT_CODE,
+        Column(
+            "indicator_id",
+            "string",
+            "指标编号",
+            lambda r: _result_row(r).anchor_id,
+            "绩效目标表中该行的编号；只见于自评表的指标留空。",
+        ),
+        Column(
+            "row_number",
+            "integer",
+            "行号",
+            lambda r: r.number,
+            "在项目自评表格中的位置（从 1 起）：先是绩效目标表的各行，再是只见于自评表的行。",
+            required=True,
+        ),
+        *(_names_column(key) for key in ("level1", "level2", "level3")),
+        Column(
+            "target",
+            "string",
+            field_of(Indicator, "value").spec.label,
+            lambda r: _result_row(r).target.value if _result_row(r).target else None,
+            "绩效目标表公开的指标值，原样保留；只见于自评表的指标留空。",
+        ),
+        _result_column("target"),
+        _result_column("actual"),
+        Column(
+            "status",
+            "string",
+            "完成情况",
+            lambda r: _result_row(r).status.words,
+            "达成、未达成或无法判断。",
+            required=True,
+        ),
+        Column(
+            "status_reason",
+            "string",
+            "判断理由",
+            lambda r: _result_row(r).judgement.why,
+            "本站如何得出完成情况，如“实际 88%，指标值 ≥90%”。",
+            required=True,
+        ),
+        _result_column("weight"),
+        _result_column("score"),
+        _result_column("reason"),
+        Column(
+            "url",
+            "string",
+            "网页地址",
+            lambda r: (
+                f"{_page(r)}#{r.urls.result_anchor(r.project, _result_row(r).anchor_id, _result_row(r).position)}"
+            ),
+            "项目页面上这一行完成情况的链接。",
+        ),
+    ),
+    PROJECT_KEY + ("row_number",),
+    lambda record: (
+        Record(record.department, record.project, record.urls, row.position, outcome=record.outcome, row=row)
+        for row in (record.outcome.rows if record.outcome is not None else ())
+    ),
+    (PROJECT_KEY,),
+)
+
+TABLES = (PROJECTS, INDICATORS, PLANS, FINDINGS, PROJECT_RESULTS, RESULTS)
 
 
 def _code(project: Project | None) -> str | None:
@@ -311,7 +476,7 @@ def project_chunks(
 ) -> dict[str, TableChunk]:
     """The project's chunk of every table, by table name."""
     chunks = {}
-    record = Record(department, project, urls, findings=findings)
+    record = Record(department, project, urls, findings=findings, outcome=outcome(project, department.year))
     for table in TABLES:
         rows = table.rows(record)
         chunks[table.name] = TableChunk(csv_lines(rows), tuple(xlsx_rows(table, rows)))
@@ -349,7 +514,26 @@ def project_document(department: Department, project: Project, urls: SiteUrls) -
     ]
     for row, indicator in zip(document["indicators"], project.indicators):
         row["url"] = urls.indicator_url(department, project, indicator)
+    document["result"] = _result_document(department, project, urls)
     return document
+
+
+def _result_document(department: Department, project: Project, urls: SiteUrls) -> dict[str, object] | None:
+    """The project's 自评表 as stated, with the site's reading of it: its rows as the results table has them."""
+    found = outcome(project, department.year)
+    if found is None:
+        return None
+    record = Record(department, project, urls, outcome=found)
+    summary = [c for c in PROJECT_RESULTS.columns if c.name not in PROJECT_KEY]
+    rows = [c for c in RESULTS.columns if c.name not in PROJECT_KEY]
+    return {
+        **model_document(found.result),
+        **{
+            c.name: json_value(c.value(record)) for c in summary if c.name.startswith(("execution_rate", "indicators_"))
+        },
+        "url": json_value(next(c for c in summary if c.name == "url").value(record)),
+        "rows": [{c.name: json_value(c.value(row)) for c in rows} for row in RESULTS.records(record)],
+    }
 
 
 def department_document(

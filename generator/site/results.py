@@ -255,6 +255,12 @@ class RowOutcome:
     target: Indicator | None  # the published target row; None for a row only on the 自评表
     result: IndicatorResult | None  # the 自评表's row; None for a target not evaluated
     judgement: Judgement
+    position: int  # its place in the project's rows, from 1: the targets' rows, then those only on the 自评表
+
+    @property
+    def anchor_id(self) -> str | None:
+        """What names the row in its link: its target's id; None for a row only on the 自评表 (named by position)."""
+        return self.target.id if self.target is not None else None
 
     @property
     def status(self) -> Status:
@@ -322,12 +328,14 @@ def outcome(project: Project, year: int) -> Outcome | None:
                 (item for item in unmatched if level_key("", item[1].level2, item[1].level3)[1:] == key[1:]), None
             )
         if found is None:
-            rows.append(RowOutcome(target, None, Judgement(Status.UNKNOWN, "自评表中没有这一指标")))
+            rows.append(RowOutcome(target, None, Judgement(Status.UNKNOWN, "自评表中没有这一指标"), len(rows) + 1))
             continue
         unmatched.remove(found)
-        rows.append(RowOutcome(target, found[1], judge(target.value, found[1].actual, year, target.level2)))
+        rows.append(
+            RowOutcome(target, found[1], judge(target.value, found[1].actual, year, target.level2), len(rows) + 1)
+        )
     for _, extra in unmatched:
-        rows.append(RowOutcome(None, extra, judge(extra.target, extra.actual, year, extra.level2)))
+        rows.append(RowOutcome(None, extra, judge(extra.target, extra.actual, year, extra.level2), len(rows) + 1))
     return Outcome(project, result, tuple(rows), year)
 
 

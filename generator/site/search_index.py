@@ -50,13 +50,17 @@ from generator.schema.model import (
     Budget,
     Catalog,
     Department,
+    FundsLine,
     Goals,
     Indicator,
+    IndicatorResult,
     Project,
+    ProjectResult,
     field_of,
     fields_of,
     optional_fields,
 )
+from generator.site.results import outcome
 from generator.site.urls import SiteUrls
 
 VERSION = 3
@@ -222,6 +226,7 @@ def _project_document(department: Department, project: Project, urls: SiteUrls) 
         for column in fields_of(Indicator)
         if column.key != "id" and getattr(row, column.key)
     ]
+    own, rest = own + _result_own(project, department.year), rest + _result_rest(project, department.year, urls)
     return Document(
         urls.url(urls.project(department, project)),
         project.name,
@@ -230,6 +235,29 @@ def _project_document(department: Department, project: Project, urls: SiteUrls) 
         (Field(TITLE, field_of(Project, "name").spec.label, project.name, pinyin=pinyin_of(project.name)), *own, *rest),
         (-department.year, project.code),
     )
+
+
+def _result_own(project: Project, year: int) -> list[Field]:
+    """What the project's 自评表 says of its money: found as 全年执行数 4,908.12 or 4908.12."""
+    found = outcome(project, year)
+    executed = found.result.funds.total.executed if found is not None else None
+    return [_amount(field_of(FundsLine, "executed").spec.label, executed)] if executed is not None else []
+
+
+def _result_rest(project: Project, year: int, urls: SiteUrls) -> list[Field]:
+    """The 自评表's words: each actual value and deviation reason at its row, and the goal's outcome."""
+    found = outcome(project, year)
+    if found is None:
+        return []
+    achieved = field_of(ProjectResult, "goal_achieved").spec.label
+    fields = [Field(REST, achieved, found.result.goal_achieved, "result")] if found.result.goal_achieved else []
+    for row in found.rows:
+        anchor = urls.result_anchor(project, row.anchor_id, row.position)
+        for key in ("actual", "reason"):
+            text = getattr(row.result, key) if row.result is not None else ""
+            if text:
+                fields.append(Field(REST, field_of(IndicatorResult, key).spec.label, text, anchor))
+    return fields
 
 
 def _department_document(department: Department, urls: SiteUrls) -> Document:

@@ -77,7 +77,7 @@ class SiteUrls:
         A project page's sections are named after the fields they show (plan, purpose, indicators).
         """
         if finding.indicator is not None and finding.section == "result":
-            return self.result_anchor(finding.project, finding.indicator.id, 0)
+            return self.result_anchor(finding.project, finding.indicator.id, finding.row_number or 0)
         if finding.indicator is not None:
             return self.indicator_anchor(finding.project, finding.indicator)
         return finding.section
