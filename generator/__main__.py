@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from generator.formats.forms import EXPORTERS
+from generator.formats.result_forms import RESULT_EXPORTERS
 from generator.publish.atomic import content_epoch, epoch_date
 from generator.publish.settings import SettingError, load_settings
 from generator.schema.categories import OFFICIAL, with_county
@@ -211,9 +212,10 @@ def _quality_report(catalog: Catalog) -> list[str]:
 
 def _export(args: argparse.Namespace) -> int:
     folder, target = Path(args.department), Path(args.to)
-    exporter = EXPORTERS.get(target.suffix.lower())
+    exporters = RESULT_EXPORTERS if args.results else EXPORTERS
+    exporter = exporters.get(target.suffix.lower())
     if exporter is None:
-        print(f"不能导出为 {target.suffix or '没有扩展名的'} 文件（可导出：{'、'.join(EXPORTERS)}）", file=sys.stderr)
+        print(f"不能导出为 {target.suffix or '没有扩展名的'} 文件（可导出：{'、'.join(exporters)}）", file=sys.stderr)
         return 1
     content = folder.parent.parent
     try:
@@ -225,8 +227,14 @@ def _export(args: argparse.Namespace) -> int:
     if not found:
         print(f"{display_path(folder)}: 不是部门目录（应为 content/<年度>/<单位编码>）", file=sys.stderr)
         return 1
-    target.write_bytes(exporter(found[0], created=epoch_date(content_epoch(content, catalog))))
-    print(f"已导出 {found[0].year} 年 {found[0].code} 的 {len(found[0].projects)} 个项目到 {display_path(target)}")
+    department = found[0]
+    evaluated = sum(1 for project in department.projects if project.result is not None)
+    if args.results and not evaluated:
+        print(f"{display_path(folder)}: 本部门还没有自评表（应先导入，见 results/ 文件夹）", file=sys.stderr)
+        return 1
+    target.write_bytes(exporter(department, created=epoch_date(content_epoch(content, catalog))))
+    what = f"{evaluated} 个项目的自评表" if args.results else f"{len(department.projects)} 个项目"
+    print(f"已导出 {department.year} 年 {department.code} 的 {what}到 {display_path(target)}")
     return 0
 
 
@@ -317,6 +325,7 @@ def main(argv: list[str] | None = None) -> int:
     export = commands.add_parser("export", help="把一个部门按官方格式导出为 Word 或 Excel 文件")
     export.add_argument("department", help="部门目录，如 content/2024/203001")
     export.add_argument("--to", required=True, help=f"输出文件（{'、'.join(EXPORTERS)}）")
+    export.add_argument("--results", action="store_true", help="导出部门的项目支出绩效自评表，而不是绩效目标表")
     export.set_defaults(run=_export)
 
     # Listed for --help; their arguments are MkDocs' own and go to it untouched.

@@ -467,3 +467,18 @@ def test_search_finds_actual_values_and_deviation_reasons_at_their_rows(with_res
         ("偏差原因分析及改进措施", "13022524P00442P10054J-cost-1-result"),
         ("实际完成值", "13022524P00442P10054J-cost-1-result"),
     }
+
+
+def test_export_writes_a_departments_self_evaluations_that_import_back(with_results: Path, tmp_path: Path) -> None:
+    folder = with_results / "2024/203001"
+    for suffix in (".docx", ".xlsx"):
+        target = tmp_path / f"自评{suffix}"
+        exported = run("export", str(folder), "--results", "--to", str(target))
+        assert exported.stdout == f"已导出 2024 年 203001 的 13 个项目的自评表到 {target}\n"
+        content = tmp_path / f"content{suffix}"
+        shutil.copytree(with_results, content)
+        again = run("import", str(target), "--out", str(content))
+        assert "文件新增 0，更新 0，删除 0，未变 13" in again.stdout, again.stderr
+    refused = run("export", str(CONTENT / "2024/203001"), "--results", "--to", str(tmp_path / "x.docx"))
+    assert refused.returncode == 1
+    assert refused.stderr == f"{(CONTENT / '2024/203001').relative_to(ROOT)}: 本部门还没有自评表（应先导入，见 results/ 文件夹）\n"

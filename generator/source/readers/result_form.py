@@ -154,6 +154,9 @@ def _funds(form: _Form, start: int, end: int) -> tuple[Funds, int]:
             lines[group.key] = FundsLine()
             continue
         last = max(last, index)
+        if sum(1 for cell in form.rows[index].cells if cell.text) == 1:  # the label alone: every figure blank
+            lines[group.key] = FundsLine()
+            continue
         cells = form.under(header, trimmed_row(form.rows[index], len(header.cells)))
         lines[group.key] = FundsLine(
             **{
@@ -297,9 +300,13 @@ def _result(form: _Form) -> ProjectResult:
 
 
 def _forms(blocks: Sequence[Block], source: Path) -> list[_Form]:
-    """Each form's rows, a form beginning at its 项目名称 row."""
+    """Each form's rows, a form beginning at its 项目名称 row.
+
+    A paragraph among them is a row of one cell: a workbook's row whose only text is its
+    label (年度资金总额 with every figure blank) reads as a paragraph.
+    """
     name_keys = label_keys(field_of(ProjectResult, "name"))
-    rows = [block for block in blocks if isinstance(block, Row)]
+    rows = [block if isinstance(block, Row) else Row((Cell(block.text, block.place),), block.place) for block in blocks]
     starts = [
         i for i, row in enumerate(rows) if next((label_key(c.text) for c in row.cells if c.text), None) in name_keys
     ]
