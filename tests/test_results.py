@@ -481,4 +481,7 @@ def test_export_writes_a_departments_self_evaluations_that_import_back(with_resu
         assert "文件新增 0，更新 0，删除 0，未变 13" in again.stdout, again.stderr
     refused = run("export", str(CONTENT / "2024/203001"), "--results", "--to", str(tmp_path / "x.docx"))
     assert refused.returncode == 1
-    assert refused.stderr == f"{(CONTENT / '2024/203001').relative_to(ROOT)}: 本部门还没有自评表（应先导入，见 results/ 文件夹）\n"
+    assert (
+        refused.stderr
+        == f"{(CONTENT / '2024/203001').relative_to(ROOT)}: 本部门还没有自评表（应先导入，见 results/ 文件夹）\n"
+    )
