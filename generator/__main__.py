@@ -14,7 +14,7 @@ from generator.publish.atomic import content_epoch, epoch_date
 from generator.publish.settings import SettingError, load_settings
 from generator.schema.categories import OFFICIAL, with_county
 from generator.schema.load import RESULTS_FOLDER, line_of_field
-from generator.schema.model import Catalog, Department
+from generator.schema.model import Catalog, Department, Project
 from generator.schema.problems import ContentError, Problem, display_path
 from generator.schema.validate import load_catalog
 from generator.site.quality import Review, Severity
@@ -187,17 +187,25 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _file_of(project: Project, field: str) -> tuple[Path, str]:
+    """The file a finding's field is in, and its path there: a 自评表's own file for `result.…`."""
+    if field.startswith("result.") and project.result is not None:
+        return project.result.source, field.removeprefix("result.")
+    return project.source, field
+
+
 def _quality_report(catalog: Catalog) -> list[str]:
     """Every finding of the indicator-quality rules by file and line, then a count; none of them stops a build."""
     findings = Review(catalog).findings
     located = sorted(
         Problem(
-            finding.project.source,
-            line_of_field(finding.project.source, finding.hit.field),
-            finding.hit.field,
+            path,
+            line_of_field(path, field),
+            field,
             f"{finding.rule.severity.value}：{finding.rule.title}——{finding.hit.detail}（规则 {finding.rule.id}）",
         )
         for finding in findings
+        for path, field in [_file_of(finding.project, finding.hit.field)]
     )
     lines = [str(problem) for problem in located]
     counts = Review.severities(findings)

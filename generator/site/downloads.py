@@ -215,7 +215,8 @@ FINDINGS = Table(
             "string",
             "所在字段",
             lambda r: _finding(r).hit.field,
-            "在项目 YAML 文件中的位置，如 indicators[3].value（列表从 0 起）、plan。",
+            "在项目 YAML 文件中的位置，如 indicators[3].value（列表从 0 起）、plan；"
+            "以 result. 开头的在项目的自评表文件（results/<项目编码>.yaml）中。",
             required=True,
         ),
         Column("rule_id", "string", "规则编号", lambda r: _finding(r).rule.id, required=True),

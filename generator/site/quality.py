@@ -419,10 +419,12 @@ def _rows(department: Department, project: Project) -> Iterator[tuple[int, RowOu
 
 
 def _row_hit(project: Project, index: int, row: RowOutcome, cell: str, detail: str) -> Hit:
-    """A finding on one result row, placed on its target row when it has one."""
+    """A finding on one result row: its field in the 自评表's file, placed on its target row when it has one."""
+    assert project.result is not None and row.result is not None
+    field = f"result.indicators[{project.result.indicators.index(row.result)}].{cell}"
     if row.target is None:
-        return Hit(f"result.indicators.{cell}", f"“{row.names.level3}”：{detail}")
-    return Hit(f"result.indicators[{index}].{cell}", detail, index)
+        return Hit(field, f"“{row.names.level3}”：{detail}")
+    return Hit(field, detail, index)
 
 
 def _score(value: Decimal | None) -> str:
