@@ -3,8 +3,9 @@
     python -m benchmarks.scale --projects 1000 10000
 
 For each size this writes synthetic content shaped like the seed (benchmarks/synthetic.py),
-builds our site and a plain MkDocs + Material site with the same pages
-(benchmarks/plain.py), alternating the two, each build in a fresh subprocess
+with a 自评表 for every project, builds our site, our site of the same targets without
+the 自评表 (what the results cost), and a plain MkDocs + Material site with the same pages
+(benchmarks/plain.py), alternating them, each build in a fresh subprocess
 (benchmarks/timed_build.py), and prints one table: pages, build seconds of both and
 their ratio, peak memory, page sizes, search index and site size, and the share of the
 build spent in our own plugin code. Everything is written under --out (default
@@ -30,6 +31,7 @@ import yaml
 
 from benchmarks import plain, synthetic
 from generator.publish.plugin import THEME_DIR
+from generator.schema.load import RESULTS_FOLDER
 
 ROOT = Path(__file__).resolve().parent.parent
 #: What our site needs besides content/: the same files tests/conftest.py copies.
@@ -59,7 +61,8 @@ def _plugin_name(entry: Any) -> str:
 
 
 def prepare_ours(root: Path, size: synthetic.Size, seed: int) -> list:
-    """Our project: the repository's config, docs and theme, with synthetic content/."""
+    """Our project: the repository's config, docs and theme, with synthetic content/ and every project's 自评表;
+    and beside it the same project without the 自评表 (`targets`)."""
     project = root / "ours"
     shutil.rmtree(project, ignore_errors=True)
     project.mkdir(parents=True)
@@ -70,7 +73,11 @@ def prepare_ours(root: Path, size: synthetic.Size, seed: int) -> list:
         elif source.exists():
             shutil.copy2(source, project / name)
     (project / "docs").mkdir(exist_ok=True)
-    return synthetic.write(size, project / "content", seed)
+    departments = synthetic.write(size, project / "content", seed, results=True)
+    targets = root / "targets"
+    shutil.rmtree(targets, ignore_errors=True)
+    shutil.copytree(project, targets, ignore=shutil.ignore_patterns(RESULTS_FOLDER))
+    return departments
 
 
 def prepare_plain(root: Path, departments: list) -> None:
@@ -187,6 +194,8 @@ class Result:
     plain_cpu_seconds: float
     ours: SiteStats
     plain: SiteStats
+    targets_seconds: float  # our site of the same targets without any 自评表
+    targets: SiteStats
 
 
 def measure(size: synthetic.Size, out: Path, rounds: int, seed: int = 2024) -> Result:
@@ -196,8 +205,9 @@ def measure(size: synthetic.Size, out: Path, rounds: int, seed: int = 2024) -> R
     prepare_plain(root, departments)
     ours: list[Build] = []
     baseline: list[Build] = []
+    targets: list[Build] = []
     for index in range(rounds):
-        order = [("ours", ours), ("plain", baseline)]
+        order = [("ours", ours), ("targets", targets), ("plain", baseline)]
         for name, builds in order if index % 2 == 0 else reversed(order):
             builds.append(run_build(root / name, root))
             print(f"  round {index + 1}: {name} {builds[-1].seconds:.1f} s", file=sys.stderr, flush=True)
@@ -222,6 +232,8 @@ def measure(size: synthetic.Size, out: Path, rounds: int, seed: int = 2024) -> R
         plain_cpu_seconds=plain_best.cpu_seconds,
         ours=site_stats(root / "ours" / "site"),
         plain=site_stats(root / "plain" / "site"),
+        targets_seconds=min(b.seconds for b in targets),
+        targets=site_stats(root / "targets" / "site"),
     )
 
 
@@ -231,6 +243,10 @@ ROWS: tuple[tuple[str, str], ...] = (
     ("pages (ours / plain)", "{r.ours.pages:,} / {r.plain.pages:,}"),
     ("build s (ours / plain)", "{r.ours_seconds:.1f} / {r.plain_seconds:.1f}"),
     ("build ratio ours/plain", "{r.ratio:.2f}x"),
+    ("build s without the 自评表 (targets only)", "{r.targets_seconds:.1f}"),
+    ("build growth from the 自评表", "{results_growth:+.1%}"),
+    ("pages added by the 自评表", "{pages_added:+,} ({pages_added_share:+.1%})"),
+    ("median project page KB (targets only)", "{r.targets.median_project_page_kb:.1f}"),
     ("CPU s, all processes (ours / plain)", "{r.ours_cpu_seconds:.1f} / {r.plain_cpu_seconds:.1f}"),
     ("our code, all hooks (share of build)", "{r.own_code_share:.1%}"),
     ("  load+validate+render+downloads (pre_build, files, page_content)", "{r.pipeline_share:.1%}"),
@@ -254,7 +270,16 @@ def table(results: list[Result]) -> str:
     lines = ["| | " + " | ".join(f"{r.projects:,} projects" for r in results) + " |"]
     lines.append("|---|" + "---:|" * len(results))
     for label, template in ROWS:
-        cells = [template.format(r=r, per_project_index=r.ours.search_index_kb / r.projects) for r in results]
+        cells = [
+            template.format(
+                r=r,
+                per_project_index=r.ours.search_index_kb / r.projects,
+                results_growth=r.ours_seconds / r.targets_seconds - 1,
+                pages_added=r.ours.pages - r.targets.pages,
+                pages_added_share=(r.ours.pages - r.targets.pages) / r.targets.pages,
+            )
+            for r in results
+        ]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

@@ -21,8 +21,21 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from generator.schema.model import Budget, Department, Goals, GoalSection, Indicator, Project, SpendingPlan
-from generator.source.yaml_writer import write_content
+from generator.schema.model import (
+    Budget,
+    Department,
+    Funds,
+    FundsLine,
+    Goals,
+    GoalSection,
+    Indicator,
+    IndicatorResult,
+    Project,
+    ProjectResult,
+    SpendingPlan,
+)
+from generator.site.results import grade_of
+from generator.source.yaml_writer import result_yaml, results_folder, write_content
 
 COUNTY_CODE = "130225"  # 乐亭县, as in the seed's project codes
 
@@ -335,9 +348,86 @@ def _year_after(rng: random.Random, department: Department, year: int) -> Depart
     return replace(department, year=year, projects=numbered)
 
 
-def write(size: Size, out_dir: Path, seed: int = 2024) -> list[Department]:
-    """Write the synthetic content under out_dir/<year>/<unit code>/, like `generator import`."""
+#: Weights of the 自评表: 10 for the funds, then each 一级指标's, split over its rows.
+WEIGHTS = {"产出指标": Decimal(50), "效益指标": Decimal(30), "满意度指标": Decimal(10)}
+MISSED_SHARE = 0.08  # of indicators; the seed's 自评表 misses 4 of 78
+REASONS = (
+    "受项目实施进度影响，部分资金未能在年内支付；下一步将加快实施进度，合理安排支出。",
+    "部分服务对象反映服务内容与需求结合不够紧密；下一步将开展需求调研，改进服务方式。",
+    "因上级政策调整，部分任务顺延至次年完成；今后将提前谋划，预留调整时间。",
+)
+
+
+def _actual(rng: random.Random, value: str, year: int, missed: bool) -> str:
+    """An actual value in the target's own terms: met, or short of it when `missed`."""
+    if value.startswith("≥") and value.endswith("%"):
+        target = int(value[1:-1])
+        return f"{target - rng.randint(3, 10)}%" if missed else f"{min(100, target + rng.randint(0, 8))}%"
+    if value[:1].isdigit():
+        number = int("".join(char for char in value if char.isdigit()))
+        unit = value.lstrip("0123456789")
+        return f"{number * rng.randint(70, 95) // 100}{unit}" if missed else value
+    if "年" in value and "前" in value:
+        return f"{year + 1}年2月完成" if missed else f"{year}年{rng.randint(6, 12)}月完成"
+    return "未见明显成效" if missed else value
+
+
+def project_result(rng: random.Random, project: Project, year: int) -> ProjectResult:
+    """A realistic 自评表 of a project: most targets met, a few missed with a reason, scores that add up."""
+    budget = project.budget.total
+    executed = (budget * Decimal(rng.randint(850, 1000)) / 1000).quantize(Decimal("0.01"))
+    rate = (executed * 100 / budget).quantize(Decimal("0.01")) if budget else Decimal("0.00")
+    funds_score = (Decimal(10) * rate / 100).quantize(Decimal("0.01"))
+    per_level1 = {level1: sum(1 for i in project.indicators if i.level1 == level1) for level1 in WEIGHTS}
+    rows = []
+    for indicator in project.indicators:
+        weight = (WEIGHTS[indicator.level1] / per_level1[indicator.level1]).quantize(Decimal("0.01"))
+        missed = rng.random() < MISSED_SHARE
+        rows.append(
+            IndicatorResult(
+                level1=f"{indicator.level1}（{WEIGHTS[indicator.level1]}分）",
+                level2=indicator.level2,
+                level3=indicator.level3,
+                target=indicator.value,
+                actual=_actual(rng, indicator.value, year, missed),
+                weight=weight,
+                score=(weight * Decimal("0.8")).quantize(Decimal("0.01")) if missed else weight,
+                reason=rng.choice(REASONS) if missed else "",
+            )
+        )
+    total = funds_score + sum((row.score for row in rows), Decimal(0))
+    line = FundsLine(initial=budget, budget=budget, executed=executed, weight=Decimal(10), rate=rate, score=funds_score)
+    return ProjectResult(
+        code=project.code,
+        name=project.name,
+        published=date(year + 1, 6, 30),
+        funds=Funds(
+            total=line,
+            fiscal=FundsLine(initial=budget, budget=budget, executed=executed, rate=rate),
+            carried_over=FundsLine(),
+            other=FundsLine(),
+        ),
+        goal_expected=project.goal.split("\n")[0],
+        goal_achieved=f"{project.name}按计划实施，资金支出{rate}%，主要绩效目标基本完成。",
+        indicators=tuple(rows),
+        total_weight=Decimal(100),
+        total_score=total,
+        grade=grade_of(total),
+    )
+
+
+def write(size: Size, out_dir: Path, seed: int = 2024, results: bool = False) -> list[Department]:
+    """Write the synthetic content under out_dir/<year>/<unit code>/, like `generator import`; with
+    `results`, a 自评表 for every project in its department's results/ (from an rng of its own, so
+    the targets are the same bytes either way)."""
     catalog = departments(size, seed)
+    rng = random.Random(seed + 1)
     for department in catalog:
-        write_content(department, out_dir)
+        folder = write_content(department, out_dir)[0].parent
+        if results:
+            target = results_folder(folder)
+            target.mkdir()
+            for project in department.projects:
+                result = project_result(rng, project, department.year)
+                (target / f"{project.code}.yaml").write_text(result_yaml(result), encoding="utf-8")
     return catalog

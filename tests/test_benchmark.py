@@ -56,6 +56,19 @@ def test_synthetic_content_passes_validation_with_the_requested_size(tiny_conten
     assert list(catalog.departments) == synthetic.departments(TINY)
 
 
+def test_synthetic_results_are_valid_consistent_and_mostly_met(tmp_path: Path) -> None:
+    from generator.site.quality import Review
+    from generator.site.results import Status, outcome
+
+    synthetic.write(synthetic.Size.for_projects(100), tmp_path, results=True)
+    catalog = load_catalog(tmp_path)
+    assert all(project.result is not None for _, project in catalog.projects)
+    statuses = Counter(row.status for d, p in catalog.projects for row in outcome(p, d.year).rows)
+    assert 0.8 < statuses[Status.MET] / statuses.total() < 0.97 and statuses[Status.MISSED] > 0
+    # Their scores add up and their grades fit: the benchmark's site shows no finding a real county would not.
+    assert [f for f in Review(catalog).findings if f.rule.id.startswith("result-") and "missed" not in f.rule.id] == []
+
+
 def test_a_later_synthetic_year_continues_most_of_the_year_before(tmp_path: Path) -> None:
     size = synthetic.Size.for_projects(200, years=2)
     synthetic.write(size, tmp_path)
@@ -131,6 +144,8 @@ def test_benchmark_builds_both_sites_and_reports_every_figure(tmp_path: Path, ca
     # Home, 3 departments, 12 projects and the hand-written pages, in both sites alike.
     assert result["ours"]["pages"] == result["plain"]["pages"] >= 16
     assert result["ours"]["search_index_kb"] > 0 and result["plain"]["search_index_kb"] > 0
+    # The same site without the 自评表: as many pages (the results add sections, not pages), built too.
+    assert result["targets"]["pages"] == result["ours"]["pages"] and result["targets_seconds"] > 0
     assert 0 < result["own_code_share"] < 1
     # The hooks named in the breakdown are our plugin's: they ran, and are part of all our code's time.
     assert 0 < result["pipeline_share"] and 0 < result["post_build_share"]
