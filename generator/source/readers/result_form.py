@@ -266,7 +266,9 @@ def _code(form: _Form, rows: Sequence[Row]) -> str:
 
 def _result(form: _Form) -> ProjectResult:
     funds_header = form.find(
-        lambda row: label_keys(field_of(FundsLine, "executed")) <= set(_keys_of(row)), 0, "资金表头"
+        lambda row: label_keys(field_of(FundsLine, "executed")) <= set(_keys_of(row)),
+        0,
+        "资金表头（“全年预算数”“全年执行数”所在的行）",
     )
     indicator_header = form.find(
         is_results_header, funds_header, "绩效指标表的表头（一级指标、二级指标、三级指标、实际完成值）"
