@@ -24,7 +24,7 @@ from generator.formats.xlsx import to_xlsx
 from generator.formats.zips import ZIP_DATE
 from generator.schema.model import CENT, Indicator, Project, SpendingPlan, fields_of
 from generator.schema.validate import load_catalog
-from generator.site.downloads import INDICATORS, PLANS, PROJECTS, TABLES, build_downloads
+from generator.site.downloads import INDICATORS, PLANS, PROJECTS, TARGET_TABLES, build_downloads
 from generator.site.history import History
 from generator.site.quality import Review
 from generator.site.render import Renderer
@@ -422,7 +422,9 @@ def test_xml_illegal_characters_are_escaped_the_ooxml_way() -> None:
 def test_downloads_page_names_each_fields_type_in_chinese(seed_site: Path) -> None:
     source = (seed_site / "downloads" / "index.html").read_text(encoding="utf-8")
     types = re.findall(r'<td data-label="类型">([^<]*)</td>', source)
-    columns = [column for table in TABLES for column in table.columns]  # one year: no change table
+    columns = [
+        column for table in TARGET_TABLES for column in table.columns
+    ]  # one year, no 自评表: no change or results tables
     assert len(types) == len(columns) and set(types) == {"文本", "整数", "数值", "日期"}
     assert types[[c.name for c in columns].index("published")] == "日期"
     assert types[[c.name for c in columns].index("budget_total")] == "数值"

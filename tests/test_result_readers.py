@@ -262,7 +262,10 @@ def test_a_results_form_missing_its_funds_header_names_the_form(tmp_path: Path) 
     path = text_file(tmp_path / "无表头.txt", [form])
     with pytest.raises(ReadError) as error:
         read_document(path)
-    assert str(error.value) == f"{path}:3: 第 1 个自评表（村干部基础职务补贴）找不到资金表头（“全年预算数”“全年执行数”所在的行）"
+    assert (
+        str(error.value)
+        == f"{path}:3: 第 1 个自评表（村干部基础职务补贴）找不到资金表头（“全年预算数”“全年执行数”所在的行）"
+    )
 
 
 def test_an_indicator_row_that_does_not_line_up_with_its_header_names_the_row(tmp_path: Path) -> None:

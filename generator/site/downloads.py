@@ -386,7 +386,10 @@ RESULTS = Table(
     (PROJECT_KEY,),
 )
 
-TABLES = (PROJECTS, INDICATORS, PLANS, FINDINGS, PROJECT_RESULTS, RESULTS)
+TARGET_TABLES = (PROJECTS, INDICATORS, PLANS, FINDINGS)
+#: Offered once any 自评表 is published (a department's files: once any of its own is): no empty table before.
+RESULT_TABLES = (PROJECT_RESULTS, RESULTS)
+TABLES = TARGET_TABLES + RESULT_TABLES
 
 
 def _code(project: Project | None) -> str | None:
@@ -608,9 +611,10 @@ def _table_files(
     label: str,
     chunks: Sequence[dict[str, TableChunk]],
     owner: tuple[object, ...],
+    tables: Sequence[Table],
     changes: Sequence[Row] | None = None,
 ) -> list[Download]:
-    """The CSV of every table and the XLSX of them all; the site's files add the changes table."""
+    """The CSV of each of `tables` and the XLSX of them all; the site's files add the changes table."""
     files = [
         Download(
             path(f"-{table.name}.csv"),
@@ -619,10 +623,10 @@ def _table_files(
             f"{label}：{table.title}表",
             owner,
         )
-        for table in TABLES
+        for table in tables
     ]
     sheets: list[tuple[Table, Iterable[Sequence[str]]]] = [
-        (table, [chunk[table.name].xlsx for chunk in chunks]) for table in TABLES
+        (table, [chunk[table.name].xlsx for chunk in chunks]) for table in tables
     ]
     if changes is not None:
         changes_csv = csv_file(CHANGES, [csv_lines(changes)])
@@ -710,9 +714,13 @@ def build_downloads(history: History, review: Review, site_name: str, urls: Site
                 owner,
             )
         )
+        evaluated = any(project.result is not None for project in projects)
         files.extend(
-            _table_files(lambda suffix, d=department: urls.department_file(d, suffix), department.name, chunks, owner)
-        )
+            _table_files(
+                lambda suffix, d=department: urls.department_file(d, suffix), department.name, chunks, owner,
+                TABLES if evaluated else TARGET_TABLES,
+            )
+        )  # fmt: skip
         files.extend(_form_files(department, urls, dated, owner))
         for project, document, chunk in zip(projects, documents, chunks):
             owner = ("project", department.year, department.code, project.code)
@@ -744,10 +752,14 @@ def build_downloads(history: History, review: Review, site_name: str, urls: Site
         )
     ]
     changes = [tuple(column.value(change) for column in CHANGES.columns) for change in history.project_changes()]
-    # With one year there is nothing to compare: no change table is offered, not even an empty one.
-    tables = (*TABLES, CHANGES) if len(catalog.years) > 1 else TABLES
+    # With one year there is nothing to compare, and before any 自评表 nothing to report on:
+    # no change table, no results tables are offered, not even empty ones.
+    offered = TABLES if any(project.result is not None for _, project in catalog.projects) else TARGET_TABLES
+    tables = (*offered, CHANGES) if len(catalog.years) > 1 else offered
     site.extend(
-        _table_files(urls.site_file, "全部部门", site_chunks, ("site",), changes if CHANGES in tables else None)
+        _table_files(
+            urls.site_file, "全部部门", site_chunks, ("site",), offered, changes if CHANGES in tables else None
+        )
     )
     site.append(
         Download(
