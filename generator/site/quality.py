@@ -427,58 +427,77 @@ def _row_hit(project: Project, index: int, row: RowOutcome, cell: str, detail: s
     return Hit(field, detail, index)
 
 
+def result_row_rule(
+    id: str, severity: Severity, title: str, description: str, basis: str, *, cell: str
+) -> Callable[[Callable[[RowOutcome], str | None]], Callable[[RowOutcome], str | None]]:
+    """Register a rule that reads one row of a 自评表 against its target; it returns what the row shows, or None."""
+
+    def register(test: Callable[[RowOutcome], str | None]) -> Callable[[RowOutcome], str | None]:
+        def check(department: Department, project: Project) -> Iterator[Hit]:
+            for index, row in _rows(department, project):
+                detail = test(row) if row.result is not None else None
+                if detail is not None:
+                    yield _row_hit(project, index, row, cell, detail)
+
+        RULES.append(Rule(id, severity, title, description, basis, check))
+        return test
+
+    return register
+
+
 def _score(value: Decimal | None) -> str:
     """A figure of the 自评表 as it is written there, its decimals kept: 100.00, 12.5."""
     return "空" if value is None else f"{value:f}"
 
 
-@project_rule(
+@result_row_rule(
     "result-missed-full-marks", Severity.ATTENTION, "未达成的指标得了满分",
     "实际完成值未达到指标值的，按偏离程度扣分；得分等于分值，与完成情况不符。",
-    f"{RESULTS_FORM}“分值”“得分”栏",
+    f"{RESULTS_FORM}“分值”“得分”栏", cell="score",
 )  # fmt: skip
-def _missed_full_marks(department: Department, project: Project) -> Iterator[Hit]:
-    for index, row in _rows(department, project):
-        result = row.result
-        if row.status is Status.MISSED and result and result.weight is not None and result.score == result.weight:
-            detail = f"{row.judgement.why}，得分 {_score(result.score)} 等于分值 {_score(result.weight)}"
-            yield _row_hit(project, index, row, "score", detail)
+def _missed_full_marks(row: RowOutcome) -> str | None:
+    result = row.result
+    assert result is not None
+    if row.status is Status.MISSED and result.weight is not None and result.score == result.weight:
+        return f"{row.judgement.why}，得分 {_score(result.score)} 等于分值 {_score(result.weight)}"
+    return None
 
 
-@project_rule(
+@result_row_rule(
     "result-score-above-weight", Severity.ATTENTION, "得分高于分值",
     "每项指标的得分不能超过它的分值。",
-    f"{RESULTS_FORM}“分值”“得分”栏",
+    f"{RESULTS_FORM}“分值”“得分”栏", cell="score",
 )  # fmt: skip
-def _score_above_weight(department: Department, project: Project) -> Iterator[Hit]:
-    for index, row in _rows(department, project):
-        result = row.result
-        if result and result.weight is not None and result.score is not None and result.score > result.weight:
-            yield _row_hit(project, index, row, "score", f"得分 {_score(result.score)}，分值 {_score(result.weight)}")
+def _score_above_weight(row: RowOutcome) -> str | None:
+    result = row.result
+    assert result is not None
+    if result.weight is not None and result.score is not None and result.score > result.weight:
+        return f"得分 {_score(result.score)}，分值 {_score(result.weight)}"
+    return None
 
 
-@project_rule(
+@result_row_rule(
     "result-missed-without-reason", Severity.HINT, "未达成的指标没有说明原因",
     "未完成绩效目标或偏离绩效目标的，应分析原因并提出改进措施。",
-    f"{RESULTS_FORM}“偏差原因分析及改进措施”栏",
+    f"{RESULTS_FORM}“偏差原因分析及改进措施”栏", cell="reason",
 )  # fmt: skip
-def _missed_without_reason(department: Department, project: Project) -> Iterator[Hit]:
-    for index, row in _rows(department, project):
-        if row.status is Status.MISSED and row.result and not row.result.reason.strip():
-            yield _row_hit(project, index, row, "reason", f"{row.judgement.why}，偏差原因栏为空")
+def _missed_without_reason(row: RowOutcome) -> str | None:
+    assert row.result is not None
+    if row.status is Status.MISSED and not row.result.reason.strip():
+        return f"{row.judgement.why}，偏差原因栏为空"
+    return None
 
 
-@project_rule(
+@result_row_rule(
     "result-target-differs", Severity.ATTENTION, "自评表的指标值与公开的绩效目标不同",
     "自评应对照年初批复并公开的绩效目标；两处的指标值应一致，调整过的应说明。",
-    f"{RESULTS_FORM}“年度指标值”栏",
+    f"{RESULTS_FORM}“年度指标值”栏", cell="target",
 )  # fmt: skip
-def _target_differs(department: Department, project: Project) -> Iterator[Hit]:
-    for index, row in _rows(department, project):
-        if row.target_differs:
-            assert row.target is not None and row.result is not None
-            detail = f"绩效目标表为“{row.target.value}”，自评表为“{row.result.target}”；完成情况按绩效目标表判断"
-            yield _row_hit(project, index, row, "target", detail)
+def _target_differs(row: RowOutcome) -> str | None:
+    if row.target_differs:
+        assert row.target is not None and row.result is not None
+        return f"绩效目标表为“{row.target.value}”，自评表为“{row.result.target}”；完成情况按绩效目标表判断"
+    return None
 
 
 @project_rule(
@@ -492,18 +511,14 @@ def _not_evaluated(department: Department, project: Project) -> Iterator[Hit]:
             yield Hit(f"indicators[{index}]", "自评表中没有这一指标", index)
 
 
-@project_rule(
+@result_row_rule(
     "result-extra-row", Severity.HINT, "自评表中有绩效目标表没有的指标",
     "自评表的指标应与年初公开的绩效目标表一一对应；多出的指标无从对照目标。",
-    f"{RESULTS_FORM}绩效指标栏",
+    f"{RESULTS_FORM}绩效指标栏", cell="level3",
 )  # fmt: skip
-def _extra_row(department: Department, project: Project) -> Iterator[Hit]:
-    for index, row in _rows(department, project):
-        if row.target is None:
-            assert row.result is not None
-            yield _row_hit(
-                project, index, row, "level3", f"{row.result.level1} / {row.result.level2}，绩效目标表中没有"
-            )
+def _extra_row(row: RowOutcome) -> str | None:
+    assert row.result is not None
+    return None if row.target is not None else f"{row.result.level1} / {row.result.level2}，绩效目标表中没有"
 
 
 @project_rule(

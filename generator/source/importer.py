@@ -280,14 +280,23 @@ def import_results(
     planned = run.planned.get((reading.year, code))
     targets = planned if planned is not None else _on_disk(last_imported(department))
     result.warnings = [*reading.warnings, *_problems([*targets, *result.changes], out_dir, categories)]
-    by_hand = [c for c in result.changes if c.by_hand and c.action in (FileAction.CHANGED, FileAction.REMOVED)]
-    if by_hand and not force:
-        names = "、".join(display_path(c.path) for c in by_hand)
-        result.error = (
-            f"{source}: {names} 在上次导入后被手工修改过，未写入任何自评表"
-            "（确认以文件为准、放弃手工修改，请加 --force；要保留其中的文件、导入其余内容，请加 --keep 该文件）"
-        )
+    result.error = _hand_edits(result.changes, force, f"{source}: ", "未写入任何自评表")
     return result
+
+
+def _hand_edits(changes: list[FileChange], force: bool, source: str, written: str) -> str | None:
+    """Why the plan is not written: files it changes or removes were edited by hand, and --force was not given.
+
+    The plan stays in the result, for a dry run to show what --force would discard.
+    """
+    by_hand = [c for c in changes if c.by_hand and c.action in (FileAction.CHANGED, FileAction.REMOVED)]
+    if not by_hand or force:
+        return None
+    names = "、".join(display_path(c.path) for c in by_hand)
+    return (
+        f"{source}{names} 在上次导入后被手工修改过，{written}"
+        "（确认以文件为准、放弃手工修改，请加 --force；要保留其中的文件、导入其余内容，请加 --keep 该文件）"
+    )
 
 
 def _result_published(folder: Path, code: str, published: date | None) -> date:
@@ -355,14 +364,8 @@ def import_file(
     result.folder = department_folder(department, out_dir)
     result.changes = _keeping(result.changes, result.folder, keep)
     result.warnings = [*result.reading.warnings, *_problems(result.changes, out_dir, categories)]
-    by_hand = [c for c in result.changes if c.by_hand and c.action in (FileAction.CHANGED, FileAction.REMOVED)]
-    if by_hand and not force:
-        # The plan stays in the result, for a dry run to show what --force would discard.
-        names = "、".join(display_path(c.path) for c in by_hand)
-        result.error = (
-            f"{display_path(source)}: {names} 在上次导入后被手工修改过，未写入这个部门的任何文件"
-            "（确认以文件为准、放弃手工修改，请加 --force；要保留其中的文件、导入其余内容，请加 --keep 该文件）"
-        )
+    result.error = _hand_edits(result.changes, force, f"{display_path(source)}: ", "未写入这个部门的任何文件")
+    if result.error is not None:
         return result
     run.imports(department, source, result.changes)
     return result
