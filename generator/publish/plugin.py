@@ -25,6 +25,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
 from generator.publish.atomic import BuildDate, discard, promote, recover, staging_dir
+from generator.publish.compact import compact
 from generator.publish.dates import last_changed
 from generator.publish.settings import BudgetPluginConfig, SettingError, publisher_of, raise_first
 from generator.schema.categories import Categories, with_county
@@ -194,10 +195,10 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         return restore_html_blocks(html, blocks) if blocks else html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return self._with_problems(output)
+        return compact(self._with_problems(output))
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
-        return self._with_problems(output_content) if template_name.endswith(".html") else output_content
+        return compact(self._with_problems(output_content)) if template_name.endswith(".html") else output_content
 
     def _with_problems(self, page: str) -> str:
         """The problems of the content being served at the top of the page's article."""
