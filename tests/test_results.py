@@ -345,9 +345,10 @@ def results_site(with_results: Path, tmp_path_factory: pytest.TempPathFactory) -
 def test_the_project_page_shows_each_target_beside_its_actual_with_its_status(results_site: Path) -> None:
     page = (results_site / "2024/203001" / TALENT / "index.html").read_text(encoding="utf-8")
     text = page_text(results_site / "2024/203001" / TALENT / "index.html")
-    assert "全年执行数 98.73 万元 执行率 98.73% 自评总分 99.87（满分 100） 自评等级 优" in text
-    assert "6 项指标中： ✓ 达成 5 项 ， ✗ 未达成 1 项 ， ? 无法判断 0 项 。" in text
-    assert "培训次数 2次 1次 ✗ 未达成 实际 1次，指标值 2次 12.5 12.5 —" in text
+    assert "执行率 98.73% 自评总分 99.87（满分 100） 自评等级 优" in text
+    assert "6 项指标： ✓ 达成 5 项 ， ✗ 未达成 1 项 ， ? 无法判断 0 项 。" in text
+    assert "培训次数 2次 1次 ✗ 未达成 实际 1次，指标值 2次 12.5 / 12.5 持续深入实施人才强县战略" in text
+    assert "年度资金总额 100.00 100.00 98.73 10 98.73% 9.87" in text
     assert f'id="{TALENT}-quantity-1-result"' in page
     assert f'<a href="#{TALENT}-quantity-1">培训次数</a>' in page
     assert '<span aria-hidden="true">✗</span> 未达成' in page
@@ -356,7 +357,7 @@ def test_the_project_page_shows_each_target_beside_its_actual_with_its_status(re
 def test_the_plan_chart_shows_the_years_execution_beside_the_plan(results_site: Path) -> None:
     text = page_text(results_site / "2024/203001/13022524P00442P10054J/index.html")
     assert "全年执行 85.2% 8.52" in text
-    assert "“全年执行”是自评表的全年执行数 8.52 万元 占全年预算数 10.00 万元 的比例。" in text
+    assert "全年执行：自评表的全年执行数 8.52 万元 占全年预算数 10.00 万元 的比例。" in text
 
 
 def test_a_project_without_results_says_its_self_evaluation_is_not_yet_published(results_site: Path) -> None:
