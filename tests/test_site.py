@@ -197,3 +197,14 @@ def test_the_not_found_page_speaks_chinese_and_leads_home(seed_site: Path) -> No
     assert "<title>页面不存在 - 乐亭县预算绩效目标公开</title>" in source
     assert "<h1>页面不存在</h1>" in source and ">首页</a>" in source
     assert "Not found" not in source
+
+
+def test_pages_leave_out_template_indentation_but_keep_preformatted_text_and_scripts(seed_site: Path) -> None:
+    from generator.publish.compact import compact
+
+    built = (seed_site / "2024/203001/13022524P00442P10057D/index.html").read_text(encoding="utf-8")
+    outside = re.sub(r"<(script|style|pre)\b.*?</\1>", "kept", built, flags=re.DOTALL)
+    assert [line for line in outside.split("\n") if line != line.strip() or not line][:3] == []
+
+    page = "<p>a  \n   b</p>\n\n  <pre>\n  x\n</pre>\n  <script>\n if(a)\n</script>  c\n  <style>\n p {}\n"
+    assert compact(page) == "<p>a\nb</p>\n<pre>\n  x\n</pre>\n<script>\n if(a)\n</script>  c\n<style>\n p {}\n"

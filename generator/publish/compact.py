@@ -5,18 +5,37 @@ it (benchmarks/README.md). A run of whitespace holding a line break renders as o
 wherever it stands between elements or words, and one line break is kept in its place, so
 what the page shows is unchanged. Preformatted text, text areas, scripts and styles are
 left as they are, byte for byte.
+
+Lines are split and stripped with str methods: a regular expression tried at every
+character took 1.5 ms a page, more than the rest of our work on it.
 """
 
 from __future__ import annotations
 
 import re
 
-#: A block whose whitespace is its content, kept whole; or a run of whitespace that breaks a line.
-_BLOCK_OR_BREAK = re.compile(
-    r"(<(pre|textarea|script|style)\b.*?</\2\s*>)|[ \t]*(?:\r?\n[ \t]*)+", re.DOTALL | re.IGNORECASE
-)
+#: Where a block whose whitespace is its content starts; it runs to its closing tag.
+_KEPT = re.compile(r"<(pre|textarea|script|style)\b", re.IGNORECASE)
+_SPACE = " \t\r"
+
+
+def _lines(text: str) -> str:
+    """Each run of whitespace that breaks a line as one line break; whitespace within a line as it was."""
+    lines = text.split("\n")
+    if len(lines) == 1:
+        return text
+    inner = [line.strip(_SPACE) for line in lines[1:-1]]
+    return "\n".join([lines[0].rstrip(_SPACE), *(line for line in inner if line), lines[-1].lstrip(_SPACE)])
 
 
 def compact(page: str) -> str:
-    """The page with each run of whitespace that breaks a line as one line break, kept blocks aside."""
-    return _BLOCK_OR_BREAK.sub(lambda match: match.group(1) or "\n", page)
+    """The page with its line-breaking whitespace compacted, kept blocks aside (an unclosed one kept to the end)."""
+    lowered = page.lower()
+    out, start = [], 0
+    while (found := _KEPT.search(page, start)) is not None:
+        close = lowered.find(f"</{found.group(1).lower()}", found.end())
+        end = len(page) if close < 0 else (lowered.find(">", close) + 1 or len(page))
+        out += [_lines(page[start : found.start()]), page[found.start() : end]]
+        start = end
+    out.append(_lines(page[start:]))
+    return "".join(out).lstrip()  # nothing before <!doctype
