@@ -445,6 +445,11 @@ def result_row_rule(
     return register
 
 
+def _places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
 def _score(value: Decimal | None) -> str:
     """A figure of the 自评表 as it is written there, its decimals kept: 100.00, 12.5."""
     return "空" if value is None else f"{value:f}"
@@ -533,14 +538,13 @@ def _total_mismatch(department: Department, project: Project) -> Iterator[Hit]:
     scores = [result.funds.total.score, *(row.score for row in result.indicators)]
     if any(score is None for score in scores):
         return
+    total = result.total_score
     added = sum(scores, Decimal(0))  # type: ignore[arg-type]
-    if abs(added - result.total_score) > Decimal("0.01"):
-        added = (
-            added.quantize(result.total_score)
-            if added.as_tuple().exponent > result.total_score.as_tuple().exponent
-            else added
-        )  # type: ignore[operator]
-        yield Hit("result.total_score", f"各项得分之和为 {_score(added)}，总分为 {_score(result.total_score)}")
+    if abs(added - total) > Decimal("0.01"):
+        # Said to the total's decimals (100.00 beside 99.87, not 100.0), never rounded.
+        if _places(added) < _places(total):
+            added = added.quantize(total)
+        yield Hit("result.total_score", f"各项得分之和为 {_score(added)}，总分为 {_score(total)}")
 
 
 @project_rule(
