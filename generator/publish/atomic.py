@@ -16,6 +16,9 @@ from pathlib import Path
 
 from generator.schema.model import Catalog
 
+#: Beside mkdocs.yml: what one build keeps for the next (each department's forms), never published.
+CACHE_DIR = ".site.cache"
+
 
 def staging_dir(site_dir: Path) -> Path:
     """The folder a build is written to: beside the site, on its file system, so that the final move is a rename."""

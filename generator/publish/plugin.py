@@ -24,7 +24,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
-from generator.publish.atomic import BuildDate, discard, promote, recover, staging_dir
+from generator.formats.forms_cache import FormCache
+from generator.publish.atomic import CACHE_DIR, BuildDate, discard, promote, recover, staging_dir
 from generator.publish.compact import compact
 from generator.publish.dates import last_changed
 from generator.publish.settings import BudgetPluginConfig, SettingError, publisher_of, raise_first
@@ -114,7 +115,9 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         self.problems = None
         dated = self.build_date.set(content_dir, self.catalog)
         changed = last_changed(self.catalog, content_dir)
-        self.parts = make_site(self.catalog, self.site_name, self.urls, dated, changed, self.publisher)
+        forms = FormCache(Path(config.config_file_path).parent / CACHE_DIR / "forms")
+        self.parts = make_site(self.catalog, self.site_name, self.urls, dated, changed, self.publisher, forms)
+        log.info("budget: forms of %d departments written, %d kept from earlier builds", forms.made, forms.reused)
         if not config.site_url and self.command != "serve":
             log.warning(
                 "未设置网站地址 site_url（或环境变量 SITE_URL）：sitemap.xml 为空，引用和下载数据中的网址只有路径"

@@ -18,7 +18,7 @@ from functools import cached_property
 from typing import Any
 
 from generator.formats.datapackage import datapackage
-from generator.formats.forms import department_docx, department_xlsx
+from generator.formats.forms_cache import FormCache
 from generator.formats.json_file import json_value, to_json
 from generator.formats.tables import Column, Row, Table
 from generator.formats.tables_csv import csv_file, csv_lines
@@ -650,17 +650,20 @@ def _csv_files(files: Sequence[Download], urls: SiteUrls, tables: Sequence[Table
     return [(table, file.name, file.content) for table, file in csv_files]
 
 
-def _form_files(department: Department, urls: SiteUrls, dated: datetime, owner: tuple[object, ...]) -> list[Download]:
+def _form_files(
+    department: Department, urls: SiteUrls, dated: datetime, owner: tuple[object, ...], cache: FormCache
+) -> list[Download]:
     """The department's document in the official layout, as Word and Excel: to print, or to edit and import."""
+    forms = cache.forms(department, dated)
     return [
         Download(
             urls.department_file(department, f"-form{extension}"),
-            export(department, created=dated),
+            data,
             extension[1:].upper(),
             f"{department.name}：绩效目标表原格式（{kind}），可打印",
             owner,
         )
-        for extension, export, kind in ((".docx", department_docx, "Word"), (".xlsx", department_xlsx, "Excel"))
+        for (extension, kind), data in zip(((".docx", "Word"), (".xlsx", "Excel")), forms)
     ]
 
 
@@ -686,12 +689,15 @@ def findings_document(review: Review, urls: SiteUrls) -> dict[str, object]:
     }
 
 
-def build_downloads(history: History, review: Review, site_name: str, urls: SiteUrls, dated: datetime) -> Downloads:
+def build_downloads(
+    history: History, review: Review, site_name: str, urls: SiteUrls, dated: datetime, cache: FormCache | None = None
+) -> Downloads:
     """Every download file of the catalog; the same catalog and date always give the same bytes.
 
     Each project's document and table rows are made once and reused by the files of
-    its department and of the site.
+    its department and of the site; each department's forms come from `cache` when kept there.
     """
+    cache = cache or FormCache(None)
     catalog = history.catalog
     files: list[Download] = []
     department_documents: list[dict[str, object]] = []
@@ -721,7 +727,7 @@ def build_downloads(history: History, review: Review, site_name: str, urls: Site
                 TABLES if evaluated else TARGET_TABLES,
             )
         )  # fmt: skip
-        files.extend(_form_files(department, urls, dated, owner))
+        files.extend(_form_files(department, urls, dated, owner, cache))
         for project, document, chunk in zip(projects, documents, chunks):
             owner = ("project", department.year, department.code, project.code)
             files.append(

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from generator.formats.forms_cache import FormCache
 from generator.schema.model import Catalog
 from generator.site.downloads import Downloads, build_downloads
 from generator.site.history import History
@@ -38,11 +39,13 @@ def make_site(
     dated: datetime,
     changed: Mapping[tuple[int, str], date] | None = None,
     publisher: Publisher | None = None,
+    form_cache: FormCache | None = None,
 ) -> SiteParts:
     """`dated` is the build's date, which the Word and Excel files record (the content's, not the clock's);
     `changed` the day each department's files last changed (generator.publish.dates), for its 更新日期;
-    `publisher` who runs the site, for the about page."""
+    `publisher` who runs the site, for the about page; `form_cache` where departments' forms are kept
+    between builds (none: every form is written)."""
     history, review = History(catalog), Review(catalog)
-    downloads = build_downloads(history, review, site_name, urls, dated)
+    downloads = build_downloads(history, review, site_name, urls, dated, form_cache)
     renderer = Renderer(site_name, history, urls, downloads, review, changed, publisher)
     return SiteParts(renderer.pages(), downloads, tuple(index_files(catalog, urls)), renderer.data_as_of)
