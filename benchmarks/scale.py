@@ -30,6 +30,7 @@ from typing import Any
 import yaml
 
 from benchmarks import plain, synthetic
+from generator.publish.atomic import CACHE_DIR
 from generator.publish.plugin import THEME_DIR
 from generator.schema.load import RESULTS_FOLDER
 
@@ -121,7 +122,8 @@ class Build:
 
 
 def run_build(project: Path, log_dir: Path) -> Build:
-    """One `mkdocs build` of `project` in a fresh Python process."""
+    """One cold `mkdocs build` of `project` in a fresh Python process: without the forms an earlier build kept."""
+    shutil.rmtree(project / CACHE_DIR, ignore_errors=True)
     result = log_dir / f"{project.name}-{time.time_ns()}.json"
     log = log_dir / f"{project.name}.log"
     with log.open("w", encoding="utf-8") as out:
