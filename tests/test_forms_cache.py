@@ -12,10 +12,12 @@ from conftest import CONTENT, build_site, copy_project
 from generator.formats import forms_cache
 from generator.formats.forms import department_docx, department_xlsx
 from generator.formats.forms_cache import FormCache, department_key
+from generator.schema.model import Funds, FundsLine, ProjectResult
 from generator.schema.validate import load_catalog
 
 DEPARTMENT = load_catalog(CONTENT).departments[0]
 DATED = datetime(2024, 2, 1)
+BLANK_FUNDS = Funds(total=FundsLine(), fiscal=FundsLine(), carried_over=FundsLine(), other=FundsLine())
 FORMS = ("downloads/2024/203001/203001-form.docx", "downloads/2024/203001/203001-form.xlsx")
 
 
@@ -67,6 +69,11 @@ def test_the_key_changes_with_the_content_the_date_and_the_code_but_not_the_resu
     )
     assert department_key(DEPARTMENT, datetime(2024, 2, 2)) != key
     assert department_key(replace(DEPARTMENT, source=Path("elsewhere/department.yaml")), DATED) == key
+    # A 自评表 is not on the targets' form: publishing one does not make the forms again.
+    evaluated = replace(
+        first, result=ProjectResult(code=first.code, name=first.name, published=None, funds=BLANK_FUNDS, indicators=())
+    )
+    assert department_key(replace(DEPARTMENT, projects=(evaluated, *DEPARTMENT.projects[1:])), DATED) == key
     monkeypatch.setattr(forms_cache, "code_fingerprint", lambda: "another version of forms.py")
     assert department_key(DEPARTMENT, DATED) != key
 
