@@ -168,6 +168,7 @@ class _Run:
     codes: dict[tuple[int, str], CodeOwner] = field(default_factory=dict)
     #: The files this run writes for each department-year, for its 自评表 to be joined and checked against.
     planned: dict[tuple[int, str], list[FileChange]] = field(default_factory=dict)
+    units_of_year: dict[int, dict[str, Unit]] = field(default_factory=dict)  # `units`, once read
 
     def imports(self, department: Department, source: Path, changes: list[FileChange]) -> None:
         for project in department.projects:
@@ -175,8 +176,15 @@ class _Run:
         self.planned[(department.year, department.code)] = changes
 
     def units(self, year: int, out_dir: Path) -> dict[str, Unit]:
-        """The year's departments as they will be once this run has written its targets."""
-        units = units_on_disk(out_dir / str(year))
+        """The year's departments as they will be once this run has written its targets.
+
+        Read once a year per run: files of 自评表 come after every file of targets and
+        write only `results/`, so the year's projects no longer change; reading them for
+        each of a hundred files read every project's YAML a hundred times.
+        """
+        if year in self.units_of_year:
+            return self.units_of_year[year]
+        units = self.units_of_year[year] = units_on_disk(out_dir / str(year))
         for (planned_year, code), changes in self.planned.items():
             if planned_year == year:
                 texts = {c.path.name: c.text for c in changes if c.text is not None}
