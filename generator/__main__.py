@@ -263,6 +263,12 @@ def _new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _province(args: argparse.Namespace) -> int:
+    from generator.publish.province import main as build_province  # loads Dask only for a province
+
+    return build_province(args.folder, args.scheduler, args.workers)
+
+
 MKDOCS_COMMANDS = ("build", "serve")
 
 
@@ -335,6 +341,19 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--to", required=True, help=f"输出文件（{'、'.join(EXPORTERS)}）")
     export.add_argument("--results", action="store_true", help="导出部门的项目支出绩效自评表，而不是绩效目标表")
     export.set_defaults(run=_export)
+
+    province = commands.add_parser(
+        "province", help="生成全省的网站：各县（province.yml 的 counties）分别生成，并生成全省的首页和县列表"
+    )
+    province.add_argument("folder", nargs="?", default=".", help="省的文件夹，其中有 province.yml（默认当前文件夹）")
+    province.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="tcp://主机:8786",
+        help="在已启动的 Dask 集群上生成（也可用环境变量 DASK_SCHEDULER_ADDRESS）；默认用本机的全部核心",
+    )
+    province.add_argument("--workers", type=int, default=None, help="本机生成时的工作进程数（默认为核心数）")
+    province.set_defaults(run=_province)
 
     # Listed for --help; their arguments are MkDocs' own and go to it untouched.
     commands.add_parser(

@@ -68,6 +68,15 @@ def content_epoch(content_dir: Path, catalog: Catalog) -> int:
     The time of the last git commit that touched the content when it is in git;
     otherwise 1 January of the newest budget year, which depends on nothing else.
     """
+    committed = git_epoch(content_dir)
+    if committed is not None:
+        return committed
+    year = max(catalog.years, default=1970)
+    return int(datetime(year, 1, 1, tzinfo=timezone.utc).timestamp())
+
+
+def git_epoch(content_dir: Path) -> int | None:
+    """The time of the last git commit that touched the folder; None when it is not in git."""
     try:
         result = subprocess.run(
             ["git", "log", "-1", "--format=%ct", "--", "."],
@@ -77,12 +86,10 @@ def content_epoch(content_dir: Path, catalog: Catalog) -> int:
             timeout=30,
             check=False,
         )
-        if result.returncode == 0 and result.stdout.strip().isdigit():
-            return int(result.stdout.strip())
     except (OSError, subprocess.SubprocessError):
-        pass
-    year = max(catalog.years, default=1970)
-    return int(datetime(year, 1, 1, tzinfo=timezone.utc).timestamp())
+        return None
+    found = result.stdout.strip()
+    return int(found) if result.returncode == 0 and found.isdigit() else None
 
 
 def epoch_date(epoch: int) -> datetime:
@@ -99,13 +106,15 @@ class BuildDate:
 
     def __init__(self) -> None:
         self._set_here = False
+        self.epoch: int | None = None  # the last build's, kept after it for a province's shard
 
     def set(self, content_dir: Path, catalog: Catalog) -> datetime:
         """Date the build, and return its date (UTC, naive) for the files that record one."""
         if "SOURCE_DATE_EPOCH" not in os.environ:
             os.environ["SOURCE_DATE_EPOCH"] = str(content_epoch(content_dir, catalog))
             self._set_here = True
-        return epoch_date(int(os.environ["SOURCE_DATE_EPOCH"]))
+        self.epoch = int(os.environ["SOURCE_DATE_EPOCH"])
+        return epoch_date(self.epoch)
 
     def forget(self) -> None:
         if self._set_here:

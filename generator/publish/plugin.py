@@ -33,8 +33,9 @@ from generator.schema.categories import Categories, with_county
 from generator.schema.model import Catalog
 from generator.schema.problems import ContentError
 from generator.schema.validate import load_catalog
-from generator.site.downloads import Downloads
+from generator.site.downloads import Download, Downloads
 from generator.site.parts import SiteParts, make_site
+from generator.site.portal import COUNTIES_FILE, Portal
 from generator.site.publisher import Publisher
 from generator.site.render import problems_banner, restore_html_blocks, set_aside_html_blocks
 from generator.site.urls import SiteUrls
@@ -61,6 +62,8 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         self.build_date = BuildDate()
         self.warnings = CountHandler()
         self.problems: str | None = None  # serve: the banner naming what is wrong with the content
+        self.province: str | None = None  # a county built as a province's shard: the province site's name
+        self.portal: Portal | None = None  # the province's own pages, built instead of a county's
 
     def load_config(self, options: dict, config_file_path: str | None = None) -> tuple[list, list]:
         """MkDocs checks the settings as it reads mkdocs.yml (settings.py); a wrong one stops it in our words."""
@@ -103,6 +106,9 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         content_dir = self.content_path(config)
         self.urls = SiteUrls(directory_urls=config.use_directory_urls, site_url=config.site_url or "")
+        if self.portal is not None:
+            self.parts = _portal_parts(self.portal, self.urls)
+            return
         try:
             self.publisher = publisher_of(self.config, Path(config.docs_dir))
             self.catalog = self._load(content_dir, with_county(self.config.indicator_categories))
@@ -118,7 +124,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         forms = FormCache(Path(config.config_file_path).parent / CACHE_DIR / "forms")
         self.parts = make_site(self.catalog, self.site_name, self.urls, dated, changed, self.publisher, forms)
         log.info("budget: forms of %d departments written, %d kept from earlier builds", forms.made, forms.reused)
-        if not config.site_url and self.command != "serve":
+        if not config.site_url and self.command != "serve" and self.province is None:
             log.warning(
                 "未设置网站地址 site_url（或环境变量 SITE_URL）：sitemap.xml 为空，引用和下载数据中的网址只有路径"
                 "（如 /2024/）。发布前请在 mkdocs.yml 设置 site_url，或如 SITE_URL=https://www.example.gov.cn/ys/ "
@@ -153,6 +159,8 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         env.globals["budget_publisher"] = self.publisher  # theme/partials/copyright.html
+        env.globals["budget_province"] = self.province  # theme/main.html: the link up to the province
+        env.globals["budget_search"] = self.portal is None  # the portal has no search index of its own yet
         return env
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -160,6 +168,8 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         # every page, so listing them makes the site quadratic in size (benchmarks/README.md).
         in_nav = {self.urls.home(), self.urls.quality(), self.urls.downloads(), self.urls.about()}
         in_nav |= {self.urls.year(year) for year in self.catalog.years}
+        if self.portal is not None:
+            in_nav.add(self.portal.portal_urls.counties(0))
         for src_uri, markdown in self.parts.pages.items():
             _refuse_clash(files, src_uri, "页面")
             skeleton, self.html_blocks[src_uri] = set_aside_html_blocks(markdown, src_uri)
@@ -178,6 +188,8 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         """Home, a page per year listing its departments, the quality report, the downloads, about, hand-written pages."""
         nav: list = [{"首页": self.urls.home()}]  # the header already shows the site's name, the home page's title
         nav.extend({f"{year}年": self.urls.year(year)} for year in self.catalog.years)
+        if self.portal is not None:
+            nav.append({"各县（市、区）": self.portal.portal_urls.counties(0)})
         # Served content that never passed has only the page of its problems.
         listed = (self.urls.quality(), self.urls.downloads(), self.urls.about())
         nav += [uri for uri in listed if uri in self.parts.pages]
@@ -252,6 +264,44 @@ def run_mkdocs(command: str, arguments: list[str]) -> int:
     except SystemExit as finished:
         return finished.code if isinstance(finished.code, int) else 1
     return 0
+
+
+def build_site(
+    config_file: Path,
+    site_dir: Path,
+    *,
+    site_url: str | None = None,
+    province: str | None = None,
+    portal: Portal | None = None,
+) -> BudgetPlugin:
+    """One `mkdocs build` in this process: a county (a province's shard when `province` names it) or the portal.
+
+    Returns the plugin, which holds what the build read (its catalog, the site's name).
+    MkDocs' errors propagate as MkDocs raises them.
+    """
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    overrides: dict[str, str] = {"site_dir": str(site_dir)}
+    if site_url is not None:
+        overrides["site_url"] = site_url
+    config = load_config(str(config_file), **overrides)
+    plugin = next((p for p in config.plugins.values() if isinstance(p, BudgetPlugin)), None)
+    if plugin is None:
+        raise PluginError(f"{config_file}: 没有使用 budget 插件（应为 python -m generator new 建立的网站文件夹）")
+    plugin.province, plugin.portal = province, portal
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    return plugin
+
+
+def _portal_parts(portal: Portal, urls: SiteUrls) -> SiteParts:
+    counties = Download(COUNTIES_FILE, portal.counties_csv(), "CSV", "全省各县（市、区）各年度的汇总", ("site",))
+    return SiteParts(portal.pages(urls), Downloads((counties,)))
 
 
 def _holds_yaml(folder: Path) -> bool:

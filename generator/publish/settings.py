@@ -192,3 +192,87 @@ def load_settings(config_file: Path) -> BudgetPluginConfig | None:
         raise SettingError(f"{place}: MkDocs 无法读取这份配置（原因见上）") from None
     plugins = config.plugins.values()
     return next((plugin.config for plugin in plugins if isinstance(plugin.config, BudgetPluginConfig)), None)
+
+
+class _Counties(config_options.ListOfItems):
+    """`counties:` the county folders, each as `python -m generator new` makes it, relative to province.yml."""
+
+    def __init__(self) -> None:
+        super().__init__(config_options.Type(str))
+
+    def run_validation(self, value: object) -> list[str]:
+        if not value:
+            raise ValidationError(
+                "counties 应列出各县的网站文件夹（相对于 province.yml 的路径），如 counties: [乐亭县]"
+            )
+        try:
+            return super().run_validation(value)
+        except ValidationError:
+            raise ValidationError(
+                "counties 应为各县网站文件夹的列表（相对于 province.yml 的路径），如 counties: [乐亭县, 滦南县]"
+            ) from None
+
+
+class _SiteUrl(config_options.URL):
+    """The province site's address, ending in "/": each county is published under it, at its region code."""
+
+    def run_validation(self, value: object) -> str:
+        if value in (None, ""):
+            return ""
+        address = super().run_validation(value)
+        if not address.startswith(("http://", "https://")):
+            raise ValidationError(f"site_url（网站地址）应为以 http:// 或 https:// 开头的网址，实际为“{value}”")
+        return address if address.endswith("/") else address + "/"
+
+
+class _SiteName(config_options.BaseConfigOption[str]):
+    def run_validation(self, value: object) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise ValidationError("name（网站名称）应为文字，如 name: 某某省预算绩效目标公开")
+        return value.strip()
+
+
+class ProvinceConfig(Config):
+    """province.yml: the province's site, who runs it, and its counties."""
+
+    name = _SiteName()
+    """The province site's name, as each page's header shows it."""
+    site_url = _SiteUrl(default="")
+    """Where the province site is published; empty: links and downloads carry paths only."""
+    publisher = _Publisher()
+    """Who runs the province site, as the plugin's setting of the same name."""
+    counties = _Counties()
+    """The county folders, relative to province.yml."""
+
+
+def load_province_settings(config_file: Path) -> ProvinceConfig:
+    """province.yml read and checked by the same options as mkdocs.yml's; SettingError names the file and setting."""
+    place = display_path(config_file)
+    try:
+        raw = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise SettingError(f"{place}: 无法读取（{error.strerror or error}）") from None
+    except UnicodeDecodeError:
+        raise SettingError(f"{place}: 不是 UTF-8 编码的文本文件") from None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = f":{mark.line + 1}" if mark else ""
+        raise SettingError(f"{place}{line}: YAML 语法错误：{error.problem}（请检查缩进、冒号、引号和括号）") from None
+    if not isinstance(raw, dict):
+        raise SettingError(f"{place}: 应为键值表，至少有 name（网站名称）和 counties（各县的网站文件夹）")
+    known = [key for key, _ in ProvinceConfig._schema]
+    for key, example in (("name", "name: 某某省预算绩效目标公开"), ("counties", "counties: [乐亭县, 滦南县]")):
+        if key not in raw:
+            raise SettingError(f"{place}: 缺少 {key}（应如 {example}）")
+    for key in raw:
+        if key not in known:
+            close = difflib.get_close_matches(str(key), known, n=1)
+            hint = f"是否应为 {close[0]}？" if close else f"可用：{'、'.join(known)}"
+            raise SettingError(f"{place}: {key}: 未知设置（{hint}）")
+    config = ProvinceConfig(config_file_path=str(config_file))
+    config.load_dict(raw)
+    failed, _ = config.validate()
+    if failed:
+        key, error = failed[0]
+        raise SettingError(f"{place}: {key}: {error}" if key not in str(error) else f"{place}: {error}")
+    return config

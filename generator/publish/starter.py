@@ -126,7 +126,7 @@ def _setting_lines() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _scalar(text: str) -> str:
+def scalar(text: str) -> str:
     """A YAML double-quoted scalar (JSON's string syntax is YAML's), so no name is read as YAML syntax."""
     return json.dumps(text, ensure_ascii=False)
 
@@ -143,8 +143,8 @@ def write_starter(folder: Path, name: str | None) -> list[Path]:
     if folder.is_dir() and any(folder.iterdir()):
         raise StarterError(f"{display_path(folder)}: 文件夹不是空的（应为新的或空的文件夹，以免覆盖已有文件）")
     config = CONFIG.format(
-        name=_scalar(name),
-        description=_scalar(f"{name}：各预算部门的项目支出绩效目标表"),
+        name=scalar(name),
+        description=scalar(f"{name}：各预算部门的项目支出绩效目标表"),
         settings=_setting_lines(),
     )
     files = {

@@ -113,7 +113,7 @@ def front_matter(title: str) -> str:
     return f"---\ntitle: {json.dumps(str(escape(title)), ensure_ascii=False)}\n---\n\n"
 
 
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("generator.site", "templates"),
         auto_reload=False,  # a Renderer lives for one build; no need to stat the template on every page
@@ -174,7 +174,7 @@ def problems_banner(lines: list[str], kept: bool) -> str:
 
     `kept` says whether the pages below are the last good site or only this report.
     """
-    return _environment().get_template("problems.html.j2").render(kept=kept, lines=lines)
+    return environment().get_template("problems.html.j2").render(kept=kept, lines=lines)
 
 
 def label(name: str) -> str:
@@ -222,7 +222,7 @@ class Renderer:
         self.review = review or Review(history.catalog)
         self.urls = urls or SiteUrls()
         self.downloads = downloads or Downloads(())
-        self.env = _environment()
+        self.env = environment()
 
     def _render(self, template: str, src_uri: str, title: str, **context: object) -> str:
         urls = self.urls

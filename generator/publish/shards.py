@@ -1,0 +1,232 @@
+"""A province's shards: each county built on its own, by a Dask task, and kept by a digest of what made it.
+
+A shard is one county's whole site (all its years: its year pages compare each year with
+the one before), built exactly as the county builds alone, under its region code and
+with a link up to the province. Two tasks per county, both plain functions of a folder's
+path and a few names, so that any worker that sees the province's folder at the same
+path can run them:
+
+- `survey_county` digests the county's files with the generator's own code, finds a kept
+  shard of that digest, and otherwise validates the content; the province build starts
+  no shard until every county has passed.
+- `build_shard` builds the county into the cache, beside its entries, and renames the
+  finished folder into place: an entry is whole or absent.
+
+An entry is its site and `shard.json`, which lists every file's digest after a digest
+of itself; an entry that does not match it (a disk fault, a hand edit) is never used.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+from generator.publish.atomic import git_epoch
+from generator.publish.settings import SettingError, load_settings
+from generator.schema.categories import with_county
+from generator.schema.model import Catalog
+from generator.schema.problems import ContentError, Problem
+from generator.schema.validate import load_catalog
+from generator.site.portal import summarize
+
+PACKAGE = Path(__file__).resolve().parent.parent
+MAGIC = b"budget-shard 1 sha256:"
+MANIFEST = "shard.json"
+REGION_DIGITS = 6
+#: A county folder's entries that are not its content: its own builds and what they keep.
+NOT_CONTENT = ("site",)
+
+
+@functools.cache
+def generator_version() -> str:
+    """A digest of the generator's code and templates and of the MkDocs and Material it builds with."""
+    digest = hashlib.sha256()
+    for package in ("mkdocs", "mkdocs-material"):
+        digest.update(f"{package}=={version(package)}\0".encode())
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def folder_fingerprint(folder: Path) -> str:
+    """A digest of every file a county's build may read: all but hidden entries and its own site folder.
+
+    Links are digested as where they point, never followed.
+    """
+    digest = hashlib.sha256()
+    for root, folders, files in os.walk(folder):
+        here = Path(root)
+        if here == folder:
+            folders[:] = [name for name in folders if not name.startswith(".") and name not in NOT_CONTENT]
+            files = [name for name in files if not name.startswith(".")]
+        folders.sort()
+        for name in sorted(files):
+            path = here / name
+            relative = path.relative_to(folder).as_posix().encode()
+            data = os.readlink(path).encode() if path.is_symlink() else path.read_bytes()
+            digest.update(relative + b"\0" + hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class ShardJob:
+    """What a task needs to know of a county and its province: paths and names, never content."""
+
+    county: str  # the county folder's absolute path, the same on every worker
+    province: str  # the province site's name, for the link up
+    province_url: str  # the province site's address ending in "/", or ""
+    cache: str  # the folder of kept shards, absolute
+
+    def site_url(self, region: str) -> str:
+        return f"{self.province_url}{region}/" if self.province_url else ""
+
+
+@dataclass(frozen=True)
+class Survey:
+    """What `survey_county` found: the county's key, and its kept shard or its region, or what is wrong."""
+
+    county: str
+    key: str
+    version: str  # the worker's generator_version(), which must be the client's
+    region: str | None = None
+    kept: str | None = None  # the kept shard's summary (JSON) when there is one
+    epoch: int | None = None  # the kept shard's date (SOURCE_DATE_EPOCH)
+    problems: tuple[Problem, ...] = ()
+    refused: str | None = None  # a wrong setting of the county, or a folder the worker cannot see
+
+
+@dataclass(frozen=True)
+class Shard:
+    """A built shard: its key, its summary (JSON) and its date."""
+
+    key: str
+    summary: str
+    epoch: int
+
+
+def shard_key(job: ShardJob) -> str:
+    county = Path(job.county)
+    text = "\n".join(
+        (
+            generator_version(),
+            folder_fingerprint(county),
+            str(git_epoch(county)),
+            os.environ.get("SOURCE_DATE_EPOCH", ""),
+            job.province,
+            job.province_url,
+        )
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def survey_county(job: ShardJob) -> Survey:
+    """The county's key and kept shard; else its content validated and its region code. Runs on a worker."""
+    county = Path(job.county)
+    if not (county / "mkdocs.yml").is_file():
+        return Survey(job.county, "", generator_version(), refused=f"{county}: 工作进程找不到该县的 mkdocs.yml")
+    key = shard_key(job)
+    kept = read_entry(Path(job.cache) / key)
+    if kept is not None:
+        return Survey(job.county, key, generator_version(), kept=kept[0], epoch=kept[1])
+    try:
+        catalog = _catalog(county)
+    except SettingError as error:
+        return Survey(job.county, key, generator_version(), refused=str(error))
+    except ContentError as error:
+        return Survey(job.county, key, generator_version(), problems=tuple(error.problems))
+    region, problems = region_of(catalog)
+    return Survey(job.county, key, generator_version(), region=region, problems=problems)
+
+
+def _catalog(county: Path) -> Catalog:
+    settings = load_settings(county / "mkdocs.yml")
+    if settings is None:
+        raise SettingError(
+            f"{county / 'mkdocs.yml'}: 没有使用 budget 插件（应为 python -m generator new 建立的网站文件夹）"
+        )
+    return load_catalog(county / settings.content_dir, with_county(settings.indicator_categories))
+
+
+def region_of(catalog: Catalog) -> tuple[str | None, tuple[Problem, ...]]:
+    """The county's region code, the 6 digits every project code begins with; else the projects that differ."""
+    projects = [project for _, project in catalog.projects]
+    prefixes = Counter(project.code[:REGION_DIGITS] for project in projects)
+    region = prefixes.most_common(1)[0][0] if prefixes else None
+    if region is None or not region.isdigit() or len(prefixes) > 1:
+        expected = f"本县其他项目的 {region}" if region and region.isdigit() else "6 位数字"
+        return None, tuple(
+            Problem(project.source, None, "code", f"项目编码的前 6 位（区划代码）为 {project.code[:REGION_DIGITS]}，"
+                    f"应为{expected}：一个县的网站只公开本县的项目")
+            for project in projects
+            if project.code[:REGION_DIGITS] != region or not region.isdigit()
+        )  # fmt: skip
+    return region, ()
+
+
+def build_shard(job: ShardJob, key: str, region: str) -> Shard:
+    """Build the county into the cache as the entry `key`, and return its summary. Runs on a worker."""
+    from generator.publish.plugin import build_site  # MkDocs is loaded only where a site is built
+
+    cache = Path(job.cache)
+    cache.mkdir(parents=True, exist_ok=True)
+    building = cache / f".{key}.{uuid.uuid4().hex}.part"
+    try:
+        county = Path(job.county)
+        plugin = build_site(
+            county / "mkdocs.yml", building / "site", site_url=job.site_url(region), province=job.province
+        )
+        epoch = plugin.build_date.epoch
+        assert epoch is not None  # a build that ran has its date
+        summary = summarize(region, plugin.site_name, plugin.catalog).to_json()
+        write_entry(building, summary, epoch)
+        try:
+            building.rename(cache / key)
+        except OSError:  # another attempt of this task finished first: its entry is the same
+            if read_entry(cache / key) is None:
+                raise
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    return Shard(key, summary, epoch)
+
+
+def write_entry(entry: Path, summary: str, epoch: int) -> None:
+    """Write the entry's shard.json: its summary, date and every file's digest, after a digest of all that."""
+    site = entry / "site"
+    files = {path.relative_to(site).as_posix(): _digest(path) for path in sorted(site.rglob("*")) if path.is_file()}
+    payload = json.dumps({"summary": summary, "epoch": epoch, "files": files}, ensure_ascii=False).encode("utf-8")
+    (entry / MANIFEST).write_bytes(MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+
+
+def read_entry(entry: Path) -> tuple[str, int] | None:
+    """A kept entry's summary and date, if every file of it is as its shard.json lists; else None."""
+    try:
+        data = (entry / MANIFEST).read_bytes()
+    except OSError:
+        return None
+    header, _, payload = data.partition(b"\n")
+    if header != MAGIC + hashlib.sha256(payload).hexdigest().encode():
+        return None
+    manifest = json.loads(payload)
+    site = entry / "site"
+    found = {path.relative_to(site).as_posix() for path in site.rglob("*") if path.is_file()}
+    if found != set(manifest["files"]):
+        return None
+    try:
+        if any(_digest(site / name) != digest for name, digest in manifest["files"].items()):
+            return None
+    except OSError:
+        return None
+    return manifest["summary"], manifest["epoch"]
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
