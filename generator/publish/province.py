@@ -94,6 +94,8 @@ def build_province(
             )
     except ExecutorError as error:
         raise ProvinceError(str(error)) from None
+    finally:
+        _sweep(cache / SHARDS)  # what a killed attempt left, once no task is running
     built = {job.county: shard for (job, _), shard in zip(todo, shards)}
     entries = [
         built.get(job.county) or Shard(survey.key, survey.kept or "", survey.epoch or 0)
@@ -260,7 +262,7 @@ def _link_tree(source: Path, target: Path) -> None:
 
 
 def _sweep(shards: Path) -> None:
-    """Remove what killed tasks left half-built."""
+    """Remove what killed tasks left half-built: before a build starts any, and after its last has finished."""
     if shards.is_dir():
         for leftover in shards.glob(".*.part"):
             shutil.rmtree(leftover, ignore_errors=True)

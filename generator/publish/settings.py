@@ -219,7 +219,10 @@ class _SiteUrl(config_options.URL):
     def run_validation(self, value: object) -> str:
         if value in (None, ""):
             return ""
-        address = super().run_validation(value)
+        try:
+            address = super().run_validation(value)
+        except ValidationError:
+            address = ""
         if not address.startswith(("http://", "https://")):
             raise ValidationError(f"site_url（网站地址）应为以 http:// 或 https:// 开头的网址，实际为“{value}”")
         return address if address.endswith("/") else address + "/"

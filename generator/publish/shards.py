@@ -32,6 +32,7 @@ from pathlib import Path
 from generator.publish.atomic import git_epoch
 from generator.publish.settings import SettingError, load_settings
 from generator.schema.categories import with_county
+from generator.schema.load import line_of_field
 from generator.schema.model import Catalog
 from generator.schema.problems import ContentError, Problem
 from generator.schema.validate import load_catalog
@@ -164,7 +165,7 @@ def region_of(catalog: Catalog) -> tuple[str | None, tuple[Problem, ...]]:
     if region is None or not region.isdigit() or len(prefixes) > 1:
         expected = f"本县其他项目的 {region}" if region and region.isdigit() else "6 位数字"
         return None, tuple(
-            Problem(project.source, None, "code", f"项目编码的前 6 位（区划代码）为 {project.code[:REGION_DIGITS]}，"
+            Problem(project.source, line_of_field(project.source, "code"), "code", f"项目编码的前 6 位（区划代码）为 {project.code[:REGION_DIGITS]}，"
                     f"应为{expected}：一个县的网站只公开本县的项目")
             for project in projects
             if project.code[:REGION_DIGITS] != region or not region.isdigit()
@@ -188,6 +189,8 @@ def build_shard(job: ShardJob, key: str, region: str) -> Shard:
         assert epoch is not None  # a build that ran has its date
         summary = summarize(region, plugin.site_name, plugin.catalog).to_json()
         write_entry(building, summary, epoch)
+        if (cache / key).exists() and read_entry(cache / key) is None:
+            shutil.rmtree(cache / key)  # a corrupted entry, found so by the survey: never used, now replaced
         try:
             building.rename(cache / key)
         except OSError:  # another attempt of this task finished first: its entry is the same
