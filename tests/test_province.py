@@ -140,7 +140,9 @@ def test_a_change_to_one_county_rebuilds_its_shard_only(own_province: Path, tmp_
     before = tmp_path / "before"
     shutil.copytree(own_province / "site", before)
     department = own_province / "滦南县" / "content" / "2025" / "203001" / "department.yaml"
-    text = department.read_text(encoding="utf-8").replace("\nname: 中国共产党乐亭县委员会组织部本级", "\nname: 组织部（更正）")
+    text = department.read_text(encoding="utf-8").replace(
+        "\nname: 中国共产党乐亭县委员会组织部本级", "\nname: 组织部（更正）"
+    )
     department.write_text(text, encoding="utf-8")
     changed = build(own_province)
     assert (changed.built, changed.kept) == (1, 1)
@@ -203,7 +205,9 @@ def test_a_county_with_another_regions_projects_is_refused(tmp_path: Path) -> No
     moved = stray.with_name("13029924P00442P10057D.yaml")
     moved.write_text(stray.read_text(encoding="utf-8").replace("code: 130225", "code: 130299", 1), encoding="utf-8")
     stray.unlink()
-    with pytest.raises(ProvinceError, match=r"13029924P00442P10057D\.yaml:\d+: code: 项目编码的前 6 位（区划代码）为 130299"):
+    with pytest.raises(
+        ProvinceError, match=r"13029924P00442P10057D\.yaml:\d+: code: 项目编码的前 6 位（区划代码）为 130299"
+    ):
         build(folder)
 
 
@@ -212,10 +216,16 @@ def test_a_county_with_another_regions_projects_is_refused(tmp_path: Path) -> No
     [
         ("counties: [乐亭县]\n", "province.yml: 缺少 name"),
         ("name: 省\n", "province.yml: 缺少 counties"),
-        ("name: 省\ncounties: [乐亭县]\npublisher: {sponsr: 省财政厅}\n", "publisher.sponsr: 未知设置（是否应为 sponsor？）"),
+        (
+            "name: 省\ncounties: [乐亭县]\npublisher: {sponsr: 省财政厅}\n",
+            "publisher.sponsr: 未知设置（是否应为 sponsor？）",
+        ),
         ("name: 省\ncounties: [没有这个县]\n", "counties: 没有这个县: 不存在"),
         ("name: 省\ncounties: [乐亭县, 乐亭县]\n", "counties: 乐亭县: 重复列出"),
-        ("name: 省\ncounties: [乐亭县]\nsite_url: www.example.gov.cn\n", "site_url（网站地址）应为以 http:// 或 https:// 开头"),
+        (
+            "name: 省\ncounties: [乐亭县]\nsite_url: www.example.gov.cn\n",
+            "site_url（网站地址）应为以 http:// 或 https:// 开头",
+        ),
         ("name: [省\n", "province.yml:2: YAML 语法错误"),
     ],
 )
@@ -229,11 +239,11 @@ def test_a_wrong_province_setting_is_named(tmp_path: Path, settings: str, messag
 def test_the_command_says_what_it_built_and_what_is_wrong(tmp_path: Path) -> None:
     folder = make_province(tmp_path / "province")
     command = [sys.executable, "-m", "generator", "province", str(folder), "--workers", "1"]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    done = subprocess.run(command, check=False, capture_output=True, text=True, cwd=tmp_path, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "已发布 2 个县（市、区）的网站到 province/site/：生成 2 个，沿用 0 个" in done.stdout
     (folder / "province.yml").write_text("name: 省\n", encoding="utf-8")
-    refused = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    refused = subprocess.run(command, check=False, capture_output=True, text=True, cwd=tmp_path, timeout=300)
     assert refused.returncode == 1
     assert refused.stderr.strip() == "province/province.yml: 缺少 counties（应如 counties: [乐亭县, 滦南县]）"
     assert "Traceback" not in refused.stderr
@@ -315,7 +325,7 @@ def _build_while_killing(folder: Path, cluster: Cluster) -> tuple[object, BaseEx
     def run() -> None:
         try:
             outcome[0] = build_province(folder, scheduler=cluster.address, log=lambda line: None)
-        except BaseException as error:  # the test judges it
+        except Exception as error:  # noqa: BLE001 (the test judges it)
             outcome[1] = error
 
     thread = threading.Thread(target=run)
@@ -327,7 +337,9 @@ def _build_while_killing(folder: Path, cluster: Cluster) -> tuple[object, BaseEx
     return outcome[0], outcome[1]
 
 
-def test_a_killed_worker_is_replaced_and_the_build_completes(own_province: Path, tmp_path: Path, cluster_factory) -> None:
+def test_a_killed_worker_is_replaced_and_the_build_completes(
+    own_province: Path, tmp_path: Path, cluster_factory
+) -> None:
     good = tmp_path / "good"
     shutil.copytree(own_province / "site", good)
     built, error = _build_while_killing(own_province, cluster_factory(allowed_failures=3))
