@@ -122,7 +122,9 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         dated = self.build_date.set(content_dir, self.catalog)
         changed = last_changed(self.catalog, content_dir)
         forms = FormCache(Path(config.config_file_path).parent / CACHE_DIR / "forms")
-        self.parts = make_site(self.catalog, self.site_name, self.urls, dated, changed, self.publisher, forms)
+        self.parts = make_site(
+            self.catalog, self.site_name, self.urls, dated, changed, self.publisher, forms, self.province
+        )
         log.info("budget: forms of %d departments written, %d kept from earlier builds", forms.made, forms.reused)
         if not config.site_url and self.command != "serve" and self.province is None:
             log.warning(
@@ -160,7 +162,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         env.globals["budget_publisher"] = self.publisher  # theme/partials/copyright.html
         env.globals["budget_province"] = self.province  # theme/main.html: the link up to the province
-        env.globals["budget_search"] = self.portal is None  # the portal has no search index of its own yet
+        env.globals["budget_portal"] = self.portal is not None  # partials/search.html: the portal searches every county
         return env
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -301,7 +303,7 @@ def build_site(
 
 def _portal_parts(portal: Portal, urls: SiteUrls) -> SiteParts:
     counties = Download(COUNTIES_FILE, portal.counties_csv(), "CSV", "全省各县（市、区）各年度的汇总", ("site",))
-    return SiteParts(portal.pages(urls), Downloads((counties,)))
+    return SiteParts(portal.pages(urls), Downloads((counties,)), portal.search)
 
 
 def _holds_yaml(folder: Path) -> bool:

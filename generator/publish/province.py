@@ -35,6 +35,7 @@ from generator.publish.starter import CONFIG, scalar
 from generator.schema.problems import display_path
 from generator.site.portal import CountySummary, Portal
 from generator.site.publisher import Publisher
+from generator.site.search_index import chunk_keys, province_index_files
 
 SETTINGS_FILE = "province.yml"
 SITE = "site"
@@ -197,7 +198,8 @@ def _publish(folder: Path, settings, entries: list[Shard]) -> Path:
         staging.mkdir()
         for entry, summary in zip(entries, summaries):
             _link_tree(folder / CACHE_DIR / SHARDS / entry.key / SITE, staging / summary.region)
-        portal = Portal(settings.name, summaries, Publisher(**settings.publisher))
+        search = tuple(_province_search(folder / CACHE_DIR / SHARDS, entries, summaries))
+        portal = Portal(settings.name, summaries, Publisher(**settings.publisher), search)
         newest = max((entry.epoch for entry in entries), default=0)
         for item in _portal_site(folder, settings, portal, newest).iterdir():
             item.rename(staging / item.name)
@@ -206,6 +208,20 @@ def _publish(folder: Path, settings, entries: list[Shard]) -> Path:
         discard(staging)
         raise
     return site_dir
+
+
+def _province_search(shards: Path, entries: list[Shard], summaries: list[CountySummary]) -> Iterator[tuple[str, bytes]]:
+    """The province's search files, from the keys of each kept shard's index, counties in region order."""
+    ordered = sorted(zip(summaries, entries), key=lambda pair: pair[0].region)
+    keys = (
+        (
+            key
+            for chunk in sorted((shards / entry.key / SITE / "search" / "k").glob("*.js"))
+            for key in chunk_keys(chunk.read_bytes())
+        )
+        for _, entry in ordered
+    )
+    return province_index_files([(summary.region, summary.name) for summary, _ in ordered], keys)
 
 
 def _portal_site(folder: Path, settings, portal: Portal, epoch: int) -> Path:

@@ -40,12 +40,14 @@ def make_site(
     changed: Mapping[tuple[int, str], date] | None = None,
     publisher: Publisher | None = None,
     form_cache: FormCache | None = None,
+    province: str | None = None,
 ) -> SiteParts:
     """`dated` is the build's date, which the Word and Excel files record (the content's, not the clock's);
     `changed` the day each department's files last changed (generator.publish.dates), for its 更新日期;
     `publisher` who runs the site, for the about page; `form_cache` where departments' forms are kept
-    between builds (none: every form is written)."""
+    between builds (none: every form is written); `province` the province's site name when the county is
+    built as one of its shards."""
     history, review = History(catalog), Review(catalog)
     downloads = build_downloads(history, review, site_name, urls, dated, form_cache)
     renderer = Renderer(site_name, history, urls, downloads, review, changed, publisher)
-    return SiteParts(renderer.pages(), downloads, tuple(index_files(catalog, urls)), renderer.data_as_of)
+    return SiteParts(renderer.pages(), downloads, tuple(index_files(catalog, urls, province)), renderer.data_as_of)

@@ -171,9 +171,17 @@ class PortalUrls:
 class Portal:
     """Every page of the province's own site, from its counties' summaries."""
 
-    def __init__(self, name: str, counties: list[CountySummary], publisher: Publisher) -> None:
+    def __init__(
+        self,
+        name: str,
+        counties: list[CountySummary],
+        publisher: Publisher,
+        search: tuple[tuple[str, bytes], ...] = (),
+    ) -> None:
+        """`counties` in any order (they are listed by region code); `search` the province's search files."""
         self.name = name
         self.counties = sorted(counties, key=lambda county: county.region)
+        self.search = search
         self.portal_urls = PortalUrls()
         self.publisher = publisher
         self.env = environment()

@@ -38,7 +38,7 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -319,8 +319,12 @@ def _chunk_count(sizes: int) -> int:
     return count
 
 
-def index_files(catalog: Catalog, urls: SiteUrls) -> Iterator[tuple[str, bytes]]:
-    """Every file of the search index: (path under the site, bytes), the same for the same catalog."""
+def index_files(catalog: Catalog, urls: SiteUrls, province: str | None = None) -> Iterator[tuple[str, bytes]]:
+    """Every file of the search index: (path under the site, bytes), the same for the same catalog.
+
+    A county built as a province's shard (`province` names the province's site) says so in
+    its meta.js, with the province's root one folder up, so that a visitor can widen a search.
+    """
     docs = documents(catalog, urls)
     encoded = {
         key: "|".join(encode_ids(ids) for ids in tiers).rstrip("|") for key, tiers in sorted(_postings(docs).items())
@@ -338,12 +342,51 @@ def index_files(catalog: Catalog, urls: SiteUrls) -> Iterator[tuple[str, bytes]]
             "chunks": count,
             "documents": len(docs),
             "years": [[year, urls.url(urls.year(year))] for year in years],
+            **({"province": {"name": province, "root": "../"}} if province else {}),
         },
     )
     for number in range(count):
         yield _script(f"k/{number}", chunks.get(number, {}))
     for number, document in enumerate(docs):
         yield _script(f"d/{number}", document.json())
+
+
+def province_index_files(
+    counties: list[tuple[str, str]], keys_of_county: Iterable[Iterable[str]]
+) -> Iterator[tuple[str, bytes]]:
+    """The province's own index: its counties, and for each key the counties whose index holds it.
+
+    `counties` are (folder, site name) in search order and `keys_of_county` each one's keys,
+    in the same order. A province-wide search reads the key filter first and opens only the
+    counties that hold every key of the query, one after another until a page of results:
+    never every county's chunks for a word that only a few counties use.
+    - `province.js`: the format's version, the number of filter chunks and the counties
+      (`[folder, name]`);
+    - `p/<n>.js`: `{key: ids}` for the keys whose hash is n modulo the number of chunks,
+      the ids those of the counties (`encode_ids`).
+    """
+    holders: dict[str, list[int]] = defaultdict(list)
+    for number, keys in enumerate(keys_of_county):
+        for key in keys:
+            holders[key].append(number)
+    encoded = {key: encode_ids(ids) for key, ids in sorted(holders.items())}
+    holders.clear()
+    count = _chunk_count(sum(len(key.encode()) + len(value) + 6 for key, value in encoded.items()))
+    chunks: dict[int, dict[str, str]] = defaultdict(dict)
+    for key, value in encoded.items():
+        chunks[key_hash(key) % count][key] = value
+    yield _script(
+        "province", {"version": VERSION, "chunks": count, "counties": [[folder, name] for folder, name in counties]}
+    )
+    for number in range(count):
+        yield _script(f"p/{number}", chunks.get(number, {}))
+
+
+def chunk_keys(content: bytes) -> Iterator[str]:
+    """The keys of one key chunk of a built index (k/<n>.js)."""
+    data = script_data(content)
+    assert isinstance(data, dict)
+    yield from data
 
 
 def _script(name: str, data: object) -> tuple[str, bytes]:

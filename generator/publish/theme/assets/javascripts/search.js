@@ -29,7 +29,10 @@
 
   var script = document.currentScript;
   var root = new URL(script.getAttribute("data-root") || ".", document.baseURI).href.replace(/\/?$/, "/");
-  var files = {}; // name -> Promise of its data
+  // The pages of a province's own site search every county; a county's pages search the county first.
+  var provinceWide = script.getAttribute("data-scope") === "province";
+  var COUNTIES_AT_A_TIME = 8; // counties a province-wide search opens for one page of results, at most
+  var files = {}; // site root + name -> Promise of its data
   var arrived = {}; // name -> data, set by the file itself as it runs
 
   var setOpen = window.budgetSearch.setOpen; // from the search box's own script
@@ -37,11 +40,15 @@
     arrived[name] = data;
   };
 
-  function load(name) {
-    if (!files[name]) {
-      files[name] = new Promise(function (resolve, reject) {
+  /* One file of the index of the site at `base` (this site's root unless given). A file runs
+   * and its load event fires in one task, so two sites' files of one name never mix. */
+  function load(name, base) {
+    base = base || root;
+    var path = base + "search/" + name;
+    if (!files[path]) {
+      files[path] = new Promise(function (resolve, reject) {
         var tag = document.createElement("script");
-        tag.src = root + "search/" + name + ".js";
+        tag.src = path + ".js";
         tag.async = true;
         tag.onload = function () {
           tag.remove();
@@ -54,13 +61,13 @@
         };
         tag.onerror = function () {
           tag.remove();
-          delete files[name]; // a later search tries again
+          delete files[path]; // a later search tries again
           reject(new Error(name));
         };
         document.head.appendChild(tag);
       });
     }
-    return files[name];
+    return files[path];
   }
 
   /* Folding, as generator/site/search_index.py's fold(): the folded text and, for each of its
@@ -172,7 +179,7 @@
 
   /* The documents that hold a key: id -> the best tier it is in. */
   function postings(key, meta) {
-    return load("k/" + (keyHash(key) % meta.chunks)).then(function (chunk) {
+    return load("k/" + (keyHash(key) % meta.chunks), meta.base).then(function (chunk) {
       var tiers = new Map();
       var posting = Object.prototype.hasOwnProperty.call(chunk, key) ? chunk[key] : "";
       posting.split("|").forEach(function (ids, tier) {
@@ -220,9 +227,11 @@
     return result;
   }
 
-  /* A page's fields, folded once. */
-  function documentOf(id) {
-    return load("d/" + id).then(function (data) {
+  /* A page's fields, folded once; it knows its site (and, in a province, its county). */
+  function documentOf(id, meta) {
+    return load("d/" + id, meta.base).then(function (data) {
+      data.base = meta.base;
+      data.county = meta.county; // set by a province-wide search only
       if (!data.folded) {
         data.folded = data.fields.map(function (field) {
           return { text: fold(field[2]).text, alternative: fold(field[4]).text, pinyin: field[5] };
@@ -331,7 +340,7 @@
     this.next += batch.length;
     return Promise.all(
       batch.map(function (candidate) {
-        return documentOf(candidate[0]).then(function (data) {
+        return documentOf(candidate[0], self.meta).then(function (data) {
           var tier = self.exact ? candidate[1] : confirm(data, self.terms);
           if (tier >= 0) self.results.push([candidate[0], tier, data]);
         });
@@ -342,6 +351,103 @@
       });
       return self.fill(wanted);
     });
+  };
+
+  Search.prototype.exhausted = function () {
+    return this.next >= this.candidates.length;
+  };
+
+  /* ---- Across a province: county after county ---- */
+
+  /* A query over every county of a province, read county by county in `counties` order
+   * ([folder, name], the one being browsed first). The province's key filter (p/<n>.js)
+   * says which counties hold every key of the query; only those are opened, and at most
+   * COUNTIES_AT_A_TIME of them for one page of results, so that a word few counties use
+   * never fetches every county's chunks. Results are listed county by county, each
+   * county's in its own order. */
+  function ProvinceSearch(query, province, base, counties) {
+    this.query = query;
+    this.partial = false;
+    this.terms = termsOf(query);
+    this.province = province;
+    this.base = base;
+    this.counties = counties;
+    this.holding = null; // the counties that hold every key, in order
+    this.at = 0; // the next of them to open
+    this.done = []; // the results of the counties read to the end
+    this.active = null; // the county being read
+    this.results = [];
+  }
+
+  ProvinceSearch.prototype.start = function () {
+    var self = this;
+    var keys = [];
+    this.terms.forEach(function (term) {
+      keysOf(term).forEach(function (key) {
+        if (keys.indexOf(key) < 0) keys.push(key);
+      });
+    });
+    return Promise.all(
+      keys.map(function (key) {
+        return load("p/" + (keyHash(key) % self.province.chunks), self.base).then(function (chunk) {
+          var ids = new Map();
+          decodeIds(Object.prototype.hasOwnProperty.call(chunk, key) ? chunk[key] : "", ids, 0);
+          return ids;
+        });
+      })
+    ).then(function (maps) {
+      var found = maps.length ? intersect(maps) : new Map();
+      var folders = self.province.counties.map(function (county) {
+        return county[0];
+      });
+      self.holding = self.counties.filter(function (county) {
+        return found.has(folders.indexOf(county[0]));
+      });
+    });
+  };
+
+  ProvinceSearch.prototype.settled = function () {
+    return this.done.length + (this.active ? this.active.settled() : 0);
+  };
+
+  ProvinceSearch.prototype.exhausted = function () {
+    return this.at >= this.holding.length && (!this.active || this.active.exhausted());
+  };
+
+  ProvinceSearch.prototype.total = function () {
+    return { count: this.results.length, exact: this.exhausted() };
+  };
+
+  /* Read on until `wanted` results are settled, opening at most COUNTIES_AT_A_TIME counties. */
+  ProvinceSearch.prototype.fill = function (wanted) {
+    var self = this;
+    var opened = 0;
+    function step() {
+      if (self.active && self.active.exhausted() && self.active.settled() === self.active.results.length) {
+        self.done = self.done.concat(self.active.results);
+        self.active = null;
+      }
+      self.results = self.done.concat(self.active ? self.active.results : []);
+      if (self.settled() >= wanted) return Promise.resolve();
+      if (self.active) return self.active.fill(wanted - self.done.length).then(step);
+      if (self.at >= self.holding.length || opened >= COUNTIES_AT_A_TIME) return Promise.resolve();
+      var county = self.holding[self.at++];
+      opened++;
+      var base = new URL(county[0] + "/", self.base).href;
+      return metaOf(base).then(function (meta) {
+        var search = new Search(self.query, Object.assign({}, meta, { county: county[1] }));
+        return search.start().then(function () {
+          self.active = search;
+          return step();
+        });
+      });
+    }
+    return step();
+  };
+
+  /* Counties searched so far, of those that hold every key. */
+  ProvinceSearch.prototype.searched = function () {
+    return this.at - (this.active && !this.active.exhausted() ? 1 : 0);
   };
 
   /* ---- When no page holds the query as typed ---- */
@@ -407,7 +513,7 @@
   /* A one-character typo's correction from the index's own text: a run of a page's field
    * that differs from a term in one character, the other characters' pairs being held by
    * that page. The query with that term corrected, or null. */
-  function suggestion(terms, pairs) {
+  function suggestion(terms, pairs, meta) {
     var tries = [];
     terms.forEach(function (term, t) {
       var chars = Array.from(term);
@@ -442,7 +548,7 @@
       budget -= ids.length;
       return Promise.all(
         ids.map(function (entry) {
-          return documentOf(entry[0]);
+          return documentOf(entry[0], meta);
         })
       ).then(function (pages) {
         var word = null;
@@ -482,7 +588,7 @@
   function fallback(search) {
     return pairsOf(search.terms, search.meta)
       .then(function (pairs) {
-        return suggestion(search.terms, pairs).then(function (corrected) {
+        return suggestion(search.terms, pairs, search.meta).then(function (corrected) {
           return { pieces: queryPieces(search.terms, pairs), corrected: corrected };
         });
       })
@@ -508,7 +614,16 @@
   var scrollwrap = box.querySelector(".md-search__scrollwrap");
   var toggle = document.getElementById("__search");
   var current = null;
-  var metaLoaded = null;
+  var wide = false; // a county's search widened to its province by the visitor
+  var more = element("p", "bp-search-more");
+  var moreButton = element("button", "md-button", ["继续搜索其余各县"]);
+  moreButton.type = "button";
+  more.appendChild(moreButton);
+  more.hidden = true;
+  list.parentNode.appendChild(more);
+  moreButton.addEventListener("click", function () {
+    if (current) showMore(current);
+  });
 
   function element(tag, className, children) {
     var node = document.createElement(tag);
@@ -586,10 +701,11 @@
   function resultItem(search, data) {
     var title = data.fields[0];
     var field = snippetField(data, search.terms);
-    var url = new URL(data.url, root);
+    var url = new URL(data.url, data.base);
     url.searchParams.set("h", search.terms.join(" "));
     if (field && field[3]) url.hash = field[3];
     var where = data.year + "年 · " + (data.department === data.title ? "部门" : data.department);
+    if (data.county) where = data.county + " · " + where;
     var article = element("article", "md-search-result__article md-typeset", [
       element("div", "md-search-result__icon md-icon"),
       highlighted("h1", title[2], matches(title[2], search.terms), 0, title[2].length),
@@ -608,6 +724,11 @@
 
   function countText(search) {
     var total = search.total();
+    if (search.province) {
+      var found = total.count.toLocaleString("en-US");
+      if (total.exact) return total.count ? "全省各县共找到 " + found + " 个结果" : "全省各县都没有找到符合条件的结果";
+      return "已搜索 " + search.searched() + "/" + search.holding.length + " 个可能包含的县，找到 " + found + " 个结果";
+    }
     if (!total.count) return "没有找到符合条件的结果";
     if (search.partial) return "没有完全匹配的结果，以下结果同时包含：" + search.terms.join("、");
     return (total.exact ? "找到 " : "约 ") + total.count.toLocaleString("en-US") + " 个结果";
@@ -638,11 +759,11 @@
 
   /* An empty result says what to try, and offers the years to browse. */
   function showEmpty(search) {
-    showMeta("没有找到符合条件的结果");
+    showMeta(search.province ? "全省各县都没有找到符合条件的结果" : "没有找到符合条件的结果");
     var years = [];
-    search.meta.years.forEach(function (entry, index) {
+    (search.meta ? search.meta.years : []).forEach(function (entry, index) {
       var link = element("a", null, [entry[0] + " 年"]);
-      link.href = new URL(entry[1], root).href;
+      link.href = new URL(entry[1], search.meta.base).href;
       if (index) years.push("、");
       years.push(link);
     });
@@ -652,42 +773,93 @@
         element("li", null, ["用更短的词，或少打几个字"]),
         element("li", null, ["检查有没有错别字"]),
         element("li", null, ["几个词之间用空格隔开，找同时包含它们的页面"]),
-        element("li", null, ["按年度浏览各部门和项目："].concat(years)),
-      ])
+      ].concat(years.length ? [element("li", null, ["按年度浏览各部门和项目："].concat(years))] : []))
     );
     note.hidden = false;
+    offerWider(search);
     ready(search);
   }
 
   /* Show the next page of results of the current search. */
   function showMore(search) {
     var shown = list.children.length;
+    more.hidden = true;
     return search.fill(shown + PAGE).then(function () {
       if (search !== current) return null;
-      if (!search.results.length && search.next >= search.candidates.length) {
-        return search.partial ? showEmpty(search) : fallback(search);
+      if (!search.results.length && search.exhausted()) {
+        return search.partial || search.province ? showEmpty(search) : fallback(search);
       }
       search.results.slice(shown, Math.min(search.settled(), shown + PAGE)).forEach(function (result) {
         list.appendChild(resultItem(search, result[2]));
       });
       showMeta(countText(search));
+      offerWider(search);
       ready(search);
+      if (search.province) {
+        // Each further county costs its chunks: the visitor asks for them.
+        more.hidden = !hasMore(search);
+        return null;
+      }
       // A list that does not fill its box cannot be scrolled to ask for more.
       if (scrollwrap.scrollHeight <= scrollwrap.clientHeight && hasMore(search)) return showMore(search);
     });
   }
 
-  function metaFile() {
-    if (!metaLoaded) {
-      metaLoaded = load("meta").then(function (data) {
+  /* A county's index of a province's shard says where the province is: its search can be widened. */
+  function offerWider(search) {
+    if (provinceWide || search.offered) return;
+    var county = search.province ? countyMeta : search.meta;
+    if (!county || !county.province) return;
+    search.offered = true;
+    var button = element("button", "md-button bp-search-scope", [
+      search.province ? "只搜索本县" : "在全省各县中搜索",
+    ]);
+    button.type = "button";
+    button.addEventListener("click", function () {
+      wide = !search.province;
+      run();
+      input.focus();
+    });
+    note.appendChild(element("p", null, [button]));
+    note.hidden = false;
+  }
+
+  var metas = {}; // site root -> Promise of its meta.js
+  var countyMeta = null; // this site's meta.js, once read
+
+  function metaOf(base) {
+    if (!metas[base]) {
+      metas[base] = load("meta", base).then(function (data) {
         if (data.version !== VERSION) throw new Error("search index version " + data.version);
+        data.base = base;
         return data;
       });
-      metaLoaded.catch(function () {
-        metaLoaded = null;
+      metas[base].catch(function () {
+        delete metas[base];
       });
     }
-    return metaLoaded;
+    return metas[base];
+  }
+
+  /* The search the box runs: this county's, or the province's with this county first. */
+  function searchFor(query) {
+    if (provinceWide) return provinceSearch(query, root, null);
+    return metaOf(root).then(function (data) {
+      countyMeta = data;
+      if (!wide || !data.province) return new Search(query, data);
+      var base = new URL(data.province.root, root).href;
+      return provinceSearch(query, base, root.slice(base.length).replace(/\/$/, ""));
+    });
+  }
+
+  function provinceSearch(query, base, first) {
+    return load("province", base).then(function (province) {
+      if (province.version !== VERSION) throw new Error("search index version " + province.version);
+      var counties = province.counties.slice().sort(function (a, b) {
+        return (b[0] === first) - (a[0] === first);
+      });
+      return new ProvinceSearch(query, province, base, counties);
+    });
   }
 
   function run() {
@@ -705,9 +877,9 @@
       return;
     }
     showMeta("正在搜索…");
-    metaFile()
-      .then(function (data) {
-        var search = new Search(query, data);
+    more.hidden = true;
+    searchFor(query)
+      .then(function (search) {
         current = search;
         return search.start().then(function () {
           return search === current ? showMore(search) : null;
@@ -740,7 +912,7 @@
     input.focus();
   });
   function hasMore(search) {
-    return list.children.length < search.results.length || search.next < search.candidates.length;
+    return list.children.length < search.results.length || !search.exhausted();
   }
 
   var loadingMore = false;
