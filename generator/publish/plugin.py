@@ -28,6 +28,7 @@ from generator.formats.forms_cache import FormCache
 from generator.publish.atomic import CACHE_DIR, BuildDate, discard, promote, recover, staging_dir
 from generator.publish.compact import compact
 from generator.publish.dates import last_changed
+from generator.publish.executor import county_executor
 from generator.publish.settings import BudgetPluginConfig, SettingError, publisher_of, raise_first
 from generator.schema.categories import Categories, with_county
 from generator.schema.model import Catalog
@@ -122,10 +123,19 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         dated = self.build_date.set(content_dir, self.catalog)
         changed = last_changed(self.catalog, content_dir)
         forms = FormCache(Path(config.config_file_path).parent / CACHE_DIR / "forms")
-        self.parts = make_site(
-            self.catalog, self.site_name, self.urls, dated, changed, self.publisher, forms, self.province
+        missing = forms.missing(self.catalog.departments, dated)
+        with county_executor(len(missing)) as client:
+            if client is not None:
+                forms.prepare(missing, dated, client)
+            self.parts = make_site(
+                self.catalog, self.site_name, self.urls, dated, changed, self.publisher, forms, self.province
+            )
+        log.info(
+            "budget: forms of %d departments written%s, %d kept from earlier builds",
+            forms.made,
+            "" if client is None else " on a Dask cluster",
+            forms.reused,
         )
-        log.info("budget: forms of %d departments written, %d kept from earlier builds", forms.made, forms.reused)
         if not config.site_url and self.command != "serve" and self.province is None:
             log.warning(
                 "未设置网站地址 site_url（或环境变量 SITE_URL）：sitemap.xml 为空，引用和下载数据中的网址只有路径"

@@ -47,7 +47,9 @@ def make_site(
     `publisher` who runs the site, for the about page; `form_cache` where departments' forms are kept
     between builds (none: every form is written); `province` the province's site name when the county is
     built as one of its shards."""
+    # The search index first: it needs no download, so it is made while forms are written elsewhere.
+    search = tuple(index_files(catalog, urls, province))
     history, review = History(catalog), Review(catalog)
     downloads = build_downloads(history, review, site_name, urls, dated, form_cache)
     renderer = Renderer(site_name, history, urls, downloads, review, changed, publisher)
-    return SiteParts(renderer.pages(), downloads, tuple(index_files(catalog, urls, province)), renderer.data_as_of)
+    return SiteParts(renderer.pages(), downloads, search, renderer.data_as_of)
