@@ -268,20 +268,21 @@ def _check_char(rng: random.Random) -> str:
     return rng.choice("0123456789ABCDEFGHJKLMNPRSTUWXY")
 
 
-def departments(size: Size, seed: int = 2024) -> list[Department]:
+def departments(size: Size, seed: int = 2024, region: str = COUNTY_CODE) -> list[Department]:
     """The synthetic catalog: `size.projects` projects in the first year over `size.departments` departments;
-    each later year is made from the year before it, as a county's next budget is."""
+    each later year is made from the year before it, as a county's next budget is. Every project code
+    begins with `region`, as a county's do (a province has one per county)."""
     rng = random.Random(seed)
     first, *later = size.years
-    result = _first_year(rng, size, first)
+    result = _first_year(rng, size, first, region)
     previous = result
     for year in later:
-        previous = [_year_after(rng, department, year) for department in previous]
+        previous = [_year_after(rng, department, year, region) for department in previous]
         result.extend(previous)
     return result
 
 
-def _first_year(rng: random.Random, size: Size, year: int) -> list[Department]:
+def _first_year(rng: random.Random, size: Size, year: int, region: str) -> list[Department]:
     # Spread the projects unevenly, as in a county: most units have a few, some have dozens.
     weights = [min(rng.paretovariate(2.0), 6.0) for _ in range(size.departments)]
     scale = (size.projects - size.departments) / sum(weights)
@@ -297,7 +298,7 @@ def _first_year(rng: random.Random, size: Size, year: int) -> list[Department]:
         code = f"{201 + index // 50:03d}{index % 50 + 1:03d}"
         projects = []
         for number in range(1, count + 1):
-            project_code = f"{COUNTY_CODE}{year % 100:02d}P{index:05d}P{number:05d}{_check_char(rng)}"
+            project_code = f"{region}{year % 100:02d}P{index:05d}P{number:05d}{_check_char(rng)}"
             projects.append(_project(rng, project_code, number, topics, year))
         # Drawn in this order (overall, itemized, safeguards), the same as ever for a given seed.
         goals = Goals(
@@ -326,7 +327,7 @@ def _first_year(rng: random.Random, size: Size, year: int) -> list[Department]:
 ENDED_SHARE, BUDGET_CHANGED_SHARE, TARGET_CHANGED_SHARE = 0.1, 0.7, 0.3
 
 
-def _year_after(rng: random.Random, department: Department, year: int) -> Department:
+def _year_after(rng: random.Random, department: Department, year: int, region: str) -> Department:
     """The department a year later: a tenth of its projects end and as many new ones start; most
     budgets move by up to a fifth; some targets change; codes stay, as counties keep them."""
     index = int(department.code[3:]) - 1 + 50 * (int(department.code[:3]) - 201)  # as _first_year numbered it
@@ -342,7 +343,7 @@ def _year_after(rng: random.Random, department: Department, year: int) -> Depart
             project = replace(project, indicators=(replace(first, value=f"{rng.randint(20, 5000)}个"), *rest))
         projects.append(project)
     for number in range(len(department.projects) - len(kept)):
-        code = f"{COUNTY_CODE}{year % 100:02d}P{index:05d}P{90000 + number:05d}{_check_char(rng)}"
+        code = f"{region}{year % 100:02d}P{index:05d}P{90000 + number:05d}{_check_char(rng)}"
         projects.append(_project(rng, code, 0, topics, year))
     numbered = tuple(replace(p, number=n) for n, p in enumerate(projects, start=1))
     return replace(department, year=year, projects=numbered)
@@ -416,11 +417,13 @@ def project_result(rng: random.Random, project: Project, year: int) -> ProjectRe
     )
 
 
-def write(size: Size, out_dir: Path, seed: int = 2024, results: bool = False) -> list[Department]:
+def write(
+    size: Size, out_dir: Path, seed: int = 2024, results: bool = False, region: str = COUNTY_CODE
+) -> list[Department]:
     """Write the synthetic content under out_dir/<year>/<unit code>/, like `generator import`; with
     `results`, a 自评表 for every project in its department's results/ (from an rng of its own, so
     the targets are the same bytes either way)."""
-    catalog = departments(size, seed)
+    catalog = departments(size, seed, region)
     rng = random.Random(seed + 1)
     for department in catalog:
         folder = write_content(department, out_dir)[0].parent
