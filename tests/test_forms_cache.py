@@ -84,7 +84,9 @@ def test_without_a_folder_every_form_is_written(tmp_path: Path) -> None:
     assert (cache.made, cache.reused) == (2, 0)
 
 
-def test_a_big_county_writes_its_forms_on_a_dask_cluster_with_the_same_bytes(tmp_path: Path, monkeypatch, caplog) -> None:
+def test_a_big_county_writes_its_forms_on_a_dask_cluster_with_the_same_bytes(
+    tmp_path: Path, monkeypatch, caplog
+) -> None:
     from two_years import content_with_two_years
 
     from generator.publish import executor

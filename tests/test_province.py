@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import page_text
+from conftest import build_site, copy_project, page_text
 from province import NEIGHBOUR_REGION, PROVINCE_NAME, SEED_REGION, make_province
 
 from generator.publish.province import ProvinceError, build_province
@@ -165,6 +165,31 @@ def test_a_corrupted_kept_shard_is_built_again_never_published(own_province: Pat
     assert same_tree(good, own_province / "site")
 
 
+def test_a_kept_shard_missing_a_file_is_built_again(own_province: Path, tmp_path: Path) -> None:
+    good = tmp_path / "good"
+    shutil.copytree(own_province / "site", good)
+    entry = next(e for e in (own_province / SHARDS).iterdir() if (e / "site" / "about").is_dir())
+    (entry / "site" / "about" / "index.html").unlink()
+    assert build(own_province).built == 1
+    assert same_tree(good, own_province / "site")
+
+
+def test_a_county_built_after_a_province_in_the_same_process_is_the_countys_own_site(
+    province: Path, tmp_path: Path
+) -> None:
+    site = build_site(copy_project(tmp_path / "county"))  # MkDocs keeps its plugin instance between builds
+    assert not (site / "counties").exists()
+    assert (site / "2024" / "index.html").is_file()
+    assert "bp-province" not in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_countys_folder_named_by_its_region_code_needs_no_quotes(tmp_path: Path) -> None:
+    folder = make_province(tmp_path)
+    (folder / "乐亭县").rename(folder / SEED_REGION)
+    (folder / "province.yml").write_text(f"name: 省\ncounties: [{SEED_REGION}, 滦南县]\n", encoding="utf-8")
+    assert build(folder).counties == 2
+
+
 def test_another_version_of_the_generator_never_uses_a_kept_shard(own_province: Path, monkeypatch) -> None:
     from generator.publish import province
 
@@ -185,7 +210,7 @@ def test_a_bad_file_in_one_county_stops_the_province_before_any_shard_is_built(o
         build(own_province)
     message = str(stopped.value)
     assert "13022524P00442P10057D.yaml:" in message
-    assert "未生成任何县的网站，已发布的网站未改动" in message
+    assert "未通过检查，未生成任何县的网站，已发布的网站未改动" in message
     assert not any((own_province / SHARDS).iterdir()) if (own_province / SHARDS).exists() else True
     assert {path: path.read_bytes() for path in (own_province / "site").rglob("*.html")} == published
 
@@ -294,14 +319,19 @@ class Cluster:
             child.kill()
 
     def close(self) -> None:
-        for process in reversed(self.processes):
+        """Stop every process started, the worker's own process (the nanny's child) included."""
+        import psutil
+
+        started = [psutil.Process(process.pid) for process in self.processes if process.poll() is None]
+        everything = started + [child for process in started for child in process.children(recursive=True)]
+        for process in everything:
             process.terminate()
+        _, alive = psutil.wait_procs(everything, timeout=10)
+        for process in alive:
+            process.kill()
+        psutil.wait_procs(alive, timeout=10)
         for process in self.processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:  # a nanny waiting on its killed worker
-                process.kill()
-                process.wait(timeout=10)
+            process.wait(timeout=10)
 
 
 @pytest.fixture
@@ -359,3 +389,11 @@ def test_a_worker_killed_past_dasks_retries_stops_the_build_and_the_site_stays(
     assert "工作进程多次意外退出" in str(error) and "已发布的网站未改动" in str(error)
     assert {path: path.read_bytes() for path in (own_province / "site").rglob("*") if path.is_file()} == published
     assert not (own_province / ".site.building").exists()
+
+
+def test_the_provinces_pages_carry_its_publisher_and_each_county_its_own(tmp_path: Path) -> None:
+    folder = make_province(tmp_path, extra="publisher: {sponsor: 河北省财政厅}\n")
+    build(folder)
+    assert "主办单位：河北省财政厅" in (folder / "site" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"主办单位\s+河北省财政厅", page_text(folder / "site" / "about" / "index.html"))
+    assert "河北省财政厅" not in (folder / "site" / SEED_REGION / "index.html").read_text(encoding="utf-8")

@@ -108,7 +108,6 @@ class FormCache:
             _write(path, data)
         return made
 
-
     def _paths(self, key: str) -> list[Path]:
         assert self.folder is not None
         return [self.folder / key[:2] / f"{key}{extension}" for extension in EXTENSIONS]

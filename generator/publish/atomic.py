@@ -44,10 +44,16 @@ def recover(site_dir: Path) -> None:
             retired.rename(site_dir)  # killed between the two renames: the old site goes back up
 
 
-def promote(staging: Path, site_dir: Path) -> None:
-    """Replace site_dir by the finished build in staging, keeping the old site until the swap."""
+def promote(staging: Path, site_dir: Path, keep_replaced: bool = False) -> Path | None:
+    """Replace site_dir by the finished build in staging, keeping the old site until the swap.
+
+    The old site is then removed, or with `keep_replaced` left beside for the caller to
+    remove (a province removes it a county at a time on its workers): its path, or None.
+    A build killed before it is removed leaves it for `recover`.
+    """
     retired = _retired_dir(site_dir)
-    if site_dir.exists():
+    replaced = site_dir.exists()
+    if replaced:
         site_dir.rename(retired)
     try:
         staging.rename(site_dir)
@@ -55,7 +61,10 @@ def promote(staging: Path, site_dir: Path) -> None:
         if retired.exists():
             retired.rename(site_dir)
         raise
+    if keep_replaced and replaced:
+        return retired
     shutil.rmtree(retired, ignore_errors=True)
+    return None
 
 
 def discard(staging: Path) -> None:

@@ -107,11 +107,12 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         content_dir = self.content_path(config)
         self.urls = SiteUrls(directory_urls=config.use_directory_urls, site_url=config.site_url or "")
-        if self.portal is not None:
-            self.parts = _portal_parts(self.portal, self.urls)
-            return
         try:
             self.publisher = publisher_of(self.config, Path(config.docs_dir))
+            if self.portal is not None:  # a province's own pages: no content of their own
+                self.catalog, self.problems = Catalog(()), None
+                self.parts = _portal_parts(self.portal, self.urls)
+                return
             self.catalog = self._load(content_dir, with_county(self.config.indicator_categories))
         except SettingError as error:
             self._refuse(str(error))
@@ -302,12 +303,14 @@ def build_site(
     plugin = next((p for p in config.plugins.values() if isinstance(p, BudgetPlugin)), None)
     if plugin is None:
         raise PluginError(f"{config_file}: 没有使用 budget 插件（应为 python -m generator new 建立的网站文件夹）")
+    # MkDocs keeps one plugin instance per process across configs: what one build is told ends with it.
     plugin.province, plugin.portal = province, portal
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)
     finally:
         config.plugins.on_shutdown()
+        plugin.province = plugin.portal = None
     return plugin
 
 

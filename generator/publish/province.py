@@ -29,13 +29,22 @@ from distributed.scheduler import KilledWorker
 
 from generator.publish.atomic import CACHE_DIR, discard, promote, recover, staging_dir
 from generator.publish.executor import ExecutorError, executor
-from generator.publish.settings import SettingError, load_province_settings
-from generator.publish.shards import Shard, ShardJob, Survey, build_shard, generator_version, survey_county
+from generator.publish.settings import ProvinceConfig, SettingError, load_province_settings
+from generator.publish.shards import (
+    Shard,
+    ShardJob,
+    Survey,
+    build_shard,
+    entry_keys,
+    generator_version,
+    remove_tree,
+    survey_county,
+)
 from generator.publish.starter import CONFIG, scalar
 from generator.schema.problems import display_path
 from generator.site.portal import CountySummary, Portal
 from generator.site.publisher import Publisher
-from generator.site.search_index import chunk_keys, province_index_files
+from generator.site.search_index import province_index_files
 
 SETTINGS_FILE = "province.yml"
 SITE = "site"
@@ -74,9 +83,14 @@ def build_province(
     except SettingError as error:
         raise ProvinceError(str(error)) from None
     cache = folder / CACHE_DIR
+    counties = _county_folders(settings_file, settings.counties)
+    site_dir = folder / SITE
+    recover(site_dir)
+    staging = staging_dir(site_dir)
+    staging.mkdir()
     jobs = [
-        ShardJob(str(county), settings.name, settings.site_url, str(cache / SHARDS))
-        for county in _county_folders(settings_file, settings.counties)
+        ShardJob(str(county), settings.name, settings.site_url, str(cache / SHARDS), str(staging))
+        for county in counties
     ]
     _sweep(cache / SHARDS)
     try:
@@ -93,18 +107,23 @@ def build_province(
                 [job for job, _ in todo],
                 "生成",
             )
+            built = {job.county: shard for (job, _), shard in zip(todo, shards)}
+            entries = [
+                built.get(job.county) or Shard(survey.key, survey.kept or "", survey.epoch or 0)
+                for job, survey in zip(jobs, surveys)
+            ]
+            retired = _publish(folder, settings, entries, staging)
+            # The site replaced is removed a county at a time by the workers, as they linked it.
+            if retired is not None:
+                client.gather(client.map(remove_tree, [str(path) for path in retired.iterdir()], pure=False))
+                shutil.rmtree(retired, ignore_errors=True)
     except ExecutorError as error:
         raise ProvinceError(str(error)) from None
     finally:
+        discard(staging)  # left only by a build that failed
         _sweep(cache / SHARDS)  # what a killed attempt left, once no task is running
-    built = {job.county: shard for (job, _), shard in zip(todo, shards)}
-    entries = [
-        built.get(job.county) or Shard(survey.key, survey.kept or "", survey.epoch or 0)
-        for job, survey in zip(jobs, surveys)
-    ]
-    site = _publish(folder, settings, entries)
     _evict(cache / SHARDS, {entry.key for entry in entries})
-    return Built(len(jobs), len(todo), len(jobs) - len(todo), site)
+    return Built(len(jobs), len(todo), len(jobs) - len(todo), site_dir)
 
 
 def _county_folders(settings_file: Path, counties: list[str]) -> list[Path]:
@@ -183,48 +202,33 @@ def _checked(surveys: list[Survey]) -> dict[str, str]:
         seen[region] = survey.county
         regions[survey.county] = region
     if lines:
-        failed = sum(1 for survey in surveys if survey.problems or survey.refused)
-        raise ProvinceError("\n".join([*lines, f"{failed} 个县的内容有错误，未生成任何县的网站，已发布的网站未改动。"]))
+        failed = sum(1 for survey in surveys if survey.problems or survey.refused or survey.version != version)
+        raise ProvinceError("\n".join([*lines, f"{failed} 个县未通过检查，未生成任何县的网站，已发布的网站未改动。"]))
     return regions
 
 
-def _publish(folder: Path, settings, entries: list[Shard]) -> Path:
-    """Assemble the shards and the portal beside the published site, then put it in place in one rename."""
-    site_dir = folder / SITE
-    recover(site_dir)
-    staging = staging_dir(site_dir)
+def _publish(folder: Path, settings: ProvinceConfig, entries: list[Shard], staging: Path) -> Path | None:
+    """Add the portal to the assembled site (every shard linked in by the workers) and put it in place in one rename.
+
+    Returns the site it replaced, moved aside, for the caller to remove; None if there was none.
+    """
     summaries = [CountySummary.from_json(entry.summary) for entry in entries]
-    try:
-        staging.mkdir()
-        for entry, summary in zip(entries, summaries):
-            _link_tree(folder / CACHE_DIR / SHARDS / entry.key / SITE, staging / summary.region)
-        search = tuple(_province_search(folder / CACHE_DIR / SHARDS, entries, summaries))
-        portal = Portal(settings.name, summaries, Publisher(**settings.publisher), search)
-        newest = max((entry.epoch for entry in entries), default=0)
-        for item in _portal_site(folder, settings, portal, newest).iterdir():
-            item.rename(staging / item.name)
-        promote(staging, site_dir)
-    except BaseException:
-        discard(staging)
-        raise
-    return site_dir
+    search = tuple(_province_search(folder / CACHE_DIR / SHARDS, entries, summaries))
+    portal = Portal(settings.name, summaries, Publisher(**settings.publisher), search)
+    newest = max((entry.epoch for entry in entries), default=0)
+    for item in _portal_site(folder, settings, portal, newest).iterdir():
+        item.rename(staging / item.name)
+    return promote(staging, folder / SITE, keep_replaced=True)
 
 
 def _province_search(shards: Path, entries: list[Shard], summaries: list[CountySummary]) -> Iterator[tuple[str, bytes]]:
-    """The province's search files, from the keys of each kept shard's index, counties in region order."""
+    """The province's search files, from the keys each shard kept beside its site, counties in region order."""
     ordered = sorted(zip(summaries, entries), key=lambda pair: pair[0].region)
-    keys = (
-        (
-            key
-            for chunk in sorted((shards / entry.key / SITE / "search" / "k").glob("*.js"))
-            for key in chunk_keys(chunk.read_bytes())
-        )
-        for _, entry in ordered
-    )
+    keys = (entry_keys(shards / entry.key) for _, entry in ordered)
     return province_index_files([(summary.region, summary.name) for summary, _ in ordered], keys)
 
 
-def _portal_site(folder: Path, settings, portal: Portal, epoch: int) -> Path:
+def _portal_site(folder: Path, settings: ProvinceConfig, portal: Portal, epoch: int) -> Path:
     """The province's own pages, built by MkDocs with the counties' theme into the cache; returns the folder."""
     from generator.publish.plugin import build_site  # MkDocs is loaded only where a site is built
 
@@ -263,18 +267,6 @@ def _dated(epoch: int) -> Iterator[None]:
         yield
     finally:
         os.environ.pop("SOURCE_DATE_EPOCH", None)
-
-
-def _link_tree(source: Path, target: Path) -> None:
-    """The kept shard's files under target, as hard links (a copy where links cannot be made): no byte is copied twice."""
-    for root, _, files in os.walk(source):
-        here = target / Path(root).relative_to(source)
-        here.mkdir(parents=True, exist_ok=True)
-        for name in files:
-            try:
-                os.link(Path(root) / name, here / name)
-            except OSError:
-                shutil.copy2(Path(root) / name, here / name)
 
 
 def _sweep(shards: Path) -> None:

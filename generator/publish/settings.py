@@ -201,6 +201,8 @@ class _Counties(config_options.ListOfItems):
         super().__init__(config_options.Type(str))
 
     def run_validation(self, value: object) -> list[str]:
+        if isinstance(value, list):  # a folder named by its region code, 130225, reads as a number
+            value = [str(item) if isinstance(item, int) and not isinstance(item, bool) else item for item in value]
         if not value:
             raise ValidationError(
                 "counties 应列出各县的网站文件夹（相对于 province.yml 的路径），如 counties: [乐亭县]"

@@ -25,6 +25,7 @@ import os
 import shutil
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -36,11 +37,14 @@ from generator.schema.load import line_of_field
 from generator.schema.model import Catalog
 from generator.schema.problems import ContentError, Problem
 from generator.schema.validate import load_catalog
-from generator.site.portal import summarize
+from generator.site.portal import CountySummary, summarize
+from generator.site.search_index import chunk_keys
 
 PACKAGE = Path(__file__).resolve().parent.parent
 MAGIC = b"budget-shard 1 sha256:"
 MANIFEST = "shard.json"
+KEYS = "keys.txt"
+SITE = "site"
 REGION_DIGITS = 6
 #: A county folder's entries that are not its content: its own builds and what they keep.
 NOT_CONTENT = ("site",)
@@ -86,9 +90,16 @@ class ShardJob:
     province: str  # the province site's name, for the link up
     province_url: str  # the province site's address ending in "/", or ""
     cache: str  # the folder of kept shards, absolute
+    staging: str  # the province's site being assembled, absolute: each shard is linked in under its region
 
     def site_url(self, region: str) -> str:
         return f"{self.province_url}{region}/" if self.province_url else ""
+
+    def publish(self, key: str, region: str) -> None:
+        """Link the kept shard into the site being assembled, under its region code."""
+        target = Path(self.staging) / region
+        shutil.rmtree(target, ignore_errors=True)  # what an attempt killed while linking left
+        link_tree(Path(self.cache) / key / SITE, target)
 
 
 @dataclass(frozen=True)
@@ -137,6 +148,7 @@ def survey_county(job: ShardJob) -> Survey:
     key = shard_key(job)
     kept = read_entry(Path(job.cache) / key)
     if kept is not None:
+        job.publish(key, CountySummary.from_json(kept[0]).region)
         return Survey(job.county, key, generator_version(), kept=kept[0], epoch=kept[1])
     try:
         catalog = _catalog(county)
@@ -183,7 +195,7 @@ def build_shard(job: ShardJob, key: str, region: str) -> Shard:
     try:
         county = Path(job.county)
         plugin = build_site(
-            county / "mkdocs.yml", building / "site", site_url=job.site_url(region), province=job.province
+            county / "mkdocs.yml", building / SITE, site_url=job.site_url(region), province=job.province
         )
         epoch = plugin.build_date.epoch
         assert epoch is not None  # a build that ran has its date
@@ -198,19 +210,28 @@ def build_shard(job: ShardJob, key: str, region: str) -> Shard:
                 raise
     finally:
         shutil.rmtree(building, ignore_errors=True)
+    job.publish(key, region)
     return Shard(key, summary, epoch)
 
 
 def write_entry(entry: Path, summary: str, epoch: int) -> None:
-    """Write the entry's shard.json: its summary, date and every file's digest, after a digest of all that."""
-    site = entry / "site"
-    files = {path.relative_to(site).as_posix(): _digest(path) for path in sorted(site.rglob("*")) if path.is_file()}
+    """Write the entry's keys.txt (its search index's keys, for the province's filter) and shard.json.
+
+    shard.json holds the summary, the date and each file's size and modification time,
+    after a digest of all that: a file rewritten, truncated, added or removed since is seen
+    by its metadata alone, without reading a byte of the site.
+    """
+    keys = sorted(
+        {key for chunk in (entry / SITE / "search" / "k").glob("*.js") for key in chunk_keys(chunk.read_bytes())}
+    )
+    (entry / KEYS).write_text("".join(f"{key}\n" for key in keys), encoding="utf-8")
+    files = {name: _stamp(path) for name, path in _files(entry)}
     payload = json.dumps({"summary": summary, "epoch": epoch, "files": files}, ensure_ascii=False).encode("utf-8")
     (entry / MANIFEST).write_bytes(MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
 
 
 def read_entry(entry: Path) -> tuple[str, int] | None:
-    """A kept entry's summary and date, if every file of it is as its shard.json lists; else None."""
+    """A kept entry's summary and date, if its files are those its shard.json lists, as they were written; else None."""
     try:
         data = (entry / MANIFEST).read_bytes()
     except OSError:
@@ -219,17 +240,57 @@ def read_entry(entry: Path) -> tuple[str, int] | None:
     if header != MAGIC + hashlib.sha256(payload).hexdigest().encode():
         return None
     manifest = json.loads(payload)
-    site = entry / "site"
-    found = {path.relative_to(site).as_posix() for path in site.rglob("*") if path.is_file()}
-    if found != set(manifest["files"]):
-        return None
+    listed: dict[str, list[int]] = manifest["files"]
     try:
-        if any(_digest(site / name) != digest for name, digest in manifest["files"].items()):
-            return None
+        found = {name: _stamp(path) for name, path in _files(entry)}
     except OSError:
+        return None
+    if found != listed:
         return None
     return manifest["summary"], manifest["epoch"]
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def entry_keys(entry: Path) -> Iterator[str]:
+    """The keys of a kept shard's search index."""
+    with (entry / KEYS).open(encoding="utf-8") as lines:
+        for line in lines:
+            yield line.rstrip("\n")
+
+
+def link_tree(source: Path, target: Path) -> int:
+    """The kept shard's files under `target` as hard links (copies where links cannot be made); returns how many.
+
+    Links cost no bytes and keep each file's time, so the kept entry still matches its shard.json.
+    """
+    count = 0
+    for root, _, files in os.walk(source):
+        here = target / Path(root).relative_to(source)
+        here.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            try:
+                os.link(Path(root) / name, here / name)
+            except OSError:
+                shutil.copy2(Path(root) / name, here / name)
+            count += 1
+    return count
+
+
+def remove_tree(path: str) -> None:
+    """A task: remove a folder of a replaced site."""
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _files(entry: Path) -> Iterator[tuple[str, Path]]:
+    """Every file of an entry but its shard.json, by its path in the entry."""
+    for root, folders, files in os.walk(entry):
+        folders.sort()
+        for name in sorted(files):
+            path = Path(root) / name
+            relative = path.relative_to(entry).as_posix()
+            if relative != MANIFEST:
+                yield relative, path
+
+
+def _stamp(path: Path) -> list[int]:
+    found = path.stat()
+    return [found.st_size, found.st_mtime_ns]
