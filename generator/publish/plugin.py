@@ -137,7 +137,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
             "" if client is None else " on a Dask cluster",
             forms.reused,
         )
-        if not config.site_url and self.command != "serve" and self.province is None:
+        if not config.site_url and self.command != "serve" and self.province is None and self.portal is None:
             log.warning(
                 "未设置网站地址 site_url（或环境变量 SITE_URL）：sitemap.xml 为空，引用和下载数据中的网址只有路径"
                 "（如 /2024/）。发布前请在 mkdocs.yml 设置 site_url，或如 SITE_URL=https://www.example.gov.cn/ys/ "

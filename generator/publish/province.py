@@ -84,6 +84,11 @@ def build_province(
         raise ProvinceError(str(error)) from None
     cache = folder / CACHE_DIR
     counties = _county_folders(settings_file, settings.counties)
+    if not settings.site_url:
+        log(
+            f"未设置网站地址：{display_path(settings_file)} 中没有 site_url，各页的引用和下载数据中的网址只有路径"
+            "（如 /130225/2024/），sitemap.xml 为空"
+        )
     site_dir = folder / SITE
     recover(site_dir)
     staging = staging_dir(site_dir)
