@@ -397,3 +397,15 @@ def test_the_provinces_pages_carry_its_publisher_and_each_county_its_own(tmp_pat
     assert "主办单位：河北省财政厅" in (folder / "site" / "index.html").read_text(encoding="utf-8")
     assert re.search(r"主办单位\s+河北省财政厅", page_text(folder / "site" / "about" / "index.html"))
     assert "河北省财政厅" not in (folder / "site" / SEED_REGION / "index.html").read_text(encoding="utf-8")
+
+
+def test_each_county_is_addressed_under_the_provinces_site_url(tmp_path: Path) -> None:
+    folder = make_province(tmp_path, extra="site_url: https://czt.example.gov.cn/yjgk\n")
+    build(folder)
+    sitemap = (folder / "site" / SEED_REGION / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>https://czt.example.gov.cn/yjgk/{SEED_REGION}/2024/203001/</loc>" in sitemap
+    data = (folder / "site" / SEED_REGION / "downloads" / "all-projects.csv").read_text(encoding="utf-8-sig")
+    assert f"https://czt.example.gov.cn/yjgk/{SEED_REGION}/2024/203001/13022524P00442P10057D/" in data
+    assert "<loc>https://czt.example.gov.cn/yjgk/counties/</loc>" in (folder / "site" / "sitemap.xml").read_text(
+        encoding="utf-8"
+    )
