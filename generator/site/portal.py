@@ -20,7 +20,7 @@ from generator.schema.model import Catalog
 from generator.site.charts import ranked_bars
 from generator.site.history import Change, History
 from generator.site.publisher import Publisher
-from generator.site.render import environment, front_matter
+from generator.site.render import environment, render_page
 from generator.site.results import year_outcome
 from generator.site.urls import SiteUrls
 
@@ -224,23 +224,17 @@ class Portal:
         return ("\ufeff" + csv_lines([header, *rows])).encode("utf-8")
 
     def _render(self, urls: SiteUrls, template: str, src_uri: str, title: str, **context: object) -> str:
-        def link(target: str) -> str:
-            return urls.link(src_uri, target)
-
-        def file_link(path: str) -> str:
-            return urls.file_link(src_uri, path)
-
-        body = self.env.get_template(template).render(
-            link=link,
-            file_link=file_link,
-            urls=urls,
+        return render_page(
+            self.env,
+            template,
+            urls,
+            src_uri,
+            title,
             portal=self,
             portal_urls=self.portal_urls,
             site_name=self.name,
-            here=urls.public_url(src_uri),
             **context,
         )
-        return front_matter(title) + body
 
     def pages(self, urls: SiteUrls) -> dict[str, str]:
         """Every page's Markdown by its path in the docs tree, linked as `urls` says."""

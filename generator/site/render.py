@@ -169,6 +169,24 @@ def environment() -> jinja2.Environment:
     return env
 
 
+def render_page(
+    env: jinja2.Environment, template: str, urls: SiteUrls, src_uri: str, title: str, **context: object
+) -> str:
+    """A page's Markdown: its front matter, then its template given the links of this page (`link`, `file_link`),
+    the site's `urls` and the address to cite it by (`here`)."""
+
+    def link(target: str) -> str:
+        return urls.link(src_uri, target)
+
+    def file_link(path: str) -> str:
+        return urls.file_link(src_uri, path)
+
+    body = env.get_template(template).render(
+        link=link, file_link=file_link, urls=urls, here=urls.public_url(src_uri), **context
+    )
+    return front_matter(title) + body
+
+
 def problems_banner(lines: list[str], kept: bool) -> str:
     """What `serve` puts at the top of every page while the content is broken: `check`'s report, a line each.
 
@@ -225,20 +243,13 @@ class Renderer:
         self.env = environment()
 
     def _render(self, template: str, src_uri: str, title: str, **context: object) -> str:
-        urls = self.urls
-
-        def link(target: str) -> str:
-            return urls.link(src_uri, target)
-
-        def file_link(path: str) -> str:
-            return urls.file_link(src_uri, path)
-
-        body = self.env.get_template(template).render(
-            link=link,
-            file_link=file_link,
+        return render_page(
+            self.env,
+            template,
+            self.urls,
+            src_uri,
+            title,
             downloads=self.downloads,
-            here=urls.public_url(src_uri),
-            urls=urls,
             site_name=self.site_name,
             catalog=self.history.catalog,
             history=self.history,
@@ -248,7 +259,6 @@ class Renderer:
             data_as_of=self.data_as_of,
             **context,
         )
-        return front_matter(title) + body
 
     def updated(self, department: Department) -> date | None:
         """The day the department's files last changed, if after the day it was published."""
