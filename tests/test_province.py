@@ -409,3 +409,20 @@ def test_each_county_is_addressed_under_the_provinces_site_url(tmp_path: Path) -
     assert "<loc>https://czt.example.gov.cn/yjgk/counties/</loc>" in (folder / "site" / "sitemap.xml").read_text(
         encoding="utf-8"
     )
+
+
+def test_a_worker_keeps_nothing_of_a_county_once_its_shard_is_built(tmp_path: Path) -> None:
+    from mkdocs.config import load_config
+
+    from generator.publish.shards import ShardJob, build_shard
+    from generator.site.results import outcome
+    from generator.site.search_index import pinyin_of
+
+    county = make_province(tmp_path) / "乐亭县"
+    job = ShardJob(str(county), PROVINCE_NAME, "", str(tmp_path / "shards"), str(tmp_path / "staging"))
+    shard = build_shard(job, "0" * 64, SEED_REGION)
+    assert '"region": "130225"' in shard.summary
+    assert (tmp_path / "staging" / SEED_REGION / "index.html").is_file()
+    assert (outcome.cache_info().currsize, pinyin_of.cache_info().currsize) == (0, 0)
+    plugin = load_config(str(county / "mkdocs.yml")).plugins["budget"]  # MkDocs' one instance per process
+    assert not plugin.catalog.departments and not plugin.parts.pages

@@ -35,7 +35,7 @@ from generator.schema.model import Catalog
 from generator.schema.problems import ContentError
 from generator.schema.validate import load_catalog
 from generator.site.downloads import Download, Downloads
-from generator.site.parts import SiteParts, make_site
+from generator.site.parts import SiteParts, forget, make_site
 from generator.site.portal import COUNTIES_FILE, Portal
 from generator.site.publisher import Publisher
 from generator.site.render import problems_banner, restore_html_blocks, set_aside_html_blocks
@@ -256,7 +256,13 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
     def _end_build(self) -> None:
         self.build_date.forget()
         self.html_blocks.clear()
+        forget()
         logging.getLogger("mkdocs").removeHandler(self.warnings)
+
+    def release(self) -> None:
+        """Let go of the last build's catalog and pages, once its caller has read what it needs of them."""
+        self.catalog, self.parts = Catalog(()), SiteParts({}, Downloads(()))
+        forget()
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:
         server.watch(str(self.content_path(config)))

@@ -200,6 +200,7 @@ def build_shard(job: ShardJob, key: str, region: str) -> Shard:
         epoch = plugin.build_date.epoch
         assert epoch is not None  # a build that ran has its date
         summary = summarize(region, plugin.site_name, plugin.catalog).to_json()
+        plugin.release()  # a worker builds county after county: never two counties' content at once
         write_entry(building, summary, epoch)
         if (cache / key).exists() and read_entry(cache / key) is None:
             shutil.rmtree(cache / key)  # a corrupted entry, found so by the survey: never used, now replaced

@@ -18,7 +18,8 @@ from generator.site.history import History
 from generator.site.publisher import Publisher
 from generator.site.quality import Review
 from generator.site.render import Renderer
-from generator.site.search_index import index_files
+from generator.site.results import outcome
+from generator.site.search_index import index_files, pinyin_of
 from generator.site.urls import SiteUrls
 
 
@@ -53,3 +54,10 @@ def make_site(
     downloads = build_downloads(history, review, site_name, urls, dated, form_cache)
     renderer = Renderer(site_name, history, urls, downloads, review, changed, publisher)
     return SiteParts(renderer.pages(), downloads, search, renderer.data_as_of)
+
+
+def forget() -> None:
+    """Drop what making one site kept to make it faster: a process that builds again (`serve`, a
+    province's worker building county after county) must not hold every build's projects."""
+    outcome.cache_clear()
+    pinyin_of.cache_clear()

@@ -32,6 +32,7 @@
   // The pages of a province's own site search every county; a county's pages search the county first.
   var provinceWide = script.getAttribute("data-scope") === "province";
   var COUNTIES_AT_A_TIME = 8; // counties a province-wide search opens for one page of results, at most
+  var DOCUMENTS_AT_A_TIME = 30; // and pages it reads to confirm them: a code's tail is in every county
   var files = {}; // site root + name -> Promise of its data
   var arrived = {}; // name -> data, set by the file itself as it runs
 
@@ -332,11 +333,13 @@
     return { count: this.results.length + Math.round(unconfirmed * share), exact: unconfirmed === 0 };
   };
 
-  /* Confirm candidates until `wanted` results are settled (or none are left). */
-  Search.prototype.fill = function (wanted) {
+  /* Confirm candidates until `wanted` results are settled (or none are left), reading at
+   * most `budget` more pages when given. */
+  Search.prototype.fill = function (wanted, budget) {
     var self = this;
-    if (this.settled() >= wanted || this.next >= this.candidates.length) return Promise.resolve();
-    var batch = this.candidates.slice(this.next, this.next + PAGE);
+    if (budget === undefined) budget = Infinity;
+    if (this.settled() >= wanted || this.next >= this.candidates.length || budget <= 0) return Promise.resolve();
+    var batch = this.candidates.slice(this.next, this.next + Math.min(PAGE, budget));
     this.next += batch.length;
     return Promise.all(
       batch.map(function (candidate) {
@@ -349,7 +352,7 @@
       self.results.sort(function (a, b) {
         return a[1] - b[1] || a[0] - b[0];
       });
-      return self.fill(wanted);
+      return self.fill(wanted, budget - batch.length);
     });
   };
 
@@ -360,11 +363,12 @@
   /* ---- Across a province: county after county ---- */
 
   /* A query over every county of a province, read county by county in `counties` order
-   * ([folder, name], the one being browsed first). The province's key filter (p/<n>.js)
-   * says which counties hold every key of the query; only those are opened, and at most
-   * COUNTIES_AT_A_TIME of them for one page of results, so that a word few counties use
-   * never fetches every county's chunks. Results are listed county by county, each
-   * county's in its own order. */
+   * ([folder, name], the one being browsed first; a term that begins with a county's
+   * region code, as every project code of that county does, puts that county first). The
+   * province's key filter (p/<n>.js) says which counties hold every key of the query; only
+   * those are opened, and for one page of results at most COUNTIES_AT_A_TIME of them and
+   * DOCUMENTS_AT_A_TIME pages read, so that a word many counties use never fetches every
+   * county's files at once. Results are listed county by county, each county's in its own order. */
   function ProvinceSearch(query, province, base, counties) {
     this.query = query;
     this.partial = false;
@@ -400,9 +404,16 @@
       var folders = self.province.counties.map(function (county) {
         return county[0];
       });
-      self.holding = self.counties.filter(function (county) {
-        return found.has(folders.indexOf(county[0]));
+      var coded = self.terms.map(function (term) {
+        return term.slice(0, 6);
       });
+      self.holding = self.counties
+        .filter(function (county) {
+          return found.has(folders.indexOf(county[0]));
+        })
+        .sort(function (a, b) {
+          return (coded.indexOf(b[0]) >= 0) - (coded.indexOf(a[0]) >= 0);
+        });
     });
   };
 
@@ -418,18 +429,26 @@
     return { count: this.results.length, exact: this.exhausted() };
   };
 
-  /* Read on until `wanted` results are settled, opening at most COUNTIES_AT_A_TIME counties. */
+  /* Read on until `wanted` results are settled, within one page's counties and pages. */
   ProvinceSearch.prototype.fill = function (wanted) {
     var self = this;
     var opened = 0;
+    var read = 0; // pages confirmed for this page of results
     function step() {
       if (self.active && self.active.exhausted() && self.active.settled() === self.active.results.length) {
         self.done = self.done.concat(self.active.results);
         self.active = null;
       }
       self.results = self.done.concat(self.active ? self.active.results : []);
-      if (self.settled() >= wanted) return Promise.resolve();
-      if (self.active) return self.active.fill(wanted - self.done.length).then(step);
+      if (self.settled() >= wanted || read >= DOCUMENTS_AT_A_TIME) return Promise.resolve();
+      if (self.active) {
+        var before = self.active.next;
+        var active = self.active;
+        return active.fill(wanted - self.done.length, DOCUMENTS_AT_A_TIME - read).then(function () {
+          read += active.next - before;
+          return step();
+        });
+      }
       if (self.at >= self.holding.length || opened >= COUNTIES_AT_A_TIME) return Promise.resolve();
       var county = self.holding[self.at++];
       opened++;
@@ -616,7 +635,7 @@
   var current = null;
   var wide = false; // a county's search widened to its province by the visitor
   var more = element("p", "bp-search-more");
-  var moreButton = element("button", "md-button", ["继续搜索其余各县"]);
+  var moreButton = element("button", "md-button", ["继续搜索"]);
   moreButton.type = "button";
   more.appendChild(moreButton);
   more.hidden = true;
