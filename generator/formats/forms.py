@@ -12,6 +12,7 @@ entries carry a fixed date and the document properties the given one.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import re
@@ -22,12 +23,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 from enum import Enum
+from xml.sax.saxutils import escape as xml_escape
 
 import docx
-from docx.oxml.ns import qn
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import nsdecls, qn
+from docx.oxml.parser import parse_xml
 from docx.shared import Mm
 from docx.table import Table as WordTable
-from lxml.etree import SubElement
 
 from generator.formats.xlsx import Properties, Sheet, Style, Styles, workbook
 from generator.formats.zips import zip_entry
@@ -201,8 +204,63 @@ def _utc(created: datetime) -> datetime:
 # --- Word ------------------------------------------------------------------------------------
 
 
+#: Parts of python-docx's template no form uses: Word 2010's second copy of the styles (438 KB of XML),
+#: a thumbnail, custom XML and list numbering. Word rebuilds what it needs of them on opening.
+UNUSED_PARTS = (
+    "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",
+    RT.THUMBNAIL,
+    RT.CUSTOM_XML,
+    RT.NUMBERING,
+)
+#: The styles the forms use by name; the template keeps them, the styles they build on and the defaults.
+STYLES = ("Title", "Heading 2", "Heading 3", "Table Grid")
+STYLE, STYLE_ID, STYLE_DEFAULT = qn("w:style"), qn("w:styleId"), qn("w:default")
+STYLE_LINKS = (qn("w:basedOn"), qn("w:next"), qn("w:link"))
+VALUE = qn("w:val")
+
+
+@functools.cache
+def _template() -> tuple[bytes, dict[str, str]]:
+    """python-docx's own template cut to what the forms use, set up once per process; and its style ids by name.
+
+    Every form used to load, save and re-zip the whole template: 800 KB of styles XML,
+    parsed and compressed twice, was over half of a department's Word file
+    (benchmarks/README.md). Cut, the template is a few KB; each form starts from it with A4
+    pages and 宋体 for Chinese text already set.
+    """
+    document = docx.Document()
+    for owner in (document.part, document.part.package):
+        for rel_id, rel in list(owner.rels.items()):
+            if rel.reltype in UNUSED_PARTS:
+                del owner.rels[rel_id]
+    styles = document.styles.element
+    by_id = {style.get(STYLE_ID): style for style in styles.iter(STYLE)}
+    wanted = [document.styles[name].style_id for name in STYLES]
+    wanted += [style_id for style_id, style in by_id.items() if style.get(STYLE_DEFAULT) == "1"]
+    kept: set[str] = set()
+    while wanted:
+        style_id = wanted.pop()
+        if style_id in kept or style_id not in by_id:
+            continue
+        kept.add(style_id)
+        wanted += [link.get(VALUE) for tag in STYLE_LINKS for link in by_id[style_id].iter(tag)]
+    for style_id, style in by_id.items():
+        if style_id not in kept:
+            styles.remove(style)
+    latent = styles.find(qn("w:latentStyles"))
+    if latent is not None:  # how Word shows the styles a document does not hold: its defaults do
+        styles.remove(latent)
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)  # A4, as county documents are printed
+    document.styles["Normal"].element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
+    names = {name: document.styles[name].style_id for name in STYLES}
+    saved = io.BytesIO()
+    document.save(saved)
+    return saved.getvalue(), names
+
+
 class _Document:
-    """One Word document being written, with the ids of the styles it uses looked up once.
+    """One Word document being written from the cut template, with its styles set by id.
 
     python-docx looks a style up by name through every style on each use, its
     `Table.cell()` and `_Cell.merge()` walk the whole grid on every call (quadratic in a
@@ -212,11 +270,9 @@ class _Document:
     them back as it reads Word's own.
     """
 
-    STYLES = ("Title", "Heading 2", "Heading 3", "Table Grid")
-
     def __init__(self) -> None:
-        self.document = docx.Document()
-        self.style_ids = {name: self.document.styles[name].style_id for name in self.STYLES}
+        template, self.style_ids = _template()
+        self.document = docx.Document(io.BytesIO(template))
 
     def paragraph(self, text: str = "", style: str | None = None) -> None:
         paragraph = self.document.add_paragraph(text)  # "\n" becomes a line break in the paragraph
@@ -229,48 +285,58 @@ class _Document:
         tbl.tblStyle_val = self.style_ids["Table Grid"]
         widths = [column.width.twips for column in table.columns]
         restarts = {(row_index, column) for row_index, column, _, down in _placed(rows) if down}
+        xml = []
         for row_index, row in enumerate(rows):
-            tr = SubElement(tbl, qn("w:tr"))
+            xml.append("<w:tr>")
             column = 0
             for cell in row:
-                tc = SubElement(tr, qn("w:tc"))
-                properties = SubElement(tc, qn("w:tcPr"))
-                width = SubElement(properties, qn("w:tcW"))
-                width.set(qn("w:w"), str(sum(widths[column : column + cell.span])))
-                width.set(qn("w:type"), "dxa")
+                properties = f'<w:tcW w:w="{sum(widths[column : column + cell.span])}" w:type="dxa"/>'
                 if cell.span > 1:
-                    SubElement(properties, qn("w:gridSpan")).set(qn("w:val"), str(cell.span))
+                    properties += f'<w:gridSpan w:val="{cell.span}"/>'
                 if cell.content is Merge.ABOVE:
-                    SubElement(properties, qn("w:vMerge"))  # continue: the default value
+                    properties += "<w:vMerge/>"  # continue: the default value
                 elif (row_index, column) in restarts:
-                    SubElement(properties, qn("w:vMerge")).set(qn("w:val"), "restart")
-                paragraph = SubElement(tc, qn("w:p"))
-                text = _text(cell.content)
-                if text:
-                    _run(paragraph, text)
+                    properties += '<w:vMerge w:val="restart"/>'
+                xml.append(f"<w:tc><w:tcPr>{properties}</w:tcPr><w:p>{_run(_text(cell.content))}</w:p></w:tc>")
                 column += cell.span
+            xml.append("</w:tr>")
+        tbl.extend(parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(xml)}</w:tbl>"))
         return table
 
+    def save(self, title: str, author: str, created: datetime) -> bytes:
+        """The document's bytes, with its title, author and date: the same bytes for the same document anywhere."""
+        properties = self.document.core_properties
+        properties.title = title
+        properties.author = properties.last_modified_by = author
+        properties.comments = ""  # the template's says "generated by python-docx"
+        properties.created = properties.modified = _utc(created)
+        properties.revision = 1
+        saved = io.BytesIO()
+        self.document.save(saved)
+        return _stable_zip(saved.getvalue())
 
-RUN, TEXT, BREAK, TAB = qn("w:r"), qn("w:t"), qn("w:br"), qn("w:tab")
-XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
 RUN_PIECES = re.compile(r"(\n|\t)")
 
 
-def _run(paragraph: object, text: str) -> None:
-    """A run of text as python-docx's run setter writes it ("\n" a line break, "\t" a tab), without its
-    character-by-character walk: a table's cells are most of a department's export time."""
-    run = SubElement(paragraph, RUN)
+def _run(text: str) -> str:
+    """A cell's text as the XML of python-docx's run setter ("\n" a line break, "\t" a tab); empty, no run.
+
+    A table is written as one string of XML and parsed at once: element by element, the
+    tables were most of a department's Word file (benchmarks/README.md)."""
+    if not text:
+        return ""
+    pieces = []
     for piece in RUN_PIECES.split(text):
         if piece == "\n":
-            SubElement(run, BREAK)
+            pieces.append("<w:br/>")
         elif piece == "\t":
-            SubElement(run, TAB)
+            pieces.append("<w:tab/>")
+        elif piece != piece.strip():
+            pieces.append(f'<w:t xml:space="preserve">{xml_escape(piece)}</w:t>')
         elif piece:
-            element = SubElement(run, TEXT)
-            element.text = piece
-            if piece != piece.strip():
-                element.set(XML_SPACE, "preserve")
+            pieces.append(f"<w:t>{xml_escape(piece)}</w:t>")
+    return f"<w:r>{''.join(pieces)}</w:r>"
 
 
 def _stable_zip(data: bytes) -> bytes:
@@ -285,11 +351,6 @@ def _stable_zip(data: bytes) -> bytes:
 def department_docx(department: Department, *, created: datetime) -> bytes:
     """The department's document as Word writes it: part one's goals, then two tables per project."""
     writer = _Document()
-    document = writer.document
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)  # A4, as county documents are printed
-    normal = document.styles["Normal"]
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
     writer.paragraph(_title(department), "Title")
     writer.paragraph(layout.PART_ONE)
     writer.paragraph(layout.PART_ONE_TITLE)
@@ -302,15 +363,7 @@ def department_docx(department: Department, *, created: datetime) -> bytes:
         writer.table(_form_table(department, project), FORM_COLUMNS)
         writer.paragraph()
         writer.table(_indicator_table(project), len(INDICATOR_FIELDS))
-    properties = document.core_properties
-    properties.title = _title(department)
-    properties.author = properties.last_modified_by = _one_line(department.name)
-    properties.comments = ""  # the template's says "generated by python-docx"
-    properties.created = properties.modified = _utc(created)
-    properties.revision = 1
-    saved = io.BytesIO()
-    document.save(saved)
-    return _stable_zip(saved.getvalue())
+    return writer.save(_title(department), _one_line(department.name), created)
 
 
 # --- Excel -----------------------------------------------------------------------------------

@@ -9,10 +9,7 @@ same results (`result_form.py`); tables and merges are written by `forms.py`'s w
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
-
-from docx.shared import Mm
 
 from generator.formats.forms import (
     Amount,
@@ -22,7 +19,6 @@ from generator.formats.forms import (
     Rows,
     _Document,
     _one_line,
-    _stable_zip,
     _utc,
     _Workbook,
 )
@@ -132,23 +128,12 @@ def _results(department: Department) -> list[ProjectResult]:
 def results_docx(department: Department, *, created: datetime) -> bytes:
     """The department's 自评表 as one Word document: a titled table per project."""
     writer = _Document()
-    document = writer.document
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
     writer.paragraph(_title(department), "Title")
     for result in _results(department):
         writer.paragraph(layout.RESULTS_TITLE, "Heading 3")
         writer.paragraph(layout.RESULTS_YEAR.format(year=department.year))
         writer.table(result_form(result), COLUMNS)
-    properties = document.core_properties
-    properties.title = _title(department)
-    properties.author = properties.last_modified_by = _one_line(department.name)
-    properties.comments = ""
-    properties.created = properties.modified = _utc(created)
-    properties.revision = 1
-    saved = io.BytesIO()
-    document.save(saved)
-    return _stable_zip(saved.getvalue())
+    return writer.save(_title(department), _one_line(department.name), created)
 
 
 def results_xlsx(department: Department, *, created: datetime) -> bytes:
