@@ -26,6 +26,7 @@ from generator.schema.model import CENT, Indicator, Project, SpendingPlan, field
 from generator.schema.validate import load_catalog
 from generator.site.downloads import INDICATORS, PLANS, PROJECTS, TARGET_TABLES, build_downloads
 from generator.site.history import History
+from generator.site.parts import make_site
 from generator.site.quality import Review
 from generator.site.render import Renderer
 from generator.site.urls import SiteUrls
@@ -438,3 +439,47 @@ def test_with_one_year_no_change_table_is_offered(seed_site: Path) -> None:
     downloads = page_text(seed_site / "downloads/index.html")
     assert "与上年比较" not in downloads and "all-changes" not in downloads
     assert "上面四个 CSV 表的字段类型" in downloads
+
+
+def files_under(site: Path, folder: str) -> dict[str, bytes]:
+    return {str(path.relative_to(site)): path.read_bytes() for path in (site / folder).rglob("*") if path.is_file()}
+
+
+def test_a_big_county_makes_its_departments_downloads_on_a_dask_cluster_with_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from two_years import content_with_two_years
+
+    from generator.publish import executor
+
+    content = content_with_two_years(CONTENT, tmp_path / "content")
+    alone = build_site(copy_project(tmp_path / "alone", content))
+    monkeypatch.setattr(executor, "TASKS_FOR_A_CLUSTER", 2)  # the seed's two years are enough to start one
+    project = copy_project(tmp_path / "project", content)
+    with caplog.at_level("INFO", logger="mkdocs.plugins.budget"):
+        clustered = build_site(project)
+    assert "downloads of 2 departments made on a Dask cluster; forms of 2 written, 0 kept" in caplog.text
+    assert len(list((project / ".site.cache/forms").rglob("*.*x"))) == 4  # kept by the workers
+    downloads = files_under(clustered, "downloads")
+    assert len(downloads) > 40 and downloads == files_under(alone, "downloads")
+    page = "2024/203001/index.html"  # lists the files with their sizes
+    assert (clustered / page).read_bytes() == (alone / page).read_bytes()
+
+
+class _Failing:
+    """A cluster whose tasks all fail, as when its workers are lost."""
+
+    def submit(self, function, *args, **kwargs):
+        class Lost:
+            def result(self):
+                raise RuntimeError("worker lost")
+
+        return Lost()
+
+
+def test_downloads_whose_task_failed_are_made_by_the_build_itself() -> None:
+    catalog = load_catalog(CONTENT)
+    made_here = make_site(catalog, "站点", SiteUrls(), DATED)
+    lost = make_site(catalog, "站点", SiteUrls(), DATED, executor=_Failing())
+    assert lost.downloads.files == made_here.downloads.files
+    assert lost.pages == made_here.pages

@@ -49,10 +49,8 @@ def test_a_corrupted_entry_is_never_used_and_is_made_again(tmp_path: Path) -> No
     damaged = bytearray(docx.read_bytes())
     damaged[-10] ^= 0xFF
     docx.write_bytes(bytes(damaged))
-    again = FormCache(tmp_path / "forms")
-    assert again.forms(DEPARTMENT, DATED) == made
-    assert (again.made, again.reused) == (1, 0)
-    assert FormCache(tmp_path / "forms").forms(DEPARTMENT, DATED) == made  # the entry was repaired
+    assert FormCache(tmp_path / "forms").forms(DEPARTMENT, DATED) == made
+    assert docx.read_bytes() != bytes(damaged)  # the entry was made again, not used
     docx.write_bytes(b"")  # a build killed while writing it
     assert FormCache(tmp_path / "forms").forms(DEPARTMENT, DATED) == made
 
@@ -78,47 +76,7 @@ def test_the_key_changes_with_the_content_the_date_and_the_code_but_not_the_resu
     assert department_key(DEPARTMENT, DATED) != key
 
 
-def test_without_a_folder_every_form_is_written(tmp_path: Path) -> None:
+def test_without_a_folder_every_form_is_written() -> None:
     cache = FormCache(None)
     assert cache.forms(DEPARTMENT, DATED) == cache.forms(DEPARTMENT, DATED)
-    assert (cache.made, cache.reused) == (2, 0)
-
-
-def test_a_big_county_writes_its_forms_on_a_dask_cluster_with_the_same_bytes(
-    tmp_path: Path, monkeypatch, caplog
-) -> None:
-    from two_years import content_with_two_years
-
-    from generator.publish import executor
-
-    content = content_with_two_years(CONTENT, tmp_path / "content")
-    alone = build_site(copy_project(tmp_path / "alone", content))
-    monkeypatch.setattr(executor, "TASKS_FOR_A_CLUSTER", 2)  # the seed's two years are enough to start one
-    project = copy_project(tmp_path / "project", content)
-    with caplog.at_level("INFO", logger="mkdocs.plugins.budget"):
-        clustered = build_site(project)
-    assert "forms of 2 departments written on a Dask cluster" in caplog.text
-    assert len(entries(project)) == 4
-    for path in [*FORMS, "downloads/2025/203001/203001-form.docx"]:
-        assert (clustered / path).read_bytes() == (alone / path).read_bytes()
-
-
-class _Failing:
-    """A cluster whose tasks all fail, as when its workers are lost."""
-
-    def submit(self, function, *args, **kwargs):
-        class Lost:
-            def result(self):
-                raise RuntimeError("worker lost")
-
-        return Lost()
-
-
-def test_forms_whose_task_failed_are_made_by_the_build_itself(tmp_path: Path) -> None:
-    cache = FormCache(tmp_path / "forms")
-    cache.prepare([DEPARTMENT], DATED, _Failing())
-    assert cache.forms(DEPARTMENT, DATED) == (
-        department_docx(DEPARTMENT, created=DATED),
-        department_xlsx(DEPARTMENT, created=DATED),
-    )
-    assert (cache.made, cache.reused, cache.pending) == (1, 0, {})
+    assert cache.missing([DEPARTMENT], DATED) == [DEPARTMENT]

@@ -14,11 +14,10 @@ import functools
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
 
 from generator.formats.forms import department_docx, department_xlsx
 from generator.schema.model import Department
@@ -50,24 +49,11 @@ def department_key(department: Department, created: datetime) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-class Executor(Protocol):
-    """Where forms may be written meanwhile: a Dask client (generator/publish/executor.py)."""
-
-    def submit(self, function: Callable[..., object], *args: object, **kwargs: object) -> Future: ...
-
-
-class Future(Protocol):
-    def result(self) -> object: ...
-
-
-@dataclass
+@dataclass(frozen=True)
 class FormCache:
     """The forms of every department, from `folder` when kept there, else made (and kept when there is a folder)."""
 
     folder: Path | None
-    made: int = field(default=0)  # departments whose forms were written in this build
-    reused: int = field(default=0)  # departments whose forms came from the folder
-    pending: dict[str, Future] = field(default_factory=dict)  # key -> forms being written elsewhere
 
     def missing(self, departments: Iterable[Department], created: datetime) -> list[Department]:
         """The departments that have no kept forms (whether a kept entry matches its digest is judged when read)."""
@@ -75,34 +61,14 @@ class FormCache:
             return list(departments)
         return [d for d in departments if not all(path.is_file() for path in self._paths(department_key(d, created)))]
 
-    def prepare(self, departments: Iterable[Department], created: datetime, executor: Executor) -> None:
-        """Have the executor write these departments' forms into the folder while this process goes on.
-
-        Each task is one department, sent as it is (a few projects, never the catalog);
-        `forms` waits for its department's task, and makes the forms itself if the task failed.
-        """
-        if self.folder is None:
-            return
-        for department in departments:
-            key = department_key(department, created)
-            self.pending[key] = executor.submit(keep_forms, str(self.folder), department, created, pure=False)
-
     def forms(self, department: Department, created: datetime) -> tuple[bytes, bytes]:
         """The department's Word and Excel forms, byte for byte as `forms.py` writes them."""
         if self.folder is None:
-            self.made += 1
             return _made(department, created)
-        key = department_key(department, created)
-        paths = self._paths(key)
-        written_elsewhere = self._waited(key)
+        paths = self._paths(department_key(department, created))
         kept = [_read(path) for path in paths]
         if None not in kept:
-            if written_elsewhere:
-                self.made += 1
-            else:
-                self.reused += 1
             return kept[0], kept[1]  # type: ignore[return-value]
-        self.made += 1
         made = _made(department, created)
         for path, data in zip(paths, made):
             _write(path, data)
@@ -111,22 +77,6 @@ class FormCache:
     def _paths(self, key: str) -> list[Path]:
         assert self.folder is not None
         return [self.folder / key[:2] / f"{key}{extension}" for extension in EXTENSIONS]
-
-    def _waited(self, key: str) -> bool:
-        """Wait for the task writing this key's forms, if there is one; whether it finished."""
-        task = self.pending.pop(key, None)
-        if task is None:
-            return False
-        try:
-            task.result()
-        except Exception:  # noqa: BLE001 (a worker lost or failing: the forms are made here instead)
-            return False
-        return True
-
-
-def keep_forms(folder: str, department: Department, created: datetime) -> None:
-    """A task: write the department's forms into the cache folder, unless they are kept there already."""
-    FormCache(Path(folder)).forms(department, created)
 
 
 def _made(department: Department, created: datetime) -> tuple[bytes, bytes]:

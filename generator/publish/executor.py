@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 
 #: Dask's own setting of a scheduler to use, which it reads from DASK_SCHEDULER_ADDRESS.
 SCHEDULER_SETTING = "scheduler-address"
-#: Departments' forms to write below which a county's build writes them itself: a cluster
-#: of this machine takes about 2 s to start and stop, as long as writing 40 departments' forms.
+#: Departments below which a county's build makes their downloads itself: a cluster of this
+#: machine takes about 2 s to start and stop, as long as making 40 departments' downloads and forms.
 TASKS_FOR_A_CLUSTER = 64
 
 

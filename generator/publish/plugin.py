@@ -124,18 +124,17 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         dated = self.build_date.set(content_dir, self.catalog)
         changed = last_changed(self.catalog, content_dir)
         forms = FormCache(Path(config.config_file_path).parent / CACHE_DIR / "forms")
-        missing = forms.missing(self.catalog.departments, dated)
-        with county_executor(len(missing)) as client:
-            if client is not None:
-                forms.prepare(missing, dated, client)
+        unkept = len(forms.missing(self.catalog.departments, dated))
+        with county_executor(len(self.catalog.departments)) as client:
             self.parts = make_site(
-                self.catalog, self.site_name, self.urls, dated, changed, self.publisher, forms, self.province
+                self.catalog, self.site_name, self.urls, dated, changed, self.publisher, forms, self.province, client
             )
         log.info(
-            "budget: forms of %d departments written%s, %d kept from earlier builds",
-            forms.made,
+            "budget: downloads of %d departments made%s; forms of %d written, %d kept from earlier builds",
+            len(self.catalog.departments),
             "" if client is None else " on a Dask cluster",
-            forms.reused,
+            unkept,
+            len(self.catalog.departments) - unkept,
         )
         if not config.site_url and self.command != "serve" and self.province is None and self.portal is None:
             log.warning(

@@ -36,7 +36,7 @@ from generator.schema.model import (
 )
 from generator.schema.walk import Shapes, walk
 from generator.site.history import History
-from generator.site.quality import RULES, Finding, Review
+from generator.site.quality import RULES, Finding, Review, review_project
 from generator.site.results import Outcome, RowOutcome, Status, outcome
 from generator.site.urls import SiteUrls
 
@@ -689,69 +689,96 @@ def findings_document(review: Review, urls: SiteUrls) -> dict[str, object]:
     }
 
 
-def build_downloads(
-    history: History, review: Review, site_name: str, urls: SiteUrls, dated: datetime, cache: FormCache | None = None
-) -> Downloads:
-    """Every download file of the catalog; the same catalog and date always give the same bytes.
+@dataclass(frozen=True)
+class DepartmentDownloads:
+    """One department's own files, and what the site's files take from it: its document and its projects' rows.
 
-    Each project's document and table rows are made once and reused by the files of
-    its department and of the site; each department's forms come from `cache` when kept there.
+    Made from the department alone, so that a cluster's worker can make it from the
+    department sent to it (generator/site/parts.py); the same department gives the same bytes anywhere.
     """
-    cache = cache or FormCache(None)
-    catalog = history.catalog
-    files: list[Download] = []
-    department_documents: list[dict[str, object]] = []
-    site_chunks: list[dict[str, TableChunk]] = []
-    for department in catalog.departments:
-        owner: tuple[object, ...] = ("department", department.year, department.code)
-        projects = department.projects
-        documents = [project_document(department, project, urls) for project in projects]
-        chunks = [
-            project_chunks(department, project, urls, review.of_project(department, project)) for project in projects
-        ]
-        department_documents.append(department_document(department, urls, documents))
-        site_chunks.extend(chunks)
+
+    files: tuple[Download, ...]
+    document: dict[str, object]  # department_document: the department in the site's JSON
+    chunks: tuple[dict[str, TableChunk], ...]  # each project's rows, for the site's tables
+
+
+def department_downloads(
+    department: Department,
+    urls: SiteUrls,
+    dated: datetime,
+    cache: FormCache,
+    findings: Callable[[Department, Project], tuple[Finding, ...]] = review_project,
+) -> DepartmentDownloads:
+    """The department's JSON, tables and forms, and each of its projects' JSON and indicator table.
+
+    Each project's document and table rows are made once and reused by the files of its
+    department and of the site; the forms come from `cache` when kept there.
+    """
+    owner: tuple[object, ...] = ("department", department.year, department.code)
+    projects = department.projects
+    documents = [project_document(department, project, urls) for project in projects]
+    chunks = [project_chunks(department, project, urls, findings(department, project)) for project in projects]
+    document = department_document(department, urls, documents)
+    files = [
+        Download(
+            urls.department_file(department, ".json"),
+            to_json(document),
+            "JSON",
+            f"{department.name}：部门整体绩效目标和全部项目的全部字段",
+            owner,
+        )
+    ]
+    evaluated = any(project.result is not None for project in projects)
+    files.extend(
+        _table_files(
+            lambda suffix: urls.department_file(department, suffix), department.name, chunks, owner,
+            TABLES if evaluated else TARGET_TABLES,
+        )
+    )  # fmt: skip
+    files.extend(_form_files(department, urls, dated, owner, cache))
+    for project, project_json, chunk in zip(projects, documents, chunks):
+        owner = ("project", department.year, department.code, project.code)
         files.append(
             Download(
-                urls.department_file(department, ".json"),
-                to_json(department_documents[-1]),
+                urls.project_file(department, project, ".json"),
+                to_json(project_json),
                 "JSON",
-                f"{department.name}：部门整体绩效目标和全部项目的全部字段",
+                f"{project.name}：全部字段",
                 owner,
             )
         )
-        evaluated = any(project.result is not None for project in projects)
-        files.extend(
-            _table_files(
-                lambda suffix, d=department: urls.department_file(d, suffix), department.name, chunks, owner,
-                TABLES if evaluated else TARGET_TABLES,
+        files.append(
+            Download(
+                urls.project_file(department, project, ".csv"),
+                csv_file(INDICATORS, [chunk[INDICATORS.name].csv]),
+                "CSV",
+                f"{project.name}：绩效指标表",
+                owner,
             )
-        )  # fmt: skip
-        files.extend(_form_files(department, urls, dated, owner, cache))
-        for project, document, chunk in zip(projects, documents, chunks):
-            owner = ("project", department.year, department.code, project.code)
-            files.append(
-                Download(
-                    urls.project_file(department, project, ".json"),
-                    to_json(document),
-                    "JSON",
-                    f"{project.name}：全部字段",
-                    owner,
-                )
-            )
-            files.append(
-                Download(
-                    urls.project_file(department, project, ".csv"),
-                    csv_file(INDICATORS, [chunk[INDICATORS.name].csv]),
-                    "CSV",
-                    f"{project.name}：绩效指标表",
-                    owner,
-                )
-            )
+        )
+    return DepartmentDownloads(tuple(files), document, tuple(chunks))
+
+
+def build_downloads(
+    history: History, review: Review, site_name: str, urls: SiteUrls, dated: datetime, cache: FormCache | None = None
+) -> Downloads:
+    """Every download file of the catalog, made in this process; the same catalog and date always give the same bytes."""
+    cache = cache or FormCache(None)
+    departments = [department_downloads(d, urls, dated, cache, review.of_project) for d in history.catalog.departments]
+    return site_downloads(history, review, site_name, urls, departments)
+
+
+def site_downloads(
+    history: History, review: Review, site_name: str, urls: SiteUrls, departments: Sequence[DepartmentDownloads]
+) -> Downloads:
+    """Every download file: the site's own, made from `departments` (each department's, in the catalog's
+    order, made here or by a cluster's workers), then each department's."""
+    catalog = history.catalog
+    site_chunks = [chunk for department in departments for chunk in department.chunks]
     site: list[Download] = [
         Download(
             urls.site_file(".json"),
-            to_json({"name": site_name, "departments": department_documents}),
+            to_json({"name": site_name, "departments": [department.document for department in departments]}),
             "JSON",
             "全部部门：部门整体绩效目标和全部项目的全部字段",
             ("site",),
@@ -785,4 +812,4 @@ def build_downloads(
             ("site",),
         )
     )
-    return Downloads(tuple(site + files), tables)
+    return Downloads(tuple(site) + tuple(file for department in departments for file in department.files), tables)

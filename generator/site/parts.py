@@ -1,19 +1,21 @@
-"""The site's generated parts, made in one pure step from the validated catalog.
+"""The site's generated parts, made in one step from the validated catalog.
 
 Every page's Markdown, every download file's bytes and the search index's files: the
-plugin hands them to MkDocs as generated files. The downloads come first because
-pages show their sizes.
+plugin hands them to MkDocs as generated files. The downloads come before the pages,
+which show their sizes; each department's may be made by a cluster's workers meanwhile.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
+from typing import Protocol
 
 from generator.formats.forms_cache import FormCache
-from generator.schema.model import Catalog
-from generator.site.downloads import Downloads, build_downloads
+from generator.schema.model import Catalog, Department
+from generator.site.downloads import DepartmentDownloads, Downloads, department_downloads, site_downloads
 from generator.site.history import History
 from generator.site.publisher import Publisher
 from generator.site.quality import Review
@@ -33,6 +35,16 @@ class SiteParts:
     as_of: date | None = None  # the day the pages say 数据更新至: every page's lastmod in sitemap.xml
 
 
+class Executor(Protocol):
+    """Where each department's downloads may be made meanwhile: a Dask client (generator/publish/executor.py)."""
+
+    def submit(self, function: Callable[..., DepartmentDownloads], *args: object, **kwargs: object) -> Future: ...
+
+
+class Future(Protocol):
+    def result(self) -> DepartmentDownloads: ...
+
+
 def make_site(
     catalog: Catalog,
     site_name: str,
@@ -42,18 +54,49 @@ def make_site(
     publisher: Publisher | None = None,
     form_cache: FormCache | None = None,
     province: str | None = None,
+    executor: Executor | None = None,
 ) -> SiteParts:
     """`dated` is the build's date, which the Word and Excel files record (the content's, not the clock's);
     `changed` the day each department's files last changed (generator.publish.dates), for its 更新日期;
     `publisher` who runs the site, for the about page; `form_cache` where departments' forms are kept
     between builds (none: every form is written); `province` the province's site name when the county is
-    built as one of its shards."""
-    # The search index first: it needs no download, so it is made while forms are written elsewhere.
+    built as one of its shards; `executor` a cluster that makes each department's downloads meanwhile.
+
+    A department's downloads are a task of their own, sent the department (a few projects, never
+    the catalog); its result is waited for when the site's files need it, and a task that
+    failed (its worker lost) is made here instead. Either way the bytes are the same.
+    """
+    cache = form_cache or FormCache(None)
+    folder = None if cache.folder is None else str(cache.folder)
+    tasks = [
+        executor.submit(made_elsewhere, department, urls, dated, folder, pure=False) if executor else None
+        for department in catalog.departments
+    ]
+    # The search index first: it needs no download, so it is made while the downloads are made elsewhere.
     search = tuple(index_files(catalog, urls, province))
     history, review = History(catalog), Review(catalog)
-    downloads = build_downloads(history, review, site_name, urls, dated, form_cache)
+    departments = [
+        _result(task) or department_downloads(department, urls, dated, cache, review.of_project)
+        for department, task in zip(catalog.departments, tasks)
+    ]
+    downloads = site_downloads(history, review, site_name, urls, departments)
     renderer = Renderer(site_name, history, urls, downloads, review, changed, publisher)
     return SiteParts(renderer.pages(), downloads, search, renderer.data_as_of)
+
+
+def made_elsewhere(department: Department, urls: SiteUrls, dated: datetime, forms: str | None) -> DepartmentDownloads:
+    """A cluster's task: the department's downloads, its forms kept in the folder `forms` when the worker can write it."""
+    return department_downloads(department, urls, dated, FormCache(None if forms is None else Path(forms)))
+
+
+def _result(task: Future | None) -> DepartmentDownloads | None:
+    """What a task made, or None if there was none or it failed (a worker lost, a cluster gone)."""
+    if task is None:
+        return None
+    try:
+        return task.result()
+    except Exception:  # noqa: BLE001 (the department's downloads are made here instead)
+        return None
 
 
 def forget() -> None:
