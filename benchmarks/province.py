@@ -66,6 +66,8 @@ WRITERS = (
     ROOT / "generator" / "publish" / "starter.py",
 )
 MIB, GIB = 2**20, 2**30
+#: Seconds by which two readings of one process's start time may differ (see TreeWatch._key).
+START_TIME_SLACK = 2.0
 CLIENT_LIMIT, WORKER_LIMIT, PAGE_LIMIT_KB = 1 * GIB, 1.5 * GIB, 200
 SPEEDUP_TARGET, REBUILD_TARGET_SECONDS = 1.7, 60
 #: The province command's last line: `...：生成 N 个，沿用 M 个此前生成且内容未变的结果`.
@@ -190,6 +192,7 @@ class TreeWatch:
     def __init__(self, roots: dict[int, str]) -> None:
         self.roots = roots  # pid: role
         self.peaks: dict[tuple[int, float], ProcessPeak] = {}  # by pid and start time: pids are reused
+        self.last_start: dict[tuple[int, float], float] = {}  # each key's start time as last read
         self._stop = threading.Event()
 
     @contextmanager
@@ -217,7 +220,7 @@ class TreeWatch:
                 continue
             for process in tree:
                 try:
-                    key = (process.pid, process.create_time())
+                    key = self._key(process)
                     peak = self.peaks.get(key)
                     # Seen between its fork and its exec, a worker still has its parent's command: look again.
                     if peak is None or peak.role == "helper":
@@ -229,6 +232,23 @@ class TreeWatch:
                     peak.cpu_seconds = max(peak.cpu_seconds, times.user + times.system)
                 except psutil.Error:
                     continue  # it ended between the listing and the reading
+
+    def _key(self, process: psutil.Process) -> tuple[int, float]:
+        """The process's key: its pid and its start time as first seen.
+
+        psutil reckons a start time from the boot time, which the kernel gives as the clock
+        less the uptime: as the clock was adjusted it moved by whole seconds during a run, and
+        keyed on it exactly one worker counted as up to five (100,000 projects, step c). So a
+        reading is matched against the one before it, never more than a poll apart.
+        """
+        started = process.create_time()
+        for key, last in self.last_start.items():
+            if key[0] == process.pid and abs(last - started) < START_TIME_SLACK:
+                self.last_start[key] = started
+                return key
+        key = (process.pid, started)
+        self.last_start[key] = started
+        return key
 
     def largest(self, role: str) -> float:
         return max((peak.rss_mib for peak in self.peaks.values() if peak.role == role), default=0.0)

@@ -3,7 +3,7 @@
 乐亭县 (130225) is the tests' copy of the seed; 滦南县 (130224) is the same department
 with its project codes moved to its own region code, one budget changed, and a second
 year (2025, from tests/two_years.py) so that the province has a year only one county has
-published.
+published; its first project's purpose quotes a project code of 乐亭县.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ SEED_NAME, NEIGHBOUR_NAME = "乐亭县预算绩效目标公开", "滦南县预�
 PROVINCE_NAME = "河北省预算绩效目标公开"
 #: The neighbour's first project's budget, changed so that its total differs from the seed's.
 NEIGHBOUR_BUDGET = Decimal("1234.56")
+#: The seed's first project's code, which the neighbour's first project quotes in its purpose.
+QUOTED_CODE = load_catalog(CONTENT).departments[0].projects[0].code
 
 
 def moved(department: Department, region: str) -> Department:
@@ -50,7 +52,9 @@ def make_province(folder: Path, extra: str = "") -> Path:
     (seed,) = load_catalog(neighbour / "content").departments
     for path in (neighbour / "content").rglob("*.yaml"):
         path.unlink()
-    write_content(moved(seed, NEIGHBOUR_REGION), neighbour / "content")
+    first, *others = moved(seed, NEIGHBOUR_REGION).projects
+    quoting = replace(first, purpose=f"{first.purpose}与乐亭县{QUOTED_CODE}项目配套。")
+    write_content(replace(moved(seed, NEIGHBOUR_REGION), projects=(quoting, *others)), neighbour / "content")
     write_content(moved(second_year(seed), NEIGHBOUR_REGION), neighbour / "content")
     (folder / "province.yml").write_text(
         f"name: {PROVINCE_NAME}\ncounties: [乐亭县, 滦南县]\n{extra}", encoding="utf-8"

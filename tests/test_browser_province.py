@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from browser import Served, chromium, requires_chromium, search, serve, served_since
-from province import NEIGHBOUR_NAME, NEIGHBOUR_REGION, SEED_NAME, SEED_REGION, make_province
+from province import NEIGHBOUR_NAME, NEIGHBOUR_REGION, QUOTED_CODE, SEED_NAME, SEED_REGION, make_province
 from two_years import ADDED_NAME
 
 from generator.publish.province import build_province
@@ -102,6 +102,21 @@ def test_a_province_wide_search_opens_only_the_counties_that_hold_its_keys(page,
     fetched = [file.path for file in served_since(files, start)]
     assert any(path.startswith(f"/{NEIGHBOUR_REGION}/search/") for path in fetched)
     assert not any(path.startswith(f"/{SEED_REGION}/") for path in fetched), fetched
+
+
+def test_a_project_code_is_looked_up_in_its_county_first_and_in_the_others_on_asking(page, served) -> None:
+    base, files = served
+    page.goto(base)
+    start = len(files)
+    search(page, QUOTED_CODE)  # 乐亭县's code, which 滦南县 quotes too: both hold every key of it
+    found = results(page)
+    assert found and all(where.startswith(SEED_NAME) for where, _ in found)
+    fetched = [file.path for file in served_since(files, start)]
+    assert not any(path.startswith(f"/{NEIGHBOUR_REGION}/") for path in fetched), fetched
+    page.get_by_role("button", name="继续搜索").click()
+    page.wait_for_function(f"document.querySelectorAll('.md-search-result__item').length > {len(found)}")
+    counties = [where.split(" · ")[0] for where, _ in results(page)]
+    assert counties[: len(found)] == [SEED_NAME] * len(found) and NEIGHBOUR_NAME in counties
 
 
 def test_a_province_wide_search_that_finds_nothing_says_so(page, served) -> None:

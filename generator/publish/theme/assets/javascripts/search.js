@@ -364,7 +364,8 @@
 
   /* A query over every county of a province, read county by county in `counties` order
    * ([folder, name], the one being browsed first; a term that begins with a county's
-   * region code, as every project code of that county does, puts that county first). The
+   * region code, as every project code of that county does, puts that county first, and its
+   * results, if any, are the first page on their own). The
    * province's key filter (p/<n>.js) says which counties hold every key of the query; only
    * those are opened, and for one page of results at most COUNTIES_AT_A_TIME of them and
    * DOCUMENTS_AT_A_TIME pages read, so that a word many counties use never fetches every
@@ -377,6 +378,7 @@
     this.base = base;
     this.counties = counties;
     this.holding = null; // the counties that hold every key, in order
+    this.named = 0; // how many of them come first because a term begins with their region code
     this.at = 0; // the next of them to open
     this.done = []; // the results of the counties read to the end
     this.active = null; // the county being read
@@ -414,6 +416,9 @@
         .sort(function (a, b) {
           return (coded.indexOf(b[0]) >= 0) - (coded.indexOf(a[0]) >= 0);
         });
+      self.named = self.holding.filter(function (county) {
+        return coded.indexOf(county[0]) >= 0;
+      }).length;
     });
   };
 
@@ -450,6 +455,8 @@
         });
       }
       if (self.at >= self.holding.length || opened >= COUNTIES_AT_A_TIME) return Promise.resolve();
+      // A project code names its county: what that county holds of it is the first page, the rest on asking.
+      if (self.at === self.named && self.named > 0 && opened > 0 && self.results.length) return Promise.resolve();
       var county = self.holding[self.at++];
       opened++;
       var base = new URL(county[0] + "/", self.base).href;
