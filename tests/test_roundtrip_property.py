@@ -193,7 +193,10 @@ def renumbered(rows: tuple[Indicator, ...]) -> tuple[Indicator, ...]:
     return tuple(out)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# A department draws dozens of cells, each filtered to what a form can hold (no blank, no
+# paragraph break, no title line): now and then most of one draw's tries are filtered out,
+# which Hypothesis's health check reported as a failure (once in CI-sized runs).
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(departments(), st.sampled_from((".docx", ".xlsx")))
 def test_any_department_exported_to_word_or_excel_imports_back_the_same(department: Department, suffix: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
