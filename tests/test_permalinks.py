@@ -9,11 +9,11 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-from conftest import CONTENT
+from conftest import CONTENT, build_site, copy_project
 
 from generator.schema.validate import load_catalog
 from generator.site.history import History
-from generator.site.render import Renderer
+from generator.site.render import Renderer, page_pieces
 from generator.site.urls import SiteUrls
 
 CODE = "13022524P00442P10057D"
@@ -123,6 +123,29 @@ def test_home_department_and_project_sections_have_anchors_with_permalinks(seed_
                 page,
                 anchor,
             )
+
+
+def test_every_section_of_a_department_page_is_in_its_table_of_contents(two_year_site: Path) -> None:
+    html = (two_year_site / "2025/203001/index.html").read_text(encoding="utf-8")
+    toc, article = html.split('<nav class="md-nav md-nav--secondary"')[1].split("<article", 1)
+    sections = re.findall(r'<h[23] id="([^"]+)">', article)
+    assert re.findall(r'href="#([^"]+)"', toc) == sections and "changes-continuing" in sections
+    # 延续项目 (an h3) is listed under 与 2024 年比较 (its h2), as Markdown's own table of contents nests it.
+    changes = re.search(r'<a href="#changes".*?</nav>', toc, re.DOTALL).group(0)
+    assert 'href="#changes-continuing"' in changes and 'href="#goals"' not in changes
+
+
+def test_section_headings_follow_the_sites_own_markdown_settings(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("permalink: true", 'permalink: "§"'), encoding="utf-8")
+    html = (build_site(project) / "2024/203001" / CODE / "index.html").read_text(encoding="utf-8")
+    assert '<h2 id="budget">预算规模<a class="headerlink" href="#budget" title="本节的链接">§</a></h2>' in html
+
+
+def test_a_template_heading_without_an_id_is_refused_by_the_page() -> None:
+    with pytest.raises(ValueError, match=r"2024/index\.md.*没有 \{#id\} 的标题"):
+        page_pieces("## 概览\n\n<p>…</p>\n", "2024/index.md")
 
 
 def test_cite_text_names_the_department_project_year_and_address(seed_site: Path) -> None:

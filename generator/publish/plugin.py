@@ -15,6 +15,8 @@ import re
 from pathlib import Path
 
 from jinja2 import Environment
+from markdown import Markdown
+from markdown.extensions.toc import nest_toc_tokens
 from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -22,6 +24,7 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler
 
 from generator.formats.forms_cache import FormCache
@@ -38,7 +41,7 @@ from generator.site.downloads import Download, Downloads
 from generator.site.parts import SiteParts, forget, make_site
 from generator.site.portal import COUNTIES_FILE, Portal
 from generator.site.publisher import Publisher
-from generator.site.render import problems_banner, restore_html_blocks, set_aside_html_blocks
+from generator.site.render import PagePieces, page_pieces, problems_banner
 from generator.site.urls import SiteUrls
 
 log = logging.getLogger("mkdocs.plugins.budget")
@@ -56,7 +59,8 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         self.publisher = Publisher()
         self.urls = SiteUrls()
         self.parts = SiteParts({}, Downloads(()))
-        self.html_blocks: dict[str, tuple[str, ...]] = {}  # src_uri -> blocks set aside from Markdown
+        self.bodies: dict[str, PagePieces] = {}  # src_uri -> our page's HTML blocks and headings, Markdown never sees
+        self.headings: Headings | None = None
         self.config_nav: list | None = None  # the nav written in mkdocs.yml (hand-written pages)
         self.site_dir: Path | None = None  # where the finished site goes
         self.staging: Path | None = None  # where this build is written meanwhile
@@ -167,7 +171,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         lines = report.strip().splitlines()
         self.problems = problems_banner(lines, kept)
         if not kept:
-            self.parts = SiteParts({self.urls.home(): "# 网站尚未生成\n"}, Downloads(()))
+            self.parts = SiteParts({self.urls.home(): "# 网站尚未生成 {#not-built}\n"}, Downloads(()))
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         env.globals["budget_publisher"] = self.publisher  # theme/partials/copyright.html
@@ -184,9 +188,10 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
             in_nav.add(self.portal.portal_urls.counties(0))
         for src_uri, markdown in self.parts.pages.items():
             _refuse_clash(files, src_uri, "页面")
-            skeleton, self.html_blocks[src_uri] = set_aside_html_blocks(markdown, src_uri)
+            self.bodies[src_uri] = body = page_pieces(markdown, src_uri)
             inclusion = InclusionLevel.UNDEFINED if src_uri in in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, src_uri, content=skeleton, inclusion=inclusion))
+            files.append(File.generated(config, src_uri, content=body.front_matter + "\n", inclusion=inclusion))
+        self.headings = Headings(config)
         for download in self.parts.downloads.files:
             _refuse_clash(files, download.path, "下载文件")
             files.append(File.generated(config, download.path, content=download.content))
@@ -218,8 +223,15 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         return page
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        blocks = self.html_blocks.pop(page.file.src_uri, None)  # once restored, no longer needed
-        return restore_html_blocks(html, blocks) if blocks else html
+        body, headings = self.bodies.pop(page.file.src_uri, None), self.headings  # once made, no longer needed
+        if body is None or headings is None:
+            return html  # a hand-written page, which Markdown made
+        tokens: list[dict] = []
+        html = body.html(lambda heading: headings.html(heading, tokens))
+        # What Markdown would have given MkDocs: the table of contents, and the ids links may point to.
+        page.toc = get_toc(nest_toc_tokens(tokens))
+        page.present_anchor_ids = {token["id"] for token in tokens}
+        return html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         return compact(self._with_problems(output))
@@ -254,7 +266,8 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
 
     def _end_build(self) -> None:
         self.build_date.forget()
-        self.html_blocks.clear()
+        self.bodies.clear()
+        self.headings = None
         forget()
         logging.getLogger("mkdocs").removeHandler(self.warnings)
 
@@ -266,6 +279,31 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:
         server.watch(str(self.content_path(config)))
         return server
+
+
+class Headings:
+    """Our pages' Markdown headings as the site's Markdown extensions make them (toc's permalinks, attr_list's ids).
+
+    Each distinct heading is made once a build: 预算规模 is the same on every project page.
+    """
+
+    def __init__(self, config: MkDocsConfig) -> None:
+        self.markdown = Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs or {})
+        self.made: dict[str, tuple[str, tuple[dict, ...]]] = {}
+
+    def html(self, heading: str, tokens: list[dict]) -> str:
+        """The heading's HTML; its entries of the table of contents are added to `tokens`, unnested."""
+        if heading not in self.made:
+            self.markdown.reset()
+            html = self.markdown.convert(heading)
+            self.made[heading] = html, tuple(_flat(getattr(self.markdown, "toc_tokens", [])))
+        html, made = self.made[heading]
+        tokens.extend(dict(token) for token in made)  # nest_toc_tokens nests them in place
+        return html
+
+
+def _flat(tokens: list[dict]) -> list[dict]:
+    return [entry for token in tokens for entry in ({**token, "children": []}, *_flat(token["children"]))]
 
 
 def run_mkdocs(command: str, arguments: list[str]) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -349,30 +349,43 @@ class Renderer:
         return pages
 
 
-BLOCK_PLACEHOLDER = re.compile(r"<!--bp-block-(\d+)-->")
+#: A Markdown heading as our templates write it: its level, its text and its id, on one line.
+HEADING = re.compile(r"#{1,6} [^\n]+ \{#[^}\s]+\}")
 
 
-def set_aside_html_blocks(markdown_page: str, src_uri: str) -> tuple[str, tuple[str, ...]]:
-    """The page with each raw HTML block replaced by a placeholder comment, and the blocks.
+@dataclass(frozen=True)
+class PagePieces:
+    """A page cut at its blank lines: the front matter, then raw HTML blocks and Markdown headings in order.
 
-    Our pages are mostly HTML already escaped by Jinja; Python-Markdown would only
-    re-parse every tag of it to pass it through unchanged, which was the largest
-    part of a 1,000-project build. Headings stay Markdown, so the table of contents
-    and the heading permalinks work as before; `restore_html_blocks` puts the blocks back.
-    Nothing else may reach Markdown: content is HTML-escaped text, and Markdown would
-    read `[x](javascript:…)` or `{: onfocus=…}` in it as a link or attributes.
+    Our pages are HTML already escaped by Jinja, with a Markdown heading between blocks for
+    the table of contents and the heading permalinks. Python-Markdown would re-parse every
+    tag of the HTML only to pass it through unchanged, and even given only the headings and
+    a placeholder per block it took 1.7 ms a page, 40 s of 24,000 pages (benchmarks/README.md).
+    So MkDocs reads only the front matter (the title), and the plugin joins the pieces as
+    Markdown would, each heading made by the site's own Markdown extensions. Nothing else may
+    reach Markdown: content is HTML-escaped text, and Markdown would read `[x](javascript:…)`
+    or `{: onfocus=…}` in it as a link or attributes.
     """
-    blocks: list[str] = []
+
+    front_matter: str
+    pieces: tuple[str, ...]  # a heading starts with "#"; an HTML block with "<", or with line breaks before it
+
+    def html(self, heading: Callable[[str], str]) -> str:
+        """The page's HTML: its blocks as they are, each heading as `heading` makes it, one line break between."""
+        return "\n".join(heading(piece) if piece.startswith("#") else piece for piece in self.pieces)
+
+
+def page_pieces(markdown_page: str, src_uri: str) -> PagePieces:
+    """The page's pieces; a template that writes anything else outside its HTML blocks is refused by name."""
     chunks = markdown_page.split("\n\n")
-    for index, chunk in enumerate(chunks):
+    front_matter = chunks.pop(0) if markdown_page.startswith("---\n") else ""
+    pieces: list[str] = []
+    for chunk in chunks:
         start = chunk.lstrip("\n")
-        if start.startswith("<") and not start.startswith("<!--"):
-            chunks[index] = f"<!--bp-block-{len(blocks)}-->"
-            blocks.append(chunk)
-        elif start and not start.startswith(("#", "---\n", "<!--")):
-            raise ValueError(f"{src_uri}: 模板在 HTML 块之外写了 Markdown 文字：{start[:80]!r}")
-    return "\n\n".join(chunks), tuple(blocks)
-
-
-def restore_html_blocks(html: str, blocks: tuple[str, ...]) -> str:
-    return BLOCK_PLACEHOLDER.sub(lambda match: blocks[int(match.group(1))], html)
+        if start.startswith("<"):
+            pieces.append(chunk)
+        elif start.startswith("#") and all(HEADING.fullmatch(line) for line in start.rstrip("\n").split("\n")):
+            pieces.append(start.rstrip("\n"))
+        elif start.strip():
+            raise ValueError(f"{src_uri}: 模板在 HTML 块之外写了 Markdown 文字或没有 {{#id}} 的标题：{start[:80]!r}")
+    return PagePieces(front_matter, tuple(pieces))
