@@ -19,7 +19,7 @@ from generator.schema.validate import load_catalog
 from generator.site.downloads import INDICATORS, PLANS, PROJECTS, build_downloads, model_document
 from generator.site.history import History
 from generator.site.quality import Review
-from generator.site.render import Renderer
+from generator.site.render import Renderer, with_sizes
 from generator.site.urls import SiteUrls
 from generator.source.yaml_writer import write_content
 
@@ -120,16 +120,13 @@ def test_json_documents_hold_every_declared_field_by_its_yaml_key() -> None:
     ["project-13022524P00442P10051P.md", "department-203001.md", "year-2024.md"],
 )
 def test_pages_match_their_reviewed_golden_files(page: str) -> None:
-    """The generated Markdown of three pages, compared whole; UPDATE_GOLDEN=1 rewrites them for review."""
+    """The generated Markdown of three pages with the files' sizes filled in, compared whole;
+    UPDATE_GOLDEN=1 rewrites them for review."""
     catalog = load_catalog(CONTENT)
     department = catalog.departments[0]
     history = History(catalog)
-    renderer = Renderer(
-        "乐亭县预算绩效目标公开",
-        history,
-        SiteUrls(),
-        build_downloads(history, Review(history.catalog), "乐亭县预算绩效目标公开", SiteUrls(), DATED),
-    )
+    downloads = build_downloads(history, Review(history.catalog), "乐亭县预算绩效目标公开", SiteUrls(), DATED)
+    renderer = Renderer("乐亭县预算绩效目标公开", history, SiteUrls(), downloads)
     made = {
         "project-13022524P00442P10051P.md": lambda: renderer.project(
             department, next(p for p in department.projects if p.code == "13022524P00442P10051P")
@@ -137,6 +134,7 @@ def test_pages_match_their_reviewed_golden_files(page: str) -> None:
         "department-203001.md": lambda: renderer.department(department),
         "year-2024.md": lambda: renderer.year(2024),
     }[page]()
+    made = with_sizes(made, {file.path: file.size for file in downloads.files})
     golden = GOLDEN / page
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(made, encoding="utf-8")

@@ -78,7 +78,8 @@ def county_executor(tasks: int) -> Iterator[Client | None]:
     if scheduler_address(None) is None and (os.cpu_count() or 1) < 2:
         yield None
         return
-    with executor() as client:
+    # This process is busy meanwhile, writing the pages and running MkDocs: one worker per other core.
+    with executor(workers=max(1, (os.cpu_count() or 1) - 1)) as client:
         yield client
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from contextlib import ExitStack
 from pathlib import Path
 
 from jinja2 import Environment
@@ -41,7 +42,7 @@ from generator.site.downloads import Download, Downloads
 from generator.site.parts import SiteParts, forget, make_site
 from generator.site.portal import COUNTIES_FILE, Portal
 from generator.site.publisher import Publisher
-from generator.site.render import PagePieces, page_pieces, problems_banner
+from generator.site.render import PagePieces, page_pieces, problems_banner, with_sizes
 from generator.site.urls import SiteUrls
 
 log = logging.getLogger("mkdocs.plugins.budget")
@@ -61,6 +62,10 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         self.parts = SiteParts({}, Downloads(()))
         self.bodies: dict[str, PagePieces] = {}  # src_uri -> our page's HTML blocks and headings, Markdown never sees
         self.headings: Headings | None = None
+        self.cluster = ExitStack()  # the county's Dask cluster, from pre_build until the downloads are made
+        self.made_note = ""  # where the downloads were made, said once they are
+        self.download_files: dict[str, File] = {}  # path -> the generated file on_env gives its bytes
+        self.sizes: dict[str, int] = {}  # path -> bytes of every download, for the pages that show them
         self.config_nav: list | None = None  # the nav written in mkdocs.yml (hand-written pages)
         self.site_dir: Path | None = None  # where the finished site goes
         self.staging: Path | None = None  # where this build is written meanwhile
@@ -129,16 +134,15 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         changed = last_changed(self.catalog, content_dir)
         forms = FormCache(Path(config.config_file_path).parent / CACHE_DIR / "forms")
         unkept = len(forms.missing(self.catalog.departments, dated))
-        with county_executor(len(self.catalog.departments)) as client:
-            self.parts = make_site(
-                self.catalog, self.site_name, self.urls, dated, changed, self.publisher, forms, self.province, client
-            )
-        log.info(
-            "budget: downloads of %d departments made%s; forms of %d written, %d kept from earlier builds",
-            len(self.catalog.departments),
-            "" if client is None else " on a Dask cluster",
-            unkept,
-            len(self.catalog.departments) - unkept,
+        # The cluster makes the downloads while MkDocs reads the pages; on_env waits for them and lets it go.
+        client = self.cluster.enter_context(county_executor(len(self.catalog.departments)))
+        self.parts = make_site(
+            self.catalog, self.site_name, self.urls, dated, changed, self.publisher, forms, self.province, client
+        )
+        self.made_note = (
+            f"budget: downloads of {len(self.catalog.departments)} departments made"
+            f"{'' if client is None else ' on a Dask cluster'}; forms of {unkept} written, "
+            f"{len(self.catalog.departments) - unkept} kept from earlier builds"
         )
         if not config.site_url and self.command != "serve" and self.province is None and self.portal is None:
             log.warning(
@@ -174,6 +178,15 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
             self.parts = SiteParts({self.urls.home(): "# 网站尚未生成 {#not-built}\n"}, Downloads(()))
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        # MkDocs has read every page and writes the files next: the downloads must be made by now.
+        made = self.parts.made()
+        self.cluster.close()
+        for download in made.files:
+            self.download_files[download.path].content_bytes = download.made
+        self.sizes = {download.path: download.size for download in made.files}
+        if self.made_note:
+            log.info(self.made_note)
+            self.made_note = ""
         env.globals["budget_publisher"] = self.publisher  # theme/partials/copyright.html
         env.globals["budget_province"] = self.province  # theme/main.html: the link up to the province
         env.globals["budget_portal"] = self.portal is not None  # partials/search.html: the portal searches every county
@@ -192,9 +205,11 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
             inclusion = InclusionLevel.UNDEFINED if src_uri in in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, src_uri, content=body.front_matter + "\n", inclusion=inclusion))
         self.headings = Headings(config)
-        for download in self.parts.downloads.files:
+        self.download_files = {}
+        for download in self.parts.downloads.files:  # listed: on_env gives them their bytes
             _refuse_clash(files, download.path, "下载文件")
-            files.append(File.generated(config, download.path, content=download.content))
+            self.download_files[download.path] = File.generated(config, download.path, content=b"")
+            files.append(self.download_files[download.path])
         for path, content in self.parts.search:
             _refuse_clash(files, path, "搜索索引文件")
             files.append(File.generated(config, path, content=content))
@@ -234,7 +249,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         return html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return compact(self._with_problems(output))
+        return compact(self._with_problems(with_sizes(output, self.sizes)))
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         return compact(self._with_problems(output_content)) if template_name.endswith(".html") else output_content
@@ -268,6 +283,8 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         self.build_date.forget()
         self.bodies.clear()
         self.headings = None
+        self.cluster.close()  # a build that failed before on_env
+        self.download_files, self.sizes = {}, {}
         forget()
         logging.getLogger("mkdocs").removeHandler(self.warnings)
 
@@ -359,7 +376,8 @@ def build_site(
 
 def _portal_parts(portal: Portal, urls: SiteUrls) -> SiteParts:
     counties = Download(COUNTIES_FILE, portal.counties_csv(), "CSV", "全省各县（市、区）各年度的汇总", ("site",))
-    return SiteParts(portal.pages(urls), Downloads((counties,)), portal.search)
+    downloads = Downloads((counties,))
+    return SiteParts(portal.pages(urls), downloads, portal.search, made=lambda: downloads)
 
 
 def _holds_yaml(folder: Path) -> bool:

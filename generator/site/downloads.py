@@ -557,17 +557,27 @@ def department_document(
 
 @dataclass(frozen=True)
 class Download:
-    """One file of the downloads: where it is served, its bytes, and a line saying what it holds."""
+    """One file of the downloads: where it is served, its bytes, and a line saying what it holds.
+
+    A file is listed before it is made (`listed_downloads`): the pages that link to it are
+    written meanwhile, and its size goes into them once it is made (render.size_mark).
+    """
 
     path: str  # relative to the site root: "downloads/2024/203001/203001.xlsx"
-    content: bytes
+    content: bytes | None  # None: listed, not yet made
     format: str  # "JSON", "CSV", "XLSX"
     description: str
     owner: tuple[object, ...]  # ("site",), ("department", year, code) or ("project", year, department code, code)
 
     @property
+    def made(self) -> bytes:
+        if self.content is None:
+            raise ValueError(f"{self.path} is listed, not yet made")
+        return self.content
+
+    @property
     def size(self) -> int:
-        return len(self.content)
+        return len(self.made)
 
     @property
     def name(self) -> str:
@@ -609,16 +619,19 @@ class Downloads:
 def _table_files(
     path: Callable[[str], str],
     label: str,
-    chunks: Sequence[dict[str, TableChunk]],
+    chunks: Sequence[dict[str, TableChunk]] | None,
     owner: tuple[object, ...],
     tables: Sequence[Table],
     changes: Sequence[Row] | None = None,
 ) -> list[Download]:
-    """The CSV of each of `tables` and the XLSX of them all; the site's files add the changes table."""
+    """The CSV of each of `tables` and the XLSX of them all; the site's files add the changes table.
+
+    Without `chunks` (the projects' rows) the files are listed, not made.
+    """
     files = [
         Download(
             path(f"-{table.name}.csv"),
-            csv_file(table, (chunk[table.name].csv for chunk in chunks)),
+            None if chunks is None else csv_file(table, (chunk[table.name].csv for chunk in chunks)),
             "CSV",
             f"{label}：{table.title}表",
             owner,
@@ -626,15 +639,15 @@ def _table_files(
         for table in tables
     ]
     sheets: list[tuple[Table, Iterable[Sequence[str]]]] = [
-        (table, [chunk[table.name].xlsx for chunk in chunks]) for table in tables
+        (table, [chunk[table.name].xlsx for chunk in chunks or ()]) for table in tables
     ]
     if changes is not None:
-        changes_csv = csv_file(CHANGES, [csv_lines(changes)])
+        changes_csv = None if chunks is None else csv_file(CHANGES, [csv_lines(changes)])
         files.append(Download(path(f"-{CHANGES.name}.csv"), changes_csv, "CSV", f"{label}：{CHANGES.title}表", owner))
         sheets.append((CHANGES, [xlsx_rows(CHANGES, changes)]))
     titles = "、".join(table.title for table, _ in sheets)
     description = f"{label}：{titles}{_in_words(len(sheets))}张工作表"
-    files.append(Download(path(".xlsx"), xlsx_file(sheets), "XLSX", description, owner))
+    files.append(Download(path(".xlsx"), None if chunks is None else xlsx_file(sheets), "XLSX", description, owner))
     return files
 
 
@@ -647,23 +660,22 @@ def _csv_files(files: Sequence[Download], urls: SiteUrls, tables: Sequence[Table
     """Each table with its site-wide CSV file's name and bytes, for the data package."""
     by_path = {file.path: file for file in files}
     csv_files = [(table, by_path[urls.site_file(f"-{table.name}.csv")]) for table in tables]
-    return [(table, file.name, file.content) for table, file in csv_files]
+    return [(table, file.name, file.made) for table, file in csv_files]
 
 
 def _form_files(
-    department: Department, urls: SiteUrls, dated: datetime, owner: tuple[object, ...], cache: FormCache
+    department: Department, urls: SiteUrls, owner: tuple[object, ...], forms: tuple[bytes, bytes] | None
 ) -> list[Download]:
     """The department's document in the official layout, as Word and Excel: to print, or to edit and import."""
-    forms = cache.forms(department, dated)
     return [
         Download(
             urls.department_file(department, f"-form{extension}"),
-            data,
+            None if forms is None else forms[index],
             extension[1:].upper(),
             f"{department.name}：绩效目标表原格式（{kind}），可打印",
             owner,
         )
-        for (extension, kind), data in zip(((".docx", "Word"), (".xlsx", "Excel")), forms)
+        for index, (extension, kind) in enumerate(((".docx", "Word"), (".xlsx", "Excel")))
     ]
 
 
@@ -714,34 +726,51 @@ def department_downloads(
     Each project's document and table rows are made once and reused by the files of its
     department and of the site; the forms come from `cache` when kept there.
     """
-    owner: tuple[object, ...] = ("department", department.year, department.code)
-    projects = department.projects
-    documents = [project_document(department, project, urls) for project in projects]
-    chunks = [project_chunks(department, project, urls, findings(department, project)) for project in projects]
+    documents = [project_document(department, project, urls) for project in department.projects]
+    chunks = [
+        project_chunks(department, project, urls, findings(department, project)) for project in department.projects
+    ]
     document = department_document(department, urls, documents)
+    made = _Made(document, documents, chunks, cache.forms(department, dated))
+    return DepartmentDownloads(tuple(_department_files(department, urls, made)), document, tuple(chunks))
+
+
+@dataclass(frozen=True)
+class _Made:
+    """What a department's files are made of: its document, its projects' documents and rows, its forms."""
+
+    document: dict[str, object]
+    projects: Sequence[dict[str, object]]
+    chunks: Sequence[dict[str, TableChunk]]
+    forms: tuple[bytes, bytes]
+
+
+def _department_files(department: Department, urls: SiteUrls, made: _Made | None) -> list[Download]:
+    """The department's files in the order its page lists them, their bytes from `made` (None: listed only)."""
+    owner: tuple[object, ...] = ("department", department.year, department.code)
     files = [
         Download(
             urls.department_file(department, ".json"),
-            to_json(document),
+            None if made is None else to_json(made.document),
             "JSON",
             f"{department.name}：部门整体绩效目标和全部项目的全部字段",
             owner,
         )
     ]
-    evaluated = any(project.result is not None for project in projects)
+    evaluated = any(project.result is not None for project in department.projects)
     files.extend(
         _table_files(
-            lambda suffix: urls.department_file(department, suffix), department.name, chunks, owner,
+            lambda suffix: urls.department_file(department, suffix), department.name, made and made.chunks, owner,
             TABLES if evaluated else TARGET_TABLES,
         )
     )  # fmt: skip
-    files.extend(_form_files(department, urls, dated, owner, cache))
-    for project, project_json, chunk in zip(projects, documents, chunks):
+    files.extend(_form_files(department, urls, owner, made and made.forms))
+    for index, project in enumerate(department.projects):
         owner = ("project", department.year, department.code, project.code)
         files.append(
             Download(
                 urls.project_file(department, project, ".json"),
-                to_json(project_json),
+                None if made is None else to_json(made.projects[index]),
                 "JSON",
                 f"{project.name}：全部字段",
                 owner,
@@ -750,13 +779,19 @@ def department_downloads(
         files.append(
             Download(
                 urls.project_file(department, project, ".csv"),
-                csv_file(INDICATORS, [chunk[INDICATORS.name].csv]),
+                None if made is None else csv_file(INDICATORS, [made.chunks[index][INDICATORS.name].csv]),
                 "CSV",
                 f"{project.name}：绩效指标表",
                 owner,
             )
         )
-    return DepartmentDownloads(tuple(files), document, tuple(chunks))
+    return files
+
+
+def listed_downloads(history: History, site_name: str, urls: SiteUrls) -> Downloads:
+    """Every download file, listed in the order `site_downloads` makes them, none made: what the pages link to."""
+    departments = [_department_files(department, urls, None) for department in history.catalog.departments]
+    return _downloads(history, site_name, urls, None, departments)
 
 
 def build_downloads(
@@ -773,31 +808,49 @@ def site_downloads(
 ) -> Downloads:
     """Every download file: the site's own, made from `departments` (each department's, in the catalog's
     order, made here or by a cluster's workers), then each department's."""
+    made = _SiteMade(
+        [department.document for department in departments],
+        [chunk for department in departments for chunk in department.chunks],
+        [tuple(column.value(change) for column in CHANGES.columns) for change in history.project_changes()],
+        review,
+    )
+    return _downloads(history, site_name, urls, made, [department.files for department in departments])
+
+
+@dataclass(frozen=True)
+class _SiteMade:
+    """What the site's own files are made of: every department's document and every project's rows."""
+
+    departments: Sequence[dict[str, object]]
+    chunks: Sequence[dict[str, TableChunk]]
+    changes: Sequence[Row]
+    review: Review
+
+
+def _downloads(
+    history: History, site_name: str, urls: SiteUrls, made: _SiteMade | None, departments: Sequence[Sequence[Download]]
+) -> Downloads:
+    """The site's own files, their bytes from `made` (None: listed only), then each department's files."""
     catalog = history.catalog
-    site_chunks = [chunk for department in departments for chunk in department.chunks]
     site: list[Download] = [
         Download(
             urls.site_file(".json"),
-            to_json({"name": site_name, "departments": [department.document for department in departments]}),
+            None if made is None else to_json({"name": site_name, "departments": list(made.departments)}),
             "JSON",
             "全部部门：部门整体绩效目标和全部项目的全部字段",
             ("site",),
         )
     ]
-    changes = [tuple(column.value(change) for column in CHANGES.columns) for change in history.project_changes()]
     # With one year there is nothing to compare, and before any 自评表 nothing to report on:
     # no change table, no results tables are offered, not even empty ones.
     offered = TABLES if any(project.result is not None for _, project in catalog.projects) else TARGET_TABLES
     tables = (*offered, CHANGES) if len(catalog.years) > 1 else offered
-    site.extend(
-        _table_files(
-            urls.site_file, "全部部门", site_chunks, ("site",), offered, changes if CHANGES in tables else None
-        )
-    )
+    changes = (made.changes if made else ()) if CHANGES in tables else None
+    site.extend(_table_files(urls.site_file, "全部部门", made and made.chunks, ("site",), offered, changes))
     site.append(
         Download(
             urls.site_file("-findings.json"),
-            to_json(findings_document(review, urls)),
+            None if made is None else to_json(findings_document(made.review, urls)),
             "JSON",
             "全部部门：指标质量的全部规则（要求和依据）和全部提示",
             ("site",),
@@ -806,10 +859,10 @@ def site_downloads(
     site.append(
         Download(
             urls.datapackage(),
-            to_json(datapackage(site_name, _csv_files(site, urls, tables), PROJECT_KEY)),
+            None if made is None else to_json(datapackage(site_name, _csv_files(site, urls, tables), PROJECT_KEY)),
             "JSON",
             f"数据包说明：上面{_in_words(len(tables))}个 CSV 表的字段类型、主键和外键，供数据工具读取和校验",
             ("site",),
         )
     )
-    return Downloads(tuple(site) + tuple(file for department in departments for file in department.files), tables)
+    return Downloads(tuple(site) + tuple(file for files in departments for file in files), tables)

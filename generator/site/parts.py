@@ -1,21 +1,30 @@
 """The site's generated parts, made in one step from the validated catalog.
 
-Every page's Markdown, every download file's bytes and the search index's files: the
-plugin hands them to MkDocs as generated files. The downloads come before the pages,
-which show their sizes; each department's may be made by a cluster's workers meanwhile.
+Every page's Markdown, every download file and the search index's files: the plugin
+hands them to MkDocs as generated files. The pages are written while the downloads are
+made, by a cluster's workers when there is one: a page marks where a file's size goes
+(render.size_mark), and the plugin fills the marks in when MkDocs writes the page, once
+the files are made (`SiteParts.made`).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
 from generator.formats.forms_cache import FormCache
 from generator.schema.model import Catalog, Department
-from generator.site.downloads import DepartmentDownloads, Downloads, department_downloads, site_downloads
+from generator.site.downloads import (
+    DepartmentDownloads,
+    Downloads,
+    department_downloads,
+    listed_downloads,
+    site_downloads,
+)
 from generator.site.history import History
 from generator.site.publisher import Publisher
 from generator.site.quality import Review
@@ -29,10 +38,11 @@ from generator.site.urls import SiteUrls
 class SiteParts:
     """What the content makes of the site: pages by their path in the docs tree, and the downloads."""
 
-    pages: dict[str, str]  # src_uri -> Markdown, in build order
-    downloads: Downloads
+    pages: dict[str, str]  # src_uri -> Markdown, in build order, each download's size a mark
+    downloads: Downloads  # listed: the files the pages link to, in order; `made()` gives their bytes
     search: tuple[tuple[str, bytes], ...] = ()  # (path, bytes) of the search index's files
     as_of: date | None = None  # the day the pages say 数据更新至: every page's lastmod in sitemap.xml
+    made: Callable[[], Downloads] = field(default=lambda: Downloads(()))  # waits for the files being made
 
 
 class Executor(Protocol):
@@ -63,8 +73,9 @@ def make_site(
     built as one of its shards; `executor` a cluster that makes each department's downloads meanwhile.
 
     A department's downloads are a task of their own, sent the department (a few projects, never
-    the catalog); its result is waited for when the site's files need it, and a task that
-    failed (its worker lost) is made here instead. Either way the bytes are the same.
+    the catalog), while this process writes the pages and the search index; their results are
+    waited for when the site's files are needed (`SiteParts.made`), and a task that failed (its
+    worker lost) is made here instead. Either way the bytes are the same.
     """
     cache = form_cache or FormCache(None)
     folder = None if cache.folder is None else str(cache.folder)
@@ -72,16 +83,22 @@ def make_site(
         executor.submit(made_elsewhere, department, urls, dated, folder, pure=False) if executor else None
         for department in catalog.departments
     ]
-    # The search index first: it needs no download, so it is made while the downloads are made elsewhere.
-    search = tuple(index_files(catalog, urls, province))
     history, review = History(catalog), Review(catalog)
-    departments = [
-        _result(task) or department_downloads(department, urls, dated, cache, review.of_project)
-        for department, task in zip(catalog.departments, tasks)
-    ]
-    downloads = site_downloads(history, review, site_name, urls, departments)
-    renderer = Renderer(site_name, history, urls, downloads, review, changed, publisher)
-    return SiteParts(renderer.pages(), downloads, search, renderer.data_as_of)
+    renderer = Renderer(
+        site_name, history, urls, listed_downloads(history, site_name, urls), review, changed, publisher
+    )
+    pages = renderer.pages()
+    search = tuple(index_files(catalog, urls, province))
+
+    @functools.cache  # serve keeps the last good site's parts through builds of bad content
+    def made() -> Downloads:
+        departments = [
+            _result(task) or department_downloads(department, urls, dated, cache, review.of_project)
+            for department, task in zip(catalog.departments, tasks)
+        ]
+        return site_downloads(history, review, site_name, urls, departments)
+
+    return SiteParts(pages, renderer.downloads, search, renderer.data_as_of, made)
 
 
 def made_elsewhere(department: Department, urls: SiteUrls, dated: datetime, forms: str | None) -> DepartmentDownloads:

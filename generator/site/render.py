@@ -9,6 +9,7 @@ typed by staff can never become table syntax, emphasis or a link.
 from __future__ import annotations
 
 import functools
+import html
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -51,10 +52,25 @@ from generator.site.quality import RULES, Review, Severity, by_rule, ranked
 from generator.site.results import Status, department_outcome, outcome, year_outcome
 from generator.site.urls import SiteUrls
 
+#: Where a page shows a download's size: files are made while their pages are written (parts.make_site).
+SIZE_MARK = re.compile(r"<!--bp-size ([^<>]+?)-->")
 
-def size_note(file: Download) -> Markup:
-    """A file's size for a reader, with the exact bytes on hover."""
-    return Markup('<span title="{} 字节">{}</span>').format(file.size, format_size(file.size))
+
+def size_mark(file: Download) -> Markup:
+    """Where the file's size goes in its page, filled in by `with_sizes` once the file is made."""
+    return Markup("<!--bp-size {}-->").format(file.path)
+
+
+def with_sizes(page: str, sizes: Mapping[str, int]) -> str:
+    """The page with each file's size for a reader, the exact bytes on hover."""
+    if "<!--bp-size " not in page:
+        return page
+
+    def size_note(mark: re.Match[str]) -> str:
+        size = sizes[html.unescape(mark.group(1))]
+        return Markup('<span title="{} 字节">{}</span>').format(size, format_size(size))
+
+    return SIZE_MARK.sub(size_note, page)
 
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -136,7 +152,7 @@ def environment() -> jinja2.Environment:
         change=format_change,
         change_percent=format_change_percent,
         multiline=multiline,
-        size_note=size_note,
+        size_mark=size_mark,
         day=format_day,
     )
     env.globals.update(
