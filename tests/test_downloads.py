@@ -19,6 +19,7 @@ import pytest
 from conftest import CONTENT, SEED, build_site, copy_project, page_text
 from seed_cells import FORM_LABELS, project_blocks, squash
 
+from generator.formats.json_file import to_json, with_documents
 from generator.formats.numbers import format_size
 from generator.formats.xlsx import to_xlsx
 from generator.formats.zips import ZIP_DATE
@@ -484,3 +485,11 @@ def test_downloads_whose_task_failed_are_made_by_the_build_itself() -> None:
     made = made_here.made().files
     assert all(file.content for file in made) and lost.made().files == made
     assert lost.pages == made_here.pages
+
+
+@pytest.mark.parametrize(
+    "departments", [[], [{}], [{"名称": '引号"和\\斜杠\n换行', "金额": "1700.00", "空": None}, {"项目": [1, "2"]}]]
+)
+def test_the_sites_json_holds_each_departments_json_file_byte_for_byte(departments: list[dict]) -> None:
+    joined = with_documents({"name": "乐亭县</script>"}, "departments", [to_json(d) for d in departments])
+    assert joined == to_json({"name": "乐亭县</script>", "departments": departments})

@@ -8,6 +8,7 @@ the form is null; keys keep their insertion order, so equal documents are equal 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -23,3 +24,10 @@ def to_json(document: object) -> bytes:
     # Compact: with `indent` Python falls back to its pure-Python encoder, 10x slower on a
     # county's thousand projects; browsers and editors pretty-print JSON on their own.
     return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def with_documents(fields: dict[str, object], key: str, documents: Iterable[bytes]) -> bytes:
+    """`to_json({**fields, key: [document, ...]})` from documents each already written by `to_json`: the same
+    bytes, without reading the documents back or writing them twice (the site's JSON holds every department's)."""
+    head = json.dumps({**fields, key: []}, ensure_ascii=False, separators=(",", ":"))[: -len("[]}")]
+    return head.encode("utf-8") + b"[" + b",".join(document[:-1] for document in documents) + b"]}\n"

@@ -19,7 +19,7 @@ from typing import Any
 
 from generator.formats.datapackage import datapackage
 from generator.formats.forms_cache import FormCache
-from generator.formats.json_file import json_value, to_json
+from generator.formats.json_file import json_value, to_json, with_documents
 from generator.formats.tables import Column, Row, Table
 from generator.formats.tables_csv import csv_file, csv_lines
 from generator.formats.xlsx import xlsx_file, xlsx_rows
@@ -710,7 +710,7 @@ class DepartmentDownloads:
     """
 
     files: tuple[Download, ...]
-    document: dict[str, object]  # department_document: the department in the site's JSON
+    document: bytes  # the department's JSON file (department_document), which the site's JSON holds as it is
     chunks: tuple[dict[str, TableChunk], ...]  # each project's rows, for the site's tables
 
 
@@ -730,7 +730,7 @@ def department_downloads(
     chunks = [
         project_chunks(department, project, urls, findings(department, project)) for project in department.projects
     ]
-    document = department_document(department, urls, documents)
+    document = to_json(department_document(department, urls, documents))
     made = _Made(document, documents, chunks, cache.forms(department, dated))
     return DepartmentDownloads(tuple(_department_files(department, urls, made)), document, tuple(chunks))
 
@@ -739,7 +739,7 @@ def department_downloads(
 class _Made:
     """What a department's files are made of: its document, its projects' documents and rows, its forms."""
 
-    document: dict[str, object]
+    document: bytes
     projects: Sequence[dict[str, object]]
     chunks: Sequence[dict[str, TableChunk]]
     forms: tuple[bytes, bytes]
@@ -751,7 +751,7 @@ def _department_files(department: Department, urls: SiteUrls, made: _Made | None
     files = [
         Download(
             urls.department_file(department, ".json"),
-            None if made is None else to_json(made.document),
+            None if made is None else made.document,
             "JSON",
             f"{department.name}：部门整体绩效目标和全部项目的全部字段",
             owner,
@@ -821,7 +821,7 @@ def site_downloads(
 class _SiteMade:
     """What the site's own files are made of: every department's document and every project's rows."""
 
-    departments: Sequence[dict[str, object]]
+    departments: Sequence[bytes]
     chunks: Sequence[dict[str, TableChunk]]
     changes: Sequence[Row]
     review: Review
@@ -835,7 +835,7 @@ def _downloads(
     site: list[Download] = [
         Download(
             urls.site_file(".json"),
-            None if made is None else to_json({"name": site_name, "departments": list(made.departments)}),
+            None if made is None else with_documents({"name": site_name}, "departments", made.departments),
             "JSON",
             "全部部门：部门整体绩效目标和全部项目的全部字段",
             ("site",),

@@ -80,8 +80,18 @@ def fold(text: str) -> str:
     Character by character, as the client folds a field to find where in its text a match
     is; `lower()` is JavaScript's `toLowerCase()` for the text of a budget.
     """
-    folded = "".join(unicodedata.normalize("NFKC", char).lower() for char in text)
-    return WHITESPACE.sub(" ", folded).strip()
+    return WHITESPACE.sub(" ", text.translate(_FOLDED)).strip()
+
+
+class _Folded(dict[int, str]):
+    """Each character as `fold` reads it, worked out the first time it is met: str.translate's table."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = folded = unicodedata.normalize("NFKC", chr(code)).lower()
+        return folded
+
+
+_FOLDED = _Folded()
 
 
 def keys_of(text: str) -> set[str]:
@@ -303,12 +313,15 @@ def _postings(docs: list[Document]) -> dict[str, list[list[int]]]:
     """Each key's documents by the best tier it occurs in."""
     postings: dict[str, list[list[int]]] = defaultdict(lambda: [[], [], []])
     for number, document in enumerate(docs):
-        best: dict[str, int] = {}
-        for field in document.fields:
-            for key in keys_of(field.text) | keys_of(field.alternative) | pinyin_keys(field.pinyin):
-                best[key] = min(best.get(key, field.tier), field.tier)
-        for key, tier in best.items():
-            postings[key][tier].append(number)
+        seen: set[str] = set()
+        for tier in (TITLE, OWN, REST):  # a key is posted under the best tier it occurs in
+            keys: set[str] = set()
+            for field in document.fields:
+                if field.tier == tier:
+                    keys |= keys_of(field.text) | keys_of(field.alternative) | pinyin_keys(field.pinyin)
+            for key in keys - seen:
+                postings[key][tier].append(number)
+            seen |= keys
     return postings
 
 
