@@ -22,11 +22,11 @@ from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
-from mkdocs.utils import CountHandler
+from mkdocs.utils import CountHandler, write_file
 
 from generator.formats.forms_cache import FormCache
 from generator.publish.atomic import CACHE_DIR, BuildDate, discard, promote, recover, staging_dir
@@ -42,7 +42,7 @@ from generator.site.downloads import Download, Downloads
 from generator.site.parts import SiteParts, forget, make_site
 from generator.site.portal import COUNTIES_FILE, Portal
 from generator.site.publisher import Publisher
-from generator.site.render import PagePieces, page_pieces, problems_banner, with_sizes
+from generator.site.render import SIZE_MARK_START, PagePieces, page_pieces, problems_banner, with_sizes
 from generator.site.urls import SiteUrls
 
 log = logging.getLogger("mkdocs.plugins.budget")
@@ -64,8 +64,9 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         self.headings: Headings | None = None
         self.cluster = ExitStack()  # the county's Dask cluster, from pre_build until the downloads are made
         self.made_note = ""  # where the downloads were made, said once they are
-        self.download_files: dict[str, File] = {}  # path -> the generated file on_env gives its bytes
-        self.sizes: dict[str, int] = {}  # path -> bytes of every download, for the pages that show them
+        self.download_files: dict[str, File] = {}  # path -> the download, a file for MkDocs until it writes pages
+        self.sizes: dict[str, int] = {}  # path -> bytes of each download made so far, for the pages that show them
+        self.unsized: list[str] = []  # the pages written before a file they show was made: filled in on_post_build
         self.config_nav: list | None = None  # the nav written in mkdocs.yml (hand-written pages)
         self.site_dir: Path | None = None  # where the finished site goes
         self.staging: Path | None = None  # where this build is written meanwhile
@@ -178,15 +179,11 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
             self.parts = SiteParts({self.urls.home(): "# 网站尚未生成 {#not-built}\n"}, Downloads(()))
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-        # MkDocs has read every page and writes the files next: the downloads must be made by now.
-        made = self.parts.made()
-        self.cluster.close()
-        for download in made.files:
-            self.download_files[download.path].content_bytes = download.made
-        self.sizes = {download.path: download.size for download in made.files}
-        if self.made_note:
-            log.info(self.made_note)
-            self.made_note = ""
+        # MkDocs has read every page and writes them next, while the cluster goes on making the
+        # downloads: the pages show the sizes of those made by now, and on_post_build writes them all.
+        for download in self.download_files.values():
+            files.remove(download)
+        self._learn_sizes()
         env.globals["budget_publisher"] = self.publisher  # theme/partials/copyright.html
         env.globals["budget_province"] = self.province  # theme/main.html: the link up to the province
         env.globals["budget_portal"] = self.portal is not None  # partials/search.html: the portal searches every county
@@ -206,7 +203,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
             files.append(File.generated(config, src_uri, content=body.front_matter + "\n", inclusion=inclusion))
         self.headings = Headings(config)
         self.download_files = {}
-        for download in self.parts.downloads.files:  # listed: on_env gives them their bytes
+        for download in self.parts.downloads.files:  # listed, to be linked to: on_post_build writes them
             _refuse_clash(files, download.path, "下载文件")
             self.download_files[download.path] = File.generated(config, download.path, content=b"")
             files.append(self.download_files[download.path])
@@ -249,7 +246,16 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         return html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return compact(self._with_problems(with_sizes(output, self.sizes)))
+        output = with_sizes(compact(self._with_problems(output)), self.sizes)
+        if SIZE_MARK_START in output:  # a file still being made: asked once more, else filled in on_post_build
+            self._learn_sizes()
+            output = with_sizes(output, self.sizes)
+            if SIZE_MARK_START in output:
+                self.unsized.append(page.file.abs_dest_path)
+        return output
+
+    def _learn_sizes(self) -> None:
+        self.sizes.update((download.path, download.size) for download in self.parts.newly_made())
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         return compact(self._with_problems(output_content)) if template_name.endswith(".html") else output_content
@@ -262,8 +268,24 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         end = article.end() if article else 0
         return page[:end] + self.problems + page[end:]
 
+    @event_priority(100)  # before any other plugin reads the site
+    def _write_downloads(self, *, config: MkDocsConfig) -> None:
+        """Every download, and the sizes the pages written before it was made lacked."""
+        made = self.parts.made()
+        self.cluster.close()
+        if self.made_note:
+            log.info(self.made_note)
+            self.made_note = ""
+        for download in made.files:
+            write_file(download.made, os.path.join(config.site_dir, download.path))
+        self.sizes = {download.path: download.size for download in made.files}
+        for path in self.unsized:
+            with open(path, encoding="utf-8") as page:
+                filled = with_sizes(page.read(), self.sizes)
+            write_file(filled.encode("utf-8"), path)
+
     @event_priority(-1000)  # after every other plugin has written its files
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _publish(self, *, config: MkDocsConfig) -> None:
         self._end_build()
         if self.staging is None or self.site_dir is None:
             return
@@ -272,6 +294,8 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         promote(self.staging, self.site_dir)
         config.site_dir = str(self.site_dir)
         self.staging = None
+
+    on_post_build = CombinedEvent(_write_downloads, _publish)
 
     def on_build_error(self, *, error: Exception) -> None:
         self._end_build()
@@ -284,7 +308,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         self.bodies.clear()
         self.headings = None
         self.cluster.close()  # a build that failed before on_env
-        self.download_files, self.sizes = {}, {}
+        self.download_files, self.sizes, self.unsized = {}, {}, []
         forget()
         logging.getLogger("mkdocs").removeHandler(self.warnings)
 

@@ -3,14 +3,15 @@
 Every page's Markdown, every download file and the search index's files: the plugin
 hands them to MkDocs as generated files. The pages are written while the downloads are
 made, by a cluster's workers when there is one: a page marks where a file's size goes
-(render.size_mark), and the plugin fills the marks in when MkDocs writes the page, once
-the files are made (`SiteParts.made`).
+(render.size_mark), and the plugin fills the marks in as MkDocs writes the page with the
+sizes of the files made by then (`SiteParts.newly_made`), and the rest once every file is
+made (`SiteParts.made`).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from generator.formats.forms_cache import FormCache
 from generator.schema.model import Catalog, Department
 from generator.site.downloads import (
     DepartmentDownloads,
+    Download,
     Downloads,
     department_downloads,
     listed_downloads,
@@ -42,7 +44,8 @@ class SiteParts:
     downloads: Downloads  # listed: the files the pages link to, in order; `made()` gives their bytes
     search: tuple[tuple[str, bytes], ...] = ()  # (path, bytes) of the search index's files
     as_of: date | None = None  # the day the pages say 数据更新至: every page's lastmod in sitemap.xml
-    made: Callable[[], Downloads] = field(default=lambda: Downloads(()))  # waits for the files being made
+    made: Callable[[], Downloads] = field(default=lambda: Downloads(()))  # every file, waited for
+    newly_made: Callable[[], tuple[Download, ...]] = tuple  # the files made since last asked, not waiting
 
 
 class Executor(Protocol):
@@ -52,6 +55,8 @@ class Executor(Protocol):
 
 
 class Future(Protocol):
+    def done(self) -> bool: ...
+
     def result(self) -> DepartmentDownloads: ...
 
 
@@ -74,8 +79,8 @@ def make_site(
 
     A department's downloads are a task of their own, sent the department (a few projects, never
     the catalog), while this process writes the pages and the search index; their results are
-    waited for when the site's files are needed (`SiteParts.made`), and a task that failed (its
-    worker lost) is made here instead. Either way the bytes are the same.
+    taken as they finish (`SiteParts.newly_made`) and the rest waited for (`SiteParts.made`), and
+    a task that failed (its worker lost) is made here instead. Either way the bytes are the same.
     """
     cache = form_cache or FormCache(None)
     folder = None if cache.folder is None else str(cache.folder)
@@ -89,21 +94,63 @@ def make_site(
     )
     pages = renderer.pages()
     search = tuple(index_files(catalog, urls, province))
+    making = _Making(
+        tasks,
+        [
+            functools.partial(department_downloads, d, urls, dated, cache, review.of_project)
+            for d in catalog.departments
+        ],
+        functools.partial(site_downloads, history, review, site_name, urls),
+    )
+    return SiteParts(pages, renderer.downloads, search, renderer.data_as_of, making.made, making.newly_made)
 
-    @functools.cache  # serve keeps the last good site's parts through builds of bad content
-    def made() -> Downloads:
-        departments = [
-            _result(task) or department_downloads(department, urls, dated, cache, review.of_project)
-            for department, task in zip(catalog.departments, tasks)
-        ]
-        return site_downloads(history, review, site_name, urls, departments)
 
-    return SiteParts(pages, renderer.downloads, search, renderer.data_as_of, made)
+class _Making:
+    """The downloads while they are made: each department's by its task on a cluster, or here when asked for.
+
+    The pages are written meanwhile, and each shows the sizes of the files made by then
+    (`newly_made`); the site's own files, made of every department's, come last (`made`).
+    """
+
+    def __init__(
+        self,
+        tasks: Sequence[Future | None],
+        made_here: Sequence[Callable[[], DepartmentDownloads]],
+        site: Callable[[Sequence[DepartmentDownloads]], Downloads],
+    ) -> None:
+        self.tasks, self.made_here, self.site = tasks, made_here, site
+        self.departments: list[DepartmentDownloads] = []  # in the catalog's order, as far as they are made
+        self.all: Downloads | None = None  # serve keeps the last good site's parts through builds of bad content
+
+    def newly_made(self) -> tuple[Download, ...]:
+        """The files of the departments made since last asked, in order, up to the first whose task is running."""
+        start = len(self.departments)
+        while len(self.departments) < len(self.tasks) and _done(self.tasks[len(self.departments)]):
+            self._take_next()
+        return tuple(file for department in self.departments[start:] for file in department.files)
+
+    def made(self) -> Downloads:
+        """Every file: each department's, waited for, then the site's own."""
+        if self.all is None:
+            while len(self.departments) < len(self.tasks):
+                self._take_next()
+            self.all = self.site(self.departments)
+        return self.all
+
+    def _take_next(self) -> None:
+        """The next department's files from its task, or made here if it had none or it failed (a worker lost)."""
+        index = len(self.departments)
+        self.departments.append(_result(self.tasks[index]) or self.made_here[index]())
 
 
 def made_elsewhere(department: Department, urls: SiteUrls, dated: datetime, forms: str | None) -> DepartmentDownloads:
     """A cluster's task: the department's downloads, its forms kept in the folder `forms` when the worker can write it."""
     return department_downloads(department, urls, dated, FormCache(None if forms is None else Path(forms)))
+
+
+def _done(task: Future | None) -> bool:
+    """Whether the task has finished, well or not; with none the department is made here, at once."""
+    return task is None or task.done()
 
 
 def _result(task: Future | None) -> DepartmentDownloads | None:

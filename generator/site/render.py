@@ -54,6 +54,7 @@ from generator.site.urls import SiteUrls
 
 #: Where a page shows a download's size: files are made while their pages are written (parts.make_site).
 SIZE_MARK = re.compile(r"<!--bp-size ([^<>]+?)-->")
+SIZE_MARK_START = "<!--bp-size "
 
 
 def size_mark(file: Download) -> Markup:
@@ -62,12 +63,14 @@ def size_mark(file: Download) -> Markup:
 
 
 def with_sizes(page: str, sizes: Mapping[str, int]) -> str:
-    """The page with each file's size for a reader, the exact bytes on hover."""
-    if "<!--bp-size " not in page:
+    """The page with each file's size for a reader, the exact bytes on hover; the marks of files not in `sizes` kept."""
+    if SIZE_MARK_START not in page:
         return page
 
     def size_note(mark: re.Match[str]) -> str:
-        size = sizes[html.unescape(mark.group(1))]
+        size = sizes.get(html.unescape(mark.group(1)))
+        if size is None:
+            return mark.group(0)
         return Markup('<span title="{} 字节">{}</span>').format(size, format_size(size))
 
     return SIZE_MARK.sub(size_note, page)
