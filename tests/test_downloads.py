@@ -465,18 +465,35 @@ def test_a_big_county_makes_its_departments_downloads_on_a_dask_cluster_with_the
     assert files_under(clustered, ".") == files_under(alone, ".")  # the pages show the same sizes
 
 
-class _Unhurried:
-    """A cluster whose tasks finish only once waited for: every page is written before its files are made."""
+class _Cluster:
+    """A cluster whose tasks run when first asked about; `finished` says whether they report being done before."""
+
+    def __init__(self, finished: bool = True, failing: bool = False) -> None:
+        self.finished, self.failing = finished, failing
 
     def submit(self, function, *args, **kwargs):
-        class Running:
+        cluster = self
+
+        class Task:
+            ran = False
+
             def done(self):
-                return False
+                return cluster.finished
+
+            def exception(self):
+                if cluster.failing:
+                    return RuntimeError("worker lost")
+                if not self.ran:  # the site's task is given the departments' tasks, as Dask gives their results
+                    self.value = function(*(arg.result() if isinstance(arg, Task) else arg for arg in args))
+                    self.ran = True
+                return None
 
             def result(self):
-                return function(*args)
+                if self.exception() is not None:
+                    raise self.exception()
+                return self.value
 
-        return Running()
+        return Task()
 
 
 def test_pages_written_before_their_files_are_made_show_the_files_sizes(
@@ -487,33 +504,24 @@ def test_pages_written_before_their_files_are_made_show_the_files_sizes(
     from generator.publish import plugin
 
     alone = build_site(copy_project(tmp_path / "alone"))
-    monkeypatch.setattr(plugin, "county_executor", contextmanager(lambda tasks: iter([_Unhurried()])))
-    unhurried = build_site(copy_project(tmp_path / "unhurried"))
-    assert "<!--bp-size" not in (unhurried / "2024/203001/index.html").read_text(encoding="utf-8")
-    assert files_under(unhurried, ".") == files_under(alone, ".")
+    unhurried = _Cluster(finished=False)  # every page is written before any file
+    monkeypatch.setattr(plugin, "county_executor", contextmanager(lambda tasks: iter([unhurried])))
+    site = build_site(copy_project(tmp_path / "unhurried"))
+    assert "<!--bp-size" not in (site / "2024/203001/index.html").read_text(encoding="utf-8")
+    assert files_under(site, ".") == files_under(alone, ".")
+    assert not list((tmp_path / "unhurried").glob("*.downloads"))  # moved into the site
 
 
-class _Failing:
-    """A cluster whose tasks all fail, as when its workers are lost."""
-
-    def submit(self, function, *args, **kwargs):
-        class Lost:
-            def done(self):
-                return True
-
-            def result(self):
-                raise RuntimeError("worker lost")
-
-        return Lost()
-
-
-def test_downloads_whose_task_failed_are_made_by_the_build_itself() -> None:
+@pytest.mark.parametrize("cluster", [_Cluster(), _Cluster(failing=True)], ids=["on a cluster", "its workers lost"])
+def test_a_clusters_tasks_write_the_same_files_as_the_build_itself(tmp_path: Path, cluster: _Cluster) -> None:
     catalog = load_catalog(CONTENT)
-    made_here = make_site(catalog, "站点", SiteUrls(), DATED)
-    lost = make_site(catalog, "站点", SiteUrls(), DATED, executor=_Failing())
-    made = made_here.made().files
-    assert all(file.content for file in made) and lost.made().files == made
-    assert lost.pages == made_here.pages
+    here = make_site(catalog, "站点", SiteUrls(), DATED, tmp_path / "here")
+    there = make_site(catalog, "站点", SiteUrls(), DATED, tmp_path / "there", executor=cluster)
+    assert there.newly_written() == here.newly_written()  # the departments' files
+    sizes = there.written()
+    assert len(sizes) > 20 and sizes == here.written()
+    assert files_under(tmp_path / "there", ".") == files_under(tmp_path / "here", ".")
+    assert there.pages == here.pages
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,23 @@ def staging_dir(site_dir: Path) -> Path:
     return site_dir.with_name(f".{site_dir.name}.building")
 
 
+def downloads_dir(site_dir: Path) -> Path:
+    """Where a build's downloads are written while MkDocs writes its pages (which first empties `site_dir`)."""
+    return site_dir.with_name(f"{site_dir.name}.downloads")
+
+
+def move_into(source: Path, destination: Path) -> None:
+    """Everything under `source` moved to the same place under `destination`: a folder that is not there yet
+    moves whole, by a rename; `source` is gone after."""
+    for entry in os.scandir(source):
+        target = destination / entry.name
+        if entry.is_dir() and target.is_dir():
+            move_into(Path(entry.path), target)
+        else:
+            os.replace(entry.path, target)
+    source.rmdir()
+
+
 def _retired_dir(site_dir: Path) -> Path:
     return site_dir.with_name(f".{site_dir.name}.previous")
 
@@ -36,6 +53,7 @@ def recover(site_dir: Path) -> None:
     into one output folder at the same time are not supported anyway.
     """
     discard(staging_dir(site_dir))
+    discard(downloads_dir(staging_dir(site_dir)))
     retired = _retired_dir(site_dir)
     if retired.exists():
         if site_dir.exists():

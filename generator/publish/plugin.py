@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -29,7 +30,16 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler, write_file
 
 from generator.formats.forms_cache import FormCache
-from generator.publish.atomic import CACHE_DIR, BuildDate, discard, promote, recover, staging_dir
+from generator.publish.atomic import (
+    CACHE_DIR,
+    BuildDate,
+    discard,
+    downloads_dir,
+    move_into,
+    promote,
+    recover,
+    staging_dir,
+)
 from generator.publish.compact import compact
 from generator.publish.dates import last_changed
 from generator.publish.executor import county_executor
@@ -39,7 +49,7 @@ from generator.schema.model import Catalog
 from generator.schema.problems import ContentError
 from generator.schema.validate import load_catalog
 from generator.site.downloads import Download, Downloads
-from generator.site.parts import SiteParts, forget, make_site
+from generator.site.parts import SiteParts, forget, make_site, written_here
 from generator.site.portal import COUNTIES_FILE, Portal
 from generator.site.publisher import Publisher
 from generator.site.render import SIZE_MARK_START, PagePieces, page_pieces, problems_banner, with_sizes
@@ -64,7 +74,8 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         self.headings: Headings | None = None
         self.cluster = ExitStack()  # the county's Dask cluster, from pre_build until the downloads are made
         self.made_note = ""  # where the downloads were made, said once they are
-        self.download_files: dict[str, File] = {}  # path -> the download, a file for MkDocs until it writes pages
+        self.download_files: list[File] = []  # the downloads, files for MkDocs until it writes the pages
+        self.downloads_dir: Path | None = None  # where the downloads are written meanwhile (atomic.downloads_dir)
         self.sizes: dict[str, int] = {}  # path -> bytes of each download made so far, for the pages that show them
         self.unsized: list[str] = []  # the pages written before a file they show was made: filled in on_post_build
         self.config_nav: list | None = None  # the nav written in mkdocs.yml (hand-written pages)
@@ -121,7 +132,9 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
             self.publisher = publisher_of(self.config, Path(config.docs_dir))
             if self.portal is not None:  # a province's own pages: no content of their own
                 self.catalog, self.problems = Catalog(()), None
-                self.parts = _portal_parts(self.portal, self.urls)
+                self.downloads_dir = downloads_dir(Path(config.site_dir))
+                discard(self.downloads_dir)
+                self.parts = _portal_parts(self.portal, self.urls, self.downloads_dir)
                 return
             self.catalog = self._load(content_dir, with_county(self.config.indicator_categories))
         except SettingError as error:
@@ -131,6 +144,8 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
             self._refuse(f"\n{error.report()}")
             return
         self.problems = None
+        self.downloads_dir = downloads_dir(Path(config.site_dir))
+        discard(self.downloads_dir)
         dated = self.build_date.set(content_dir, self.catalog)
         changed = last_changed(self.catalog, content_dir)
         forms = FormCache(Path(config.config_file_path).parent / CACHE_DIR / "forms")
@@ -138,8 +153,9 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         # The cluster makes the downloads while MkDocs reads the pages; on_env waits for them and lets it go.
         client = self.cluster.enter_context(county_executor(len(self.catalog.departments)))
         self.parts = make_site(
-            self.catalog, self.site_name, self.urls, dated, changed, self.publisher, forms, self.province, client
-        )
+            self.catalog, self.site_name, self.urls, dated, self.downloads_dir,
+            changed=changed, publisher=self.publisher, form_cache=forms, province=self.province, executor=client,
+        )  # fmt: skip
         self.made_note = (
             f"budget: downloads of {len(self.catalog.departments)} departments made"
             f"{'' if client is None else ' on a Dask cluster'}; forms of {unkept} written, "
@@ -179,9 +195,9 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
             self.parts = SiteParts({self.urls.home(): "# 网站尚未生成 {#not-built}\n"}, Downloads(()))
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-        # MkDocs has read every page and writes them next, while the cluster goes on making the
-        # downloads: the pages show the sizes of those made by now, and on_post_build writes them all.
-        for download in self.download_files.values():
+        # MkDocs has read every page and writes them next, while the downloads are written into a
+        # folder of their own: the pages show the sizes of those written by now, on_post_build moves them in.
+        for download in self.download_files:
             files.remove(download)
         self._learn_sizes()
         env.globals["budget_publisher"] = self.publisher  # theme/partials/copyright.html
@@ -202,11 +218,11 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
             inclusion = InclusionLevel.UNDEFINED if src_uri in in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, src_uri, content=body.front_matter + "\n", inclusion=inclusion))
         self.headings = Headings(config)
-        self.download_files = {}
-        for download in self.parts.downloads.files:  # listed, to be linked to: on_post_build writes them
+        self.download_files = []
+        for download in self.parts.downloads.files:  # listed, to be linked to: written into downloads_dir
             _refuse_clash(files, download.path, "下载文件")
-            self.download_files[download.path] = File.generated(config, download.path, content=b"")
-            files.append(self.download_files[download.path])
+            self.download_files.append(File.generated(config, download.path, content=b""))
+            files.append(self.download_files[-1])
         for path, content in self.parts.search:
             _refuse_clash(files, path, "搜索索引文件")
             files.append(File.generated(config, path, content=content))
@@ -255,7 +271,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         return output
 
     def _learn_sizes(self) -> None:
-        self.sizes.update((download.path, download.size) for download in self.parts.newly_made())
+        self.sizes.update(self.parts.newly_written())
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         return compact(self._with_problems(output_content)) if template_name.endswith(".html") else output_content
@@ -269,16 +285,18 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         return page[:end] + self.problems + page[end:]
 
     @event_priority(100)  # before any other plugin reads the site
-    def _write_downloads(self, *, config: MkDocsConfig) -> None:
-        """Every download, and the sizes the pages written before it was made lacked."""
-        made = self.parts.made()
+    def _add_downloads(self, *, config: MkDocsConfig) -> None:
+        """Every download, and the sizes the pages written before it was lacked."""
+        self.sizes = self.parts.written()
         self.cluster.close()
         if self.made_note:
             log.info(self.made_note)
             self.made_note = ""
-        for download in made.files:
-            write_file(download.made, os.path.join(config.site_dir, download.path))
-        self.sizes = {download.path: download.size for download in made.files}
+        if self.downloads_dir is not None and self.downloads_dir.is_dir():
+            if self.command == "serve":  # kept for the builds that serve this site while its content is refused
+                shutil.copytree(self.downloads_dir, config.site_dir, dirs_exist_ok=True)
+            else:
+                move_into(self.downloads_dir, Path(config.site_dir))
         for path in self.unsized:
             with open(path, encoding="utf-8") as page:
                 filled = with_sizes(page.read(), self.sizes)
@@ -295,10 +313,12 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         config.site_dir = str(self.site_dir)
         self.staging = None
 
-    on_post_build = CombinedEvent(_write_downloads, _publish)
+    on_post_build = CombinedEvent(_add_downloads, _publish)
 
     def on_build_error(self, *, error: Exception) -> None:
         self._end_build()
+        if self.downloads_dir is not None:
+            discard(self.downloads_dir)
         if self.staging is not None:
             discard(self.staging)
             self.staging = None
@@ -308,7 +328,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         self.bodies.clear()
         self.headings = None
         self.cluster.close()  # a build that failed before on_env
-        self.download_files, self.sizes, self.unsized = {}, {}, []
+        self.download_files, self.sizes, self.unsized = [], {}, []
         forget()
         logging.getLogger("mkdocs").removeHandler(self.warnings)
 
@@ -316,6 +336,10 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         """Let go of the last build's catalog and pages, once its caller has read what it needs of them."""
         self.catalog, self.parts = Catalog(()), SiteParts({}, Downloads(()))
         forget()
+
+    def on_shutdown(self) -> None:
+        if self.downloads_dir is not None:  # `serve` keeps it from build to build
+            discard(self.downloads_dir)
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:
         server.watch(str(self.content_path(config)))
@@ -398,10 +422,11 @@ def build_site(
     return plugin
 
 
-def _portal_parts(portal: Portal, urls: SiteUrls) -> SiteParts:
+def _portal_parts(portal: Portal, urls: SiteUrls, folder: Path) -> SiteParts:
     counties = Download(COUNTIES_FILE, portal.counties_csv(), "CSV", "全省各县（市、区）各年度的汇总", ("site",))
-    downloads = Downloads((counties,))
-    return SiteParts(portal.pages(urls), downloads, portal.search, made=lambda: downloads)
+    return SiteParts(
+        portal.pages(urls), Downloads((counties,)), portal.search, written=written_here([counties], folder)
+    )
 
 
 def _holds_yaml(folder: Path) -> bool:

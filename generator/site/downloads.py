@@ -24,6 +24,7 @@ from generator.formats.tables import Column, Row, Table
 from generator.formats.tables_csv import csv_file, csv_lines
 from generator.formats.xlsx import xlsx_file, xlsx_rows
 from generator.schema.model import (
+    Catalog,
     Department,
     FundsLine,
     Indicator,
@@ -788,10 +789,35 @@ def _department_files(department: Department, urls: SiteUrls, made: _Made | None
     return files
 
 
-def listed_downloads(history: History, site_name: str, urls: SiteUrls) -> Downloads:
+@dataclass(frozen=True)
+class SiteFacts:
+    """What the site's own files take from the whole catalog besides each department's files.
+
+    Small, so that a cluster's worker can make the site's files from it and the departments'
+    parts it already holds (generator/site/parts.py), never the catalog.
+    """
+
+    years: tuple[int, ...]
+    evaluated: bool  # some project has its 自评表: the results tables are offered
+    changes: tuple[Row, ...]  # each project's change from the year before, when there is more than one year
+    findings: bytes  # the quality report as data (findings_document)
+
+
+def site_facts(history: History, review: Review, urls: SiteUrls) -> SiteFacts:
+    catalog = history.catalog
+    return SiteFacts(
+        tuple(catalog.years),
+        any(project.result is not None for _, project in catalog.projects),
+        tuple(tuple(column.value(change) for column in CHANGES.columns) for change in history.project_changes()),
+        to_json(findings_document(review, urls)),
+    )
+
+
+def listed_downloads(facts: SiteFacts, catalog: Catalog, site_name: str, urls: SiteUrls) -> Downloads:
     """Every download file, listed in the order `site_downloads` makes them, none made: what the pages link to."""
-    departments = [_department_files(department, urls, None) for department in history.catalog.departments]
-    return _downloads(history, site_name, urls, None, departments)
+    departments = [_department_files(department, urls, None) for department in catalog.departments]
+    listed = (*_site_files(facts, site_name, urls, None), *(file for files in departments for file in files))
+    return Downloads(listed, _tables(facts))
 
 
 def build_downloads(
@@ -800,21 +826,20 @@ def build_downloads(
     """Every download file of the catalog, made in this process; the same catalog and date always give the same bytes."""
     cache = cache or FormCache(None)
     departments = [department_downloads(d, urls, dated, cache, review.of_project) for d in history.catalog.departments]
-    return site_downloads(history, review, site_name, urls, departments)
+    facts = site_facts(history, review, urls)
+    files = site_files(facts, site_name, urls, departments)
+    return Downloads((*files, *(file for department in departments for file in department.files)), _tables(facts))
 
 
-def site_downloads(
-    history: History, review: Review, site_name: str, urls: SiteUrls, departments: Sequence[DepartmentDownloads]
-) -> Downloads:
-    """Every download file: the site's own, made from `departments` (each department's, in the catalog's
-    order, made here or by a cluster's workers), then each department's."""
+def site_files(
+    facts: SiteFacts, site_name: str, urls: SiteUrls, departments: Sequence[DepartmentDownloads]
+) -> tuple[Download, ...]:
+    """The site's own files, made from each department's document and rows (`departments`, in the catalog's order)."""
     made = _SiteMade(
         [department.document for department in departments],
         [chunk for department in departments for chunk in department.chunks],
-        [tuple(column.value(change) for column in CHANGES.columns) for change in history.project_changes()],
-        review,
     )
-    return _downloads(history, site_name, urls, made, [department.files for department in departments])
+    return _site_files(facts, site_name, urls, made)
 
 
 @dataclass(frozen=True)
@@ -823,15 +848,17 @@ class _SiteMade:
 
     departments: Sequence[bytes]
     chunks: Sequence[dict[str, TableChunk]]
-    changes: Sequence[Row]
-    review: Review
 
 
-def _downloads(
-    history: History, site_name: str, urls: SiteUrls, made: _SiteMade | None, departments: Sequence[Sequence[Download]]
-) -> Downloads:
-    """The site's own files, their bytes from `made` (None: listed only), then each department's files."""
-    catalog = history.catalog
+def _tables(facts: SiteFacts) -> tuple[Table, ...]:
+    """The site's tables: with one year there is nothing to compare, and before any 自评表 nothing to
+    report on; no change table, no results tables are offered, not even empty ones."""
+    offered = TABLES if facts.evaluated else TARGET_TABLES
+    return (*offered, CHANGES) if len(facts.years) > 1 else offered
+
+
+def _site_files(facts: SiteFacts, site_name: str, urls: SiteUrls, made: _SiteMade | None) -> tuple[Download, ...]:
+    """The site's own files, their bytes from `made` (None: listed only)."""
     site: list[Download] = [
         Download(
             urls.site_file(".json"),
@@ -841,21 +868,14 @@ def _downloads(
             ("site",),
         )
     ]
-    # With one year there is nothing to compare, and before any 自评表 nothing to report on:
-    # no change table, no results tables are offered, not even empty ones.
-    offered = TABLES if any(project.result is not None for _, project in catalog.projects) else TARGET_TABLES
-    tables = (*offered, CHANGES) if len(catalog.years) > 1 else offered
-    changes = (made.changes if made else ()) if CHANGES in tables else None
+    tables = _tables(facts)
+    offered = tuple(table for table in tables if table is not CHANGES)
+    changes = (facts.changes if made else ()) if CHANGES in tables else None
     site.extend(_table_files(urls.site_file, "全部部门", made and made.chunks, ("site",), offered, changes))
     site.append(
-        Download(
-            urls.site_file("-findings.json"),
-            None if made is None else to_json(findings_document(made.review, urls)),
-            "JSON",
-            "全部部门：指标质量的全部规则（要求和依据）和全部提示",
-            ("site",),
-        )
-    )
+        Download(urls.site_file("-findings.json"), None if made is None else facts.findings, "JSON",
+                 "全部部门：指标质量的全部规则（要求和依据）和全部提示", ("site",))
+    )  # fmt: skip
     site.append(
         Download(
             urls.datapackage(),
@@ -865,4 +885,4 @@ def _downloads(
             ("site",),
         )
     )
-    return Downloads(tuple(site) + tuple(file for files in departments for file in files), tables)
+    return tuple(site)
