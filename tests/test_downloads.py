@@ -471,6 +471,9 @@ class _Cluster:
     def __init__(self, finished: bool = True, failing: bool = False) -> None:
         self.finished, self.failing = finished, failing
 
+    def scatter(self, data):
+        return self.submit(lambda: data)
+
     def submit(self, function, *args, **kwargs):
         cluster = self
 

@@ -55,6 +55,8 @@ class Executor(Protocol):
 
     def submit(self, function: Callable[..., object], *args: object, **kwargs: object) -> Future: ...
 
+    def scatter(self, data: object) -> Future: ...
+
 
 class Future(Protocol):
     def done(self) -> bool: ...
@@ -100,8 +102,10 @@ def make_site(
     ]
     history, review = History(catalog), Review(catalog)
     facts = site_facts(history, review, urls)
-    site_task = (
-        executor.submit(site_written, facts, site_name, urls, str(folder), *tasks, pure=False) if executor else None
+    site_task = (  # the quality report is tens of MB: sent to a worker as data, not in the task's description
+        executor.submit(site_written, executor.scatter(facts), site_name, urls, str(folder), *tasks, pure=False)
+        if executor
+        else None
     )
     listed = listed_downloads(facts, catalog, site_name, urls)
     renderer = Renderer(site_name, history, urls, listed, review, changed, publisher)
