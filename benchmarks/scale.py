@@ -114,7 +114,7 @@ class Build:
     peak_rss_mib: float
     handlers: dict[str, float]  # seconds per "module:event"
     cpu_seconds: float = 0.0  # of the build and any process it started and waited for
-    children_peak_rss_mib: float = 0.0  # the largest process the build started (only `git log` for the build date)
+    children_peak_rss_mib: float = 0.0  # the largest process the build started: a Dask worker, or `git log`
 
     def own(self, event: str) -> float:
         """Seconds in one event of our own plugins, e.g. pre_build (load, validate, render)."""
@@ -255,7 +255,7 @@ ROWS: tuple[tuple[str, str], ...] = (
     ("  post_build (publish)", "{r.post_build_share:.1%}"),
     ("Material search plugin (share of the plain build)", "{r.plain_search_share:.1%}"),
     ("peak RSS MiB (ours / plain)", "{r.ours_peak_mib:.0f} / {r.plain_peak_mib:.0f}"),
-    ("peak RSS MiB of our largest child process (git log)", "{r.ours_children_peak_mib:.0f}"),
+    ("peak RSS MiB of our largest child process (a Dask worker)", "{r.ours_children_peak_mib:.0f}"),
     ("median page KB (ours / plain)", "{r.ours.median_page_kb:.1f} / {r.plain.median_page_kb:.1f}"),
     ("median project page KB (ours)", "{r.ours.median_project_page_kb:.1f}"),
     ("largest page KB (ours / plain)", "{r.ours.largest_page_kb:.1f} / {r.plain.largest_page_kb:.1f}"),

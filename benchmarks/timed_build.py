@@ -67,7 +67,7 @@ def timed_build(config_file: str) -> dict[str, Any]:
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "seconds": seconds,
-        # CPU time of this process and of the child processes it waited for (git log).
+        # CPU time of this process and of the child processes it waited for (git log, a Dask worker).
         "cpu_seconds": own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime,
         "children_peak_rss_mib": children.ru_maxrss / 1024,
         "ours_seconds": ours,

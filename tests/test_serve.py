@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 import socket
 import subprocess
@@ -19,6 +20,7 @@ from conftest import copy_project
 
 PROJECT = "content/2024/203001/13022524P00442P10057D.yaml"
 PROJECT_PAGE = "2024/203001/13022524P00442P10057D/"
+DEPARTMENT_FILE = "downloads/2024/203001/203001.json"
 KEPT = "内容有错误：网站仍是上次校验通过时的内容，改正下列问题并保存后自动更新"
 NOT_YET = "内容有错误：改正下列问题并保存后，网站自动生成"
 HOSTILE_AMOUNT = "4916.8.6<script>alert(1)</script>"
@@ -107,6 +109,9 @@ def test_serve_shows_the_last_good_site_with_the_problems_and_recovers_when_fixe
         assert AMOUNT_PROBLEM in visible(page)
         assert "<script>alert(1)" not in page  # the file's text is shown, never run
         assert "村干部基础职务补贴" in visible(page)  # the last good page, under the problems
+        assert "<!--bp-size" not in page  # with its files' sizes, and the files themselves:
+        status, document = fetch(site + DEPARTMENT_FILE)
+        assert status == 200 and json.loads(document)["projects"]
         home = visible(fetch(site)[1])
         assert KEPT in home and AMOUNT_PROBLEM in home
         assert AMOUNT_PROBLEM in visible(fetch(site + "no-such-page/")[1])

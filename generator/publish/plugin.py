@@ -132,9 +132,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
             self.publisher = publisher_of(self.config, Path(config.docs_dir))
             if self.portal is not None:  # a province's own pages: no content of their own
                 self.catalog, self.problems = Catalog(()), None
-                self.downloads_dir = downloads_dir(Path(config.site_dir))
-                discard(self.downloads_dir)
-                self.parts = _portal_parts(self.portal, self.urls, self.downloads_dir)
+                self.parts = _portal_parts(self.portal, self.urls, self._emptied_downloads_dir(config))
                 return
             self.catalog = self._load(content_dir, with_county(self.config.indicator_categories))
         except SettingError as error:
@@ -144,16 +142,14 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
             self._refuse(f"\n{error.report()}")
             return
         self.problems = None
-        self.downloads_dir = downloads_dir(Path(config.site_dir))
-        discard(self.downloads_dir)
         dated = self.build_date.set(content_dir, self.catalog)
         changed = last_changed(self.catalog, content_dir)
         forms = FormCache(Path(config.config_file_path).parent / CACHE_DIR / "forms")
         unkept = len(forms.missing(self.catalog.departments, dated))
-        # The cluster makes the downloads while MkDocs reads the pages; on_env waits for them and lets it go.
+        # The cluster writes the downloads while MkDocs writes the pages; on_post_build waits for them and lets it go.
         client = self.cluster.enter_context(county_executor(len(self.catalog.departments)))
         self.parts = make_site(
-            self.catalog, self.site_name, self.urls, dated, self.downloads_dir,
+            self.catalog, self.site_name, self.urls, dated, self._emptied_downloads_dir(config),
             changed=changed, publisher=self.publisher, form_cache=forms, province=self.province, executor=client,
         )  # fmt: skip
         self.made_note = (
@@ -168,6 +164,12 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
                 "python -m generator build"
             )
         log.info("budget: %d departments, %d projects", len(self.catalog.departments), len(self.catalog.projects))
+
+    def _emptied_downloads_dir(self, config: MkDocsConfig) -> Path:
+        """The folder this build's downloads are written into, rid of an earlier build's."""
+        self.downloads_dir = downloads_dir(Path(config.site_dir))
+        discard(self.downloads_dir)
+        return self.downloads_dir
 
     def _load(self, content_dir: Path, categories: Categories) -> Catalog:
         """The content's catalog; a new county's first site, before any import, is a home page saying so.
@@ -286,7 +288,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
 
     @event_priority(100)  # before any other plugin reads the site
     def _add_downloads(self, *, config: MkDocsConfig) -> None:
-        """Every download, and the sizes the pages written before it was lacked."""
+        """Every download into the site, and its size into the pages written before it was."""
         self.sizes = self.parts.written()
         self.cluster.close()
         if self.made_note:

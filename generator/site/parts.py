@@ -169,8 +169,9 @@ class _Writing:
         index = self.taken
         department, task = self.tasks[index]
         if task is None or _failed(task):
-            self.here[index] = self.made_here(department)
-            _write(self.here[index].files, self.folder)
+            made = self.made_here(department)
+            _write(made.files, self.folder)
+            self.here[index] = replace(made, files=())  # written: only what the site's files take is kept
         self.taken += 1
 
     def _made(self, index: int) -> DepartmentDownloads:
