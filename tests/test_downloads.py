@@ -466,10 +466,11 @@ def test_a_big_county_makes_its_departments_downloads_on_a_dask_cluster_with_the
 
 
 class _Cluster:
-    """A cluster whose tasks run when first asked about; `finished` says whether they report being done before."""
+    """A cluster whose tasks run when first asked about; `finished` says whether they report being done before,
+    `disks` which folders of this machine are other folders on its workers' machines (none shared)."""
 
-    def __init__(self, finished: bool = True, failing: bool = False) -> None:
-        self.finished, self.failing = finished, failing
+    def __init__(self, finished: bool = True, failing: bool = False, disks: dict[str, str] | None = None) -> None:
+        self.finished, self.failing, self.disks = finished, failing, disks or {}
 
     def scatter(self, data):
         return self.submit(lambda: data)
@@ -487,7 +488,8 @@ class _Cluster:
                 if cluster.failing:
                     return RuntimeError("worker lost")
                 if not self.ran:  # the site's task is given the departments' tasks, as Dask gives their results
-                    self.value = function(*(arg.result() if isinstance(arg, Task) else arg for arg in args))
+                    given = [arg.result() if isinstance(arg, Task) else cluster.disks.get(arg, arg) for arg in args]
+                    self.value = function(*given)
                     self.ran = True
                 return None
 
@@ -513,6 +515,25 @@ def test_pages_written_before_their_files_are_made_show_the_files_sizes(
     assert "<!--bp-size" not in (site / "2024/203001/index.html").read_text(encoding="utf-8")
     assert files_under(site, ".") == files_under(alone, ".")
     assert not list((tmp_path / "unhurried").glob("*.downloads"))  # moved into the site
+
+
+def test_a_cluster_whose_workers_write_to_another_machines_disk_stops_the_build_saying_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from contextlib import contextmanager
+
+    from mkdocs.exceptions import Abort
+
+    from generator.publish import plugin
+
+    project = copy_project(tmp_path / "project")
+    folder = project / ".site.building.downloads"  # where the build has its downloads written
+    elsewhere = _Cluster(disks={str(folder): str(tmp_path / "another machine")})
+    monkeypatch.setattr(plugin, "county_executor", contextmanager(lambda tasks: iter([elsewhere])))
+    with pytest.raises(Abort):
+        build_site(project)
+    assert re.search(r"下载文件 downloads/\S+ 不在 .*（共享文件夹）", caplog.text)
+    assert sorted(path.name for path in project.iterdir()) == [".site.cache", "content", "docs", "mkdocs.yml"]
 
 
 @pytest.mark.parametrize("cluster", [_Cluster(), _Cluster(failing=True)], ids=["on a cluster", "its workers lost"])

@@ -49,7 +49,7 @@ from generator.schema.model import Catalog
 from generator.schema.problems import ContentError
 from generator.schema.validate import load_catalog
 from generator.site.downloads import Download, Downloads
-from generator.site.parts import SiteParts, forget, make_site, written_here
+from generator.site.parts import DownloadMissing, SiteParts, forget, make_site, written_here
 from generator.site.portal import COUNTIES_FILE, Portal
 from generator.site.publisher import Publisher
 from generator.site.render import SIZE_MARK_START, PagePieces, page_pieces, problems_banner, with_sizes
@@ -273,7 +273,10 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         return output
 
     def _learn_sizes(self) -> None:
-        self.sizes.update(self.parts.newly_written())
+        try:
+            self.sizes.update(self.parts.newly_written())
+        except DownloadMissing as error:
+            raise PluginError(str(error)) from None
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         return compact(self._with_problems(output_content)) if template_name.endswith(".html") else output_content
@@ -289,7 +292,10 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
     @event_priority(100)  # before any other plugin reads the site
     def _add_downloads(self, *, config: MkDocsConfig) -> None:
         """Every download into the site, and its size into the pages written before it was."""
-        self.sizes = self.parts.written()
+        try:
+            self.sizes = self.parts.written()
+        except DownloadMissing as error:
+            raise PluginError(str(error)) from None
         self.cluster.close()
         if self.made_note:
             log.info(self.made_note)

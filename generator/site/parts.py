@@ -50,6 +50,10 @@ class SiteParts:
     newly_written: Callable[[], dict[str, int]] = dict  # path -> bytes of those written since last asked, not waiting
 
 
+class DownloadMissing(Exception):
+    """A task said it wrote a file that is not in the folder: its worker writes another machine's disk."""
+
+
 class Executor(Protocol):
     """Where each department's downloads may be made meanwhile: a Dask client (generator/publish/executor.py)."""
 
@@ -182,7 +186,16 @@ class _Writing:
         return self.here[index]
 
     def _sizes(self, files: Iterable[Download]) -> dict[str, int]:
-        return {file.path: (self.folder / file.path).stat().st_size for file in files}
+        sizes = {}
+        for file in files:
+            try:
+                sizes[file.path] = (self.folder / file.path).stat().st_size
+            except FileNotFoundError:
+                raise DownloadMissing(
+                    f"下载文件 {file.path} 不在 {self.folder}：集群的工作进程写入的文件本机读不到。"
+                    "其他机器上的 Dask 工作进程须能以同一路径读写网站所在的文件夹（共享文件夹）"
+                ) from None
+        return sizes
 
 
 def department_written(
