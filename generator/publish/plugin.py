@@ -335,7 +335,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         self.build_date.forget()
         self.bodies.clear()
         self.headings = None
-        self.cluster.close()  # a build that failed before on_env
+        self.cluster.close()  # a build that failed before its downloads were written
         self.download_files, self.sizes, self.unsized = [], {}, []
         forget()
         logging.getLogger("mkdocs").removeHandler(self.warnings)
