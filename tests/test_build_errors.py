@@ -47,21 +47,24 @@ def test_invalid_amount_fails_the_build_naming_the_field(tmp_path: Path) -> None
 def test_a_killed_builds_leftovers_are_cleaned_up_and_the_published_site_put_back(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     staging, retired, site = project / ".site.building", project / ".site.previous", project / "site"
+    downloads = project / ".site.building.downloads"
     # Killed while writing, and killed between moving the old site aside and moving the new one in.
     staging.mkdir()
     (staging / "half-written.html").write_text("…", encoding="utf-8")
+    (downloads / "downloads").mkdir(parents=True)
+    (downloads / "downloads/half-written.json").write_text("{", encoding="utf-8")
     retired.mkdir()
     (retired / "index.html").write_text("the published site", encoding="utf-8")
     (project / PROJECT).write_text("code: [", encoding="utf-8")  # and this build fails
     result = run_mkdocs_build(project)
     assert result.returncode == 1
-    assert not staging.exists() and not retired.exists()
+    assert not staging.exists() and not retired.exists() and not downloads.exists()
     assert (site / "index.html").read_text(encoding="utf-8") == "the published site"
     ignored = subprocess.run(
-        ["git", "check-ignore", ".site.building/", ".site.previous/"],
+        ["git", "check-ignore", ".site.building/", ".site.previous/", ".site.building.downloads/"],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
     )
-    assert ignored.stdout.split() == [".site.building/", ".site.previous/"]
+    assert ignored.stdout.split() == [".site.building/", ".site.previous/", ".site.building.downloads/"]

@@ -30,7 +30,8 @@ def test_new_writes_a_county_folder_that_builds_at_once(tmp_path: Path, capsys: 
         "docs/.gitkeep",
         "mkdocs.yml",
     ]
-    assert "/site/" in (folder / ".gitignore").read_text(encoding="utf-8").splitlines()
+    ignored = (folder / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert {"/site/", "/.site.building/", "/.site.building.downloads/", "/.site.cache/"} <= set(ignored)
     assert (
         f"已建立网站文件夹 {folder}/：mkdocs.yml、content/README.md、docs/.gitkeep、.gitignore"
         in capsys.readouterr().out

@@ -99,7 +99,7 @@ CONTENT_README = """\
     python -m generator build
 """
 
-GITIGNORE = "/site/\n/.site.building/\n/.site.previous/\n/.site.cache/\n"
+GITIGNORE = "/site/\n/.site.building/\n/.site.building.downloads/\n/.site.previous/\n/.site.cache/\n"
 
 
 class StarterError(Exception):
