@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import shutil
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -201,7 +202,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
         # folder of their own: the pages show the sizes of those written by now, on_post_build moves them in.
         for download in self.download_files:
             files.remove(download)
-        self._learn_sizes()
+        self._learn_sizes(self.parts.written_so_far)
         env.globals["budget_publisher"] = self.publisher  # theme/partials/copyright.html
         env.globals["budget_province"] = self.province  # theme/main.html: the link up to the province
         env.globals["budget_portal"] = self.portal is not None  # partials/search.html: the portal searches every county
@@ -266,15 +267,16 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         output = with_sizes(compact(self._with_problems(output)), self.sizes)
         if SIZE_MARK_START in output:  # a file still being made: asked once more, else filled in on_post_build
-            self._learn_sizes()
+            self._learn_sizes(self.parts.written_so_far)
             output = with_sizes(output, self.sizes)
             if SIZE_MARK_START in output:
                 self.unsized.append(page.file.abs_dest_path)
         return output
 
-    def _learn_sizes(self) -> None:
+    def _learn_sizes(self, written: Callable[[], dict[str, int]]) -> None:
+        """The sizes of the downloads `written` (so far, or all, waiting for them)."""
         try:
-            self.sizes.update(self.parts.newly_written())
+            self.sizes = written()
         except DownloadMissing as error:
             raise PluginError(str(error)) from None
 
@@ -292,10 +294,7 @@ class BudgetPlugin(BasePlugin[BudgetPluginConfig]):
     @event_priority(100)  # before any other plugin reads the site
     def _add_downloads(self, *, config: MkDocsConfig) -> None:
         """Every download into the site, and its size into the pages written before it was."""
-        try:
-            self.sizes = self.parts.written()
-        except DownloadMissing as error:
-            raise PluginError(str(error)) from None
+        self._learn_sizes(self.parts.written)
         self.cluster.close()
         if self.made_note:
             log.info(self.made_note)

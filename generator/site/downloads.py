@@ -814,10 +814,9 @@ def site_facts(history: History, review: Review, urls: SiteUrls) -> SiteFacts:
 
 
 def listed_downloads(facts: SiteFacts, catalog: Catalog, site_name: str, urls: SiteUrls) -> Downloads:
-    """Every download file, listed in the order `site_downloads` makes them, none made: what the pages link to."""
+    """Every download file, listed in the order `build_downloads` makes them, none made: what the pages link to."""
     departments = [_department_files(department, urls, None) for department in catalog.departments]
-    listed = (*_site_files(facts, site_name, urls, None), *(file for files in departments for file in files))
-    return Downloads(listed, _tables(facts))
+    return _every(facts, _site_files(facts, site_name, urls, None), departments)
 
 
 def build_downloads(
@@ -828,7 +827,12 @@ def build_downloads(
     departments = [department_downloads(d, urls, dated, cache, review.of_project) for d in history.catalog.departments]
     facts = site_facts(history, review, urls)
     files = site_files(facts, site_name, urls, departments)
-    return Downloads((*files, *(file for department in departments for file in department.files)), _tables(facts))
+    return _every(facts, files, [department.files for department in departments])
+
+
+def _every(facts: SiteFacts, site: Sequence[Download], departments: Sequence[Sequence[Download]]) -> Downloads:
+    """The site's own files, then each department's."""
+    return Downloads((*site, *(file for files in departments for file in files)), _tables(facts))
 
 
 def site_files(
@@ -850,11 +854,15 @@ class _SiteMade:
     chunks: Sequence[dict[str, TableChunk]]
 
 
+def _offered(facts: SiteFacts) -> tuple[Table, ...]:
+    """The tables of the projects: before any 自评表 there is nothing to report on, and no results
+    tables are offered, not even empty ones."""
+    return TABLES if facts.evaluated else TARGET_TABLES
+
+
 def _tables(facts: SiteFacts) -> tuple[Table, ...]:
-    """The site's tables: with one year there is nothing to compare, and before any 自评表 nothing to
-    report on; no change table, no results tables are offered, not even empty ones."""
-    offered = TABLES if facts.evaluated else TARGET_TABLES
-    return (*offered, CHANGES) if len(facts.years) > 1 else offered
+    """Every table of the site's: with one year there is nothing to compare, and no change table."""
+    return (*_offered(facts), CHANGES) if len(facts.years) > 1 else _offered(facts)
 
 
 def _site_files(facts: SiteFacts, site_name: str, urls: SiteUrls, made: _SiteMade | None) -> tuple[Download, ...]:
@@ -869,9 +877,8 @@ def _site_files(facts: SiteFacts, site_name: str, urls: SiteUrls, made: _SiteMad
         )
     ]
     tables = _tables(facts)
-    offered = tuple(table for table in tables if table is not CHANGES)
     changes = (facts.changes if made else ()) if CHANGES in tables else None
-    site.extend(_table_files(urls.site_file, "全部部门", made and made.chunks, ("site",), offered, changes))
+    site.extend(_table_files(urls.site_file, "全部部门", made and made.chunks, ("site",), _offered(facts), changes))
     site.append(
         Download(urls.site_file("-findings.json"), None if made is None else facts.findings, "JSON",
                  "全部部门：指标质量的全部规则（要求和依据）和全部提示", ("site",))

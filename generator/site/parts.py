@@ -5,7 +5,7 @@ hands the pages and the index to MkDocs as generated files, and the downloads ar
 written into a folder of their own, by a cluster's workers when there is one, while
 MkDocs writes the pages: a page marks where a file's size goes (render.size_mark), and the
 plugin fills the marks in as MkDocs writes the page with the sizes of the files written by
-then (`SiteParts.newly_written`), and the rest once every file is (`SiteParts.written`).
+then (`SiteParts.written_so_far`), and the rest once every file is (`SiteParts.written`).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ class SiteParts:
     search: tuple[tuple[str, bytes], ...] = ()  # (path, bytes) of the search index's files
     as_of: date | None = None  # the day the pages say 数据更新至: every page's lastmod in sitemap.xml
     written: Callable[[], dict[str, int]] = dict  # path -> bytes of every download, once all are written
-    newly_written: Callable[[], dict[str, int]] = dict  # path -> bytes of those written since last asked, not waiting
+    written_so_far: Callable[[], dict[str, int]] = dict  # path -> bytes of those written by now, not waiting
 
 
 class DownloadMissing(Exception):
@@ -123,14 +123,14 @@ def make_site(
         lambda department: department_downloads(department, urls, dated, cache, review.of_project),
         functools.partial(site_files, facts, site_name, urls),
     )
-    return SiteParts(pages, listed, search, renderer.data_as_of, writing.written, writing.newly_written)
+    return SiteParts(pages, listed, search, renderer.data_as_of, writing.written, writing.written_so_far)
 
 
 class _Writing:
     """The downloads while they are written: each department's by its task on a cluster, or here when asked for.
 
     The pages are written meanwhile, and each shows the sizes of the files written by then
-    (`newly_written`); the site's own files, made of every department's, come last (`written`).
+    (`written_so_far`); the site's own files, made of every department's, come last (`written`).
     """
 
     def __init__(
@@ -147,25 +147,24 @@ class _Writing:
         self.made_here, self.site_made_here = made_here, site_made_here
         self.here: dict[int, DepartmentDownloads] = {}  # the departments made here, kept for the site's files
         self.taken = 0  # the departments written so far, in the catalog's order
-        self.sizes: dict[str, int] | None = None  # serve keeps the last good site's parts through bad content
+        self.sizes: dict[str, int] = {}  # path -> bytes of every file written so far
+        self.complete = False  # serve keeps the last good site's parts through bad content
 
-    def newly_written(self) -> dict[str, int]:
-        """The files of the departments written since last asked, up to the first whose task is running."""
-        start = self.taken
+    def written_so_far(self) -> dict[str, int]:
+        """The files of the departments written by now, up to the first whose task is running."""
         while self.taken < len(self.tasks) and _done(self.tasks[self.taken][1]):
             self._take_next()
-        departments = (department for department, _ in self.tasks[start : self.taken])
-        return self._sizes(file for d in departments for file in self.listed.within(d.year, d.code))
+        return self.sizes
 
     def written(self) -> dict[str, int]:
         """Every file: each department's, waited for, then the site's own."""
-        if self.sizes is None:
+        if not self.complete:
             while self.taken < len(self.tasks):
                 self._take_next()
             if self.site_task is None or _failed(self.site_task):
                 _write(self.site_made_here([self._made(index) for index in range(len(self.tasks))]), self.folder)
-            self.tasks, self.site_task = [], None  # the cluster lets go of what they hold
-            self.sizes = self._sizes(self.listed.files)
+            self.sizes.update(self._sizes(self.listed.of("site")))
+            self.tasks, self.site_task, self.complete = [], None, True  # the cluster lets go of what they hold
         return self.sizes
 
     def _take_next(self) -> None:
@@ -176,6 +175,7 @@ class _Writing:
             made = self.made_here(department)
             _write(made.files, self.folder)
             self.here[index] = replace(made, files=())  # written: only what the site's files take is kept
+        self.sizes.update(self._sizes(self.listed.within(department.year, department.code)))
         self.taken += 1
 
     def _made(self, index: int) -> DepartmentDownloads:
